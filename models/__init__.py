@@ -1,0 +1,48 @@
+"""SQLModel tables, the engine factory and the session scope."""
+
+from models.db import create_schema, get_engine, reset_engine, session_scope
+from models.tables import (
+    Aspect,
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    Category,
+    Department,
+    Evidence,
+    Extension,
+    Inspection,
+    LongTermDeclaration,
+    Measure,
+    Person,
+    Plan,
+    Problem,
+    ProgressUpdate,
+    Review,
+    SignOff,
+    Unit,
+)
+
+__all__ = [
+    "Aspect",
+    "AuditEvent",
+    "CalendarDay",
+    "CalendarYear",
+    "Category",
+    "Department",
+    "Evidence",
+    "Extension",
+    "Inspection",
+    "LongTermDeclaration",
+    "Measure",
+    "Person",
+    "Plan",
+    "Problem",
+    "ProgressUpdate",
+    "Review",
+    "SignOff",
+    "Unit",
+    "create_schema",
+    "get_engine",
+    "reset_engine",
+    "session_scope",
+]

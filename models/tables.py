@@ -1,0 +1,222 @@
+"""The store: SQLModel tables. Instants are aware UTC (``UtcDateTime``); dates are local
+calendar dates of the inspection's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.db import UtcDateTime
+from rectify.rules.states import ProblemState
+
+
+def _instant(**kwargs: Any) -> Any:
+    return Field(sa_column=Column(UtcDateTime(), **kwargs))
+
+
+def _json(default_factory: Any = list) -> Any:
+    return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
+
+
+class Unit(SQLModel, table=True):
+    """An inspected unit (被巡察单位); ``parent`` gives province → city → county."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id")
+
+
+class Inspection(SQLModel, table=True):
+    """One inspection (巡察) of one unit, identified as in its feedback file."""
+
+    id: str = Field(primary_key=True)
+    round: str
+    group: str
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    kind: str
+    onsite_start: dt.date
+    onsite_end: dt.date
+    feedback_date: dt.date
+    timezone: str = "Asia/Shanghai"
+    policy: dict = _json(dict)
+    source: str = ""
+    imported_at: dt.datetime = _instant(nullable=False)
+
+
+class Person(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("inspection_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    key: str
+    name: str
+    roles: list = _json()
+    contacts: list = _json()
+    active: bool = True
+
+
+class Department(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("inspection_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    key: str
+    name: str
+    active: bool = True
+
+
+class Aspect(SQLModel, table=True):
+    """方面, "(一)…"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    position: int
+    title: str
+
+
+class Category(SQLModel, table=True):
+    """类, "1.…"."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    aspect_id: int = Field(foreign_key="aspect.id", index=True)
+    position: int
+    title: str
+
+
+class Problem(SQLModel, table=True):
+    """问题, "(1)…"; the unit the report counts."""
+
+    __table_args__ = (UniqueConstraint("inspection_id", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    category_id: int = Field(foreign_key="category.id", index=True)
+    ref: str
+    position: int
+    title: str
+    state: ProblemState = ProblemState.NOT_STARTED
+    closed_at: dt.datetime | None = _instant(nullable=True)
+    stage_goal: str | None = None
+    checkpoint: dt.date | None = None
+
+
+class Measure(SQLModel, table=True):
+    """整改措施 with its five responsibility fields."""
+
+    __table_args__ = (UniqueConstraint("problem_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    position: int
+    text: str
+    lead_leader_id: int = Field(foreign_key="person.id")
+    responsible_leader_id: int = Field(foreign_key="person.id")
+    department_id: int = Field(foreign_key="department.id")
+    responsible_person_id: int = Field(foreign_key="person.id", index=True)
+    due: dt.date | None = None  # None: long-term, see checkpoint
+    original_due: dt.date | None = None  # the due date in the plan, kept after extensions
+    checkpoint: dt.date | None = None
+
+
+class Plan(SQLModel, table=True):
+    """整改方案 and its approval by the party group meeting."""
+
+    inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
+    due: dt.date
+    approved_at: dt.datetime | None = _instant(nullable=True)
+    approved_by: str | None = None
+    meeting: str | None = None
+
+
+class ProgressUpdate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    text: str
+
+
+class Evidence(SQLModel, table=True):
+    """支撑材料, attached to a progress update or a sign-off."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    name: str
+    attached_to: str  # "progress" | "sign_off"
+
+
+class SignOff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    note: str = ""
+
+
+class LongTermDeclaration(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    stage_goal: str
+    checkpoint: dt.date
+
+
+class Extension(SQLModel, table=True):
+    """A granted extension of one measure's due date; the plan's date stays on the measure."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    previous_due: dt.date
+    new_due: dt.date
+    reason: str
+
+
+class Review(SQLModel, table=True):
+    """回头看: a closed problem re-checked for relapse (反弹回潮)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    outcome: str  # "sustained" | "relapsed"
+    note: str = ""
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only: every action, done or refused, with its reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = _instant(nullable=False, index=True)
+    recorded_at: dt.datetime = _instant(nullable=False)
+    inspection_id: str | None = Field(default=None, index=True)
+    actor: str | None = None
+    action: str
+    subject: str | None = None
+    outcome: str  # "done" | "refused"
+    code: str | None = None
+    reason: str | None = None
+    details: dict = _json(dict)
+
+
+class CalendarDay(SQLModel, table=True):
+    """An office-edited calendar day: a holiday or an adjusted workday (调休)."""
+
+    day: dt.date = Field(primary_key=True)
+    is_workday: bool
+    name: str = ""
+
+
+class CalendarYear(SQLModel, table=True):
+    """A year the office has described with a holiday file."""
+
+    year: int = Field(primary_key=True)
+    source: str = ""
+    loaded_at: dt.datetime = _instant(nullable=False)

@@ -1,0 +1,1 @@
+"""Rectify: supervision of rectification after political inspections (巡察整改)."""

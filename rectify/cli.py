@@ -1,0 +1,371 @@
+"""The ``rectify`` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from models import create_schema, session_scope
+from rectify import service
+from rectify.actions import (
+    AnyAction,
+    ApprovePlan,
+    Extend,
+    LongTerm,
+    Progress,
+    ReviewAction,
+    SignOffAction,
+)
+from rectify.clock import local_date, parse_instant, utc_now
+from rectify.rules.states import Refusal
+from rectify.settings import get_settings
+
+app = typer.Typer(
+    help="巡察整改 — supervise rectification after a political inspection.", no_args_is_help=True
+)
+calendar_app = typer.Typer(help="The working-day calendar (工作日, 调休).", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+InspectionOpt = Annotated[
+    str | None, typer.Option("--inspection", "-i", help="inspection id; optional when only one")
+]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help="local instant YYYY-MM-DD[THH:MM]; default now")
+]
+ByOpt = Annotated[str, typer.Option("--by", help="the person id acting")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]{message}[/red]", highlight=False)
+    raise typer.Exit(code)
+
+
+def _zone(inspection_id: str | None) -> str:
+    try:
+        with session_scope() as session:
+            from rectify.store import get_inspection
+
+            return get_inspection(session, inspection_id).timezone
+    except Refusal:
+        return get_settings().timezone
+
+
+def _instant(value: str | None, tz: str) -> dt.datetime:
+    try:
+        return parse_instant(value, tz)
+    except ValueError as exc:
+        _fail(f"--at: {exc}", 2)
+        raise
+
+
+def _date(value: str | None, name: str, tz: str) -> dt.date:
+    if value is None:
+        return local_date(utc_now(), tz)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{name}: not a real date {value!r} (expected YYYY-MM-DD)", 2)
+        raise
+
+
+@app.command()
+def init() -> None:
+    """Create the database (SQLite file by default; RECTIFY_DATABASE_URL to change it)."""
+    create_schema()
+    console.print(f"database ready: {get_settings().resolved_database_url}", highlight=False)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="feedback file .yaml/.json/.xlsx")
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="update an imported inspection, keeping its history")
+    ] = False,
+    at: AtOpt = None,
+) -> None:
+    """Import a feedback file (all or nothing)."""
+    outcome = service.import_file(file, replace=replace, at=_instant(at, get_settings().timezone))
+    if not outcome.done:
+        for line in outcome.errors:
+            err.print(line, highlight=False, markup=False)
+        _fail(f"refused: nothing was imported ({len(outcome.errors)} error(s))")
+    verb = "replaced" if outcome.replaced else "imported"
+    console.print(
+        f"{verb} {outcome.inspection_id}: {outcome.aspects} aspects, {outcome.problems} problems, "
+        f"{outcome.measures} measures; plan due {outcome.plan_due}",
+        highlight=False,
+    )
+    for line in outcome.notes:
+        console.print(f"  {line}", highlight=False)
+    for line in outcome.warnings:
+        err.print(f"[yellow]{line}[/yellow]", highlight=False)
+
+
+@app.command()
+def status(
+    inspection: InspectionOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Counts per state, overdue, and per aspect, as of a date."""
+    tz = _zone(inspection)
+    try:
+        data = service.status(inspection, _date(as_of, "--as-of", tz))
+    except Refusal as refusal:
+        _fail(refusal.message)
+        raise
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    plan = data["plan"]
+    console.print(
+        f"[bold]{data['unit']}[/bold] {data['inspection']} as of {data['as_of']}: "
+        f"{data['aspects']} aspects, {data['problems']} problems — closed {data['closed']}, "
+        f"long-term {data['long_term']}, in progress {data['in_progress']}, "
+        f"not started {data['not_started']}, reopened {data['reopened']}, overdue {data['overdue']}",
+        highlight=False,
+    )
+    console.print(
+        f"plan due {plan['due']}: "
+        + (f"approved {plan['approved_on']}" if plan["approved"] else "not approved")
+        + (" (late)" if plan["late"] else ""),
+        highlight=False,
+    )
+    table = Table("方面", "问题", "已销号", "长期", "推进中", "未启动", "重新整改", "超期")
+    for row in data["by_aspect"]:
+        table.add_row(
+            f"{row['aspect']}. {row['title'][:30]}",
+            *(
+                str(row[k])
+                for k in (
+                    "problems",
+                    "closed",
+                    "long_term",
+                    "in_progress",
+                    "not_started",
+                    "reopened",
+                    "overdue",
+                )
+            ),
+        )
+    console.print(table)
+
+
+@app.command()
+def show(
+    problem: Annotated[str, typer.Argument(help="problem ref, as published")],
+    inspection: InspectionOpt = None,
+) -> None:
+    """One problem: its measures, responsibilities, dues and history."""
+    from rectify.show import problem_detail
+
+    try:
+        text = problem_detail(inspection, problem)
+    except Refusal as refusal:
+        _fail(refusal.message)
+        raise
+    console.print(text, highlight=False, markup=False)
+
+
+def _act(inspection: str | None, action: AnyAction, at: str | None) -> None:
+    tz = _zone(inspection)
+    try:
+        outcome = service.act(inspection, action, _instant(at, tz))
+    except Refusal as refusal:
+        _fail(f"refused ({refusal.code}): {refusal.message}")
+        raise
+    if not outcome.done:
+        _fail(f"refused ({outcome.code}): {outcome.message}")
+    console.print(outcome.message, highlight=False)
+
+
+@app.command("approve-plan")
+def approve_plan(
+    by: ByOpt,
+    meeting: Annotated[str, typer.Option(help="the party group meeting")] = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Record the plan's approval (整改方案审议通过) by the leader."""
+    _act(inspection, ApprovePlan(by=by, meeting=meeting), at)
+
+
+@app.command()
+def progress(
+    problem: str,
+    by: ByOpt,
+    text: Annotated[str, typer.Option("--text", help="what was done")],
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="evidence file name; repeatable")
+    ] = None,
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Record progress on a problem."""
+    _act(inspection, Progress(by=by, problem=problem, text=text, evidence=evidence or []), at)
+
+
+@app.command("sign-off")
+def sign_off(
+    problem: str,
+    by: ByOpt,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", help="evidence (支撑材料); required, repeatable"),
+    ] = None,
+    note: str = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Close a problem (整改销号) with evidence, by a reviewer."""
+    _act(inspection, SignOffAction(by=by, problem=problem, evidence=evidence or [], note=note), at)
+
+
+@app.command("long-term")
+def long_term(
+    problem: str,
+    by: ByOpt,
+    stage_goal: Annotated[str, typer.Option("--stage-goal", help="阶段性目标")],
+    checkpoint: Annotated[str, typer.Option("--checkpoint", help="next checkpoint YYYY-MM-DD")],
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Declare a problem long-term (需长期整改), by the leader."""
+    day = _date(checkpoint, "--checkpoint", get_settings().timezone)
+    _act(inspection, LongTerm(by=by, problem=problem, stage_goal=stage_goal, checkpoint=day), at)
+
+
+@app.command()
+def extend(
+    problem: str,
+    by: ByOpt,
+    new_due: Annotated[str, typer.Option("--new-due", help="YYYY-MM-DD")],
+    reason: Annotated[str, typer.Option("--reason")],
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Extend a problem's due date, by the leader; the plan's date is kept."""
+    day = _date(new_due, "--new-due", get_settings().timezone)
+    _act(inspection, Extend(by=by, problem=problem, new_due=day, reason=reason), at)
+
+
+@app.command()
+def review(
+    problem: str,
+    by: ByOpt,
+    outcome: Annotated[str, typer.Option("--outcome", help="sustained | relapsed")],
+    note: str = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Record a 回头看 review; relapsed reopens the problem."""
+    if outcome not in ("sustained", "relapsed"):
+        _fail("--outcome: expected sustained or relapsed", 2)
+    _act(inspection, ReviewAction(by=by, problem=problem, outcome=outcome, note=note), at)  # type: ignore[arg-type]
+
+
+@app.command()
+def audit(inspection: InspectionOpt = None, limit: int = 50) -> None:
+    """The audit log, newest first: every action, done or refused, with its reason."""
+    from sqlmodel import select
+
+    from models import AuditEvent
+
+    create_schema()
+    with session_scope() as session:
+        query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+        if inspection:
+            query = query.where(AuditEvent.inspection_id == inspection)
+        rows = session.exec(query).all()
+    table = Table("#", "at (UTC)", "inspection", "actor", "action", "subject", "outcome", "reason")
+    for e in rows:
+        table.add_row(
+            str(e.id),
+            e.at.strftime("%Y-%m-%d %H:%M"),
+            e.inspection_id or "",
+            e.actor or "",
+            e.action,
+            e.subject or "",
+            e.outcome,
+            (e.code or "") + (": " + e.reason if e.reason else ""),
+        )
+    console.print(table)
+
+
+@calendar_app.command("load")
+def calendar_load(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Load a year's holiday file (YAML: year, holidays, workdays); replaces that year."""
+    from rectify.calendar_store import load_year_file
+
+    try:
+        year, days = load_year_file(file)
+    except ValueError as exc:
+        _fail(f"{file}: {exc}")
+        raise
+    console.print(f"calendar {year}: {days} special days loaded from {file}", highlight=False)
+
+
+@calendar_app.command("check")
+def calendar_check(day: str) -> None:
+    """Is DAY a working day?"""
+    from rectify.calendar_store import current_calendar
+
+    d = _date(day, "DAY", get_settings().timezone)
+    calendar = current_calendar()
+    work = calendar.is_workday(d)
+    name = calendar.holiday_name(d)
+    console.print(
+        f"{d} ({'一二三四五六日'[d.weekday()]}): {'工作日' if work else '休息日'}"
+        + (f" — {name}" if name else ""),
+        highlight=False,
+    )
+    for line in calendar.warnings():
+        err.print(f"[yellow]{line}[/yellow]", highlight=False)
+
+
+@calendar_app.command("add")
+def calendar_add(
+    start: str,
+    count: int,
+    working: Annotated[bool, typer.Option("--working", help="count working days (工作日)")] = False,
+) -> None:
+    """The date COUNT calendar (or working) days after START."""
+    from rectify.calendar_store import current_calendar
+    from rectify.rules.deadlines import Period, add_period
+
+    d = _date(start, "START", get_settings().timezone)
+    calendar = current_calendar()
+    period = Period(working_days=count) if working else Period(days=count)
+    console.print(f"{d} + {period.describe()} = {add_period(d, period, calendar)}", highlight=False)
+    for line in calendar.warnings():
+        err.print(f"[yellow]{line}[/yellow]", highlight=False)
+
+
+@calendar_app.command("years")
+def calendar_years() -> None:
+    """Which years the calendar describes."""
+    from rectify.calendar import BUILTIN_YEARS
+    from rectify.calendar_store import current_calendar
+
+    calendar = current_calendar()
+    console.print(
+        f"built in (chinesecalendar): {BUILTIN_YEARS.start}–{BUILTIN_YEARS.stop - 1}",
+        highlight=False,
+    )
+    console.print(
+        f"loaded by the office: {sorted(calendar.described_years) or 'none'}", highlight=False
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,53 @@
+"""Instants at the edges: parse local times given by people, convert stored UTC for display."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+DEFAULT_HOUR = 9  # "an `at` without a time means 09:00 local"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def parse_instant(value: str | dt.date | dt.datetime | None, tz: str) -> dt.datetime:
+    """A local date or date-time (in ``tz``) as an aware UTC instant; None means now."""
+    if value is None:
+        return utc_now()
+    if isinstance(value, dt.datetime):
+        local = value if value.tzinfo else pendulum.instance(value, tz=tz)
+        return local.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return _local(value, DEFAULT_HOUR, 0, tz)
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return _local(dt.date.fromisoformat(text), DEFAULT_HOUR, 0, tz)
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"not a date or time: {text!r} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+        ) from None
+    return parse_instant(parsed, tz)
+
+
+def _local(day: dt.date, hour: int, minute: int, tz: str) -> dt.datetime:
+    return pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=tz).in_tz("UTC")
+
+
+def local_date(instant: dt.datetime, tz: str) -> dt.date:
+    """The calendar date of ``instant`` in the inspection's zone."""
+    return pendulum.instance(instant).in_tz(tz).date()
+
+
+def local_text(instant: dt.datetime | None, tz: str) -> str:
+    if instant is None:
+        return ""
+    return pendulum.instance(instant).in_tz(tz).format("YYYY-MM-DD HH:mm")
+
+
+def local_iso(instant: dt.datetime, tz: str) -> str:
+    return pendulum.instance(instant).in_tz(tz).isoformat()

@@ -1,0 +1,110 @@
+"""Read YAML, JSON and XLSX feedback files into plain data plus a map from each field's path
+to where it stands in the file, so every error can name file, line or row, and field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Plain data read from a file and the location of every path in it."""
+
+    file: str
+    data: Any
+    where: dict[Path_, str] = field(default_factory=dict)
+
+    def locate(self, path: Sequence[str | int]) -> str:
+        """The location of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.where:
+                return self.where[path]
+            path = path[:-1]
+        return self.where.get((), "")
+
+
+class FileError(Exception):
+    """A file that could not be read at all (syntax), with its location."""
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(file)"
+
+
+def read_located(path: Path) -> Located:
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml(path, path.read_text(encoding="utf-8"))
+    if suffix == ".json":
+        return _read_json(path)
+    if suffix == ".xlsx":
+        from rectify.feedback.xlsx import read_xlsx
+
+        return read_xlsx(path)
+    raise FileError(f"{path}: unsupported file type {suffix!r} (use .yaml, .json or .xlsx)")
+
+
+def _read_yaml(path: Path, text: str) -> Located:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark else "?"
+        raise FileError(f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if node is None:
+        raise FileError(f"{path}: the file is empty")
+    located = Located(str(path), None)
+    located.data = _convert(node, (), located, yaml.SafeLoader(""))
+    return located
+
+
+def _convert(node: yaml.Node, path: Path_, out: Located, loader: yaml.SafeLoader) -> Any:
+    out.where.setdefault(path, f"line {node.start_mark.line + 1}")
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(_scalar(key_node, loader))
+            out.where[path + (key,)] = f"line {key_node.start_mark.line + 1}"
+            if key in result:
+                out.where[path + (key, "__duplicate__")] = f"line {key_node.start_mark.line + 1}"
+            result[key] = _convert(value_node, path + (key,), out, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), out, loader) for i, item in enumerate(node.value)]
+    return _scalar(node, loader)
+
+
+def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError):
+        # e.g. 2024-02-30 matches the timestamp pattern but is no real date: keep the text
+        # and let validation report it at its line.
+        return node.value
+
+
+def _read_json(path: Path) -> Located:
+    text = path.read_text(encoding="utf-8")
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FileError(f"{path}:line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    try:
+        # JSON is YAML: composing it keeps the line of every field.
+        located = _read_yaml(path, text)
+    except FileError:
+        located = Located(str(path), json.loads(text), {(): "line 1"})
+    # JSON has no dates: keep strings, the schema parses and checks them.
+    return located

@@ -1,0 +1,164 @@
+"""Validation of a feedback file: the schema first, then the cross-field rules of
+feedback-format.md. Every violation is collected with its file, line or row, and field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from rectify.feedback.locate import FileError, Located, dotted, read_located
+from rectify.feedback.schema import FeedbackFile, _real_date
+
+
+class FeedbackErrors(Exception):
+    """All the violations found in one file; nothing was written."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s):\n" + "\n".join(errors))
+
+
+def load_feedback(path: Path) -> tuple[FeedbackFile, Located]:
+    """Read and validate ``path``; raise ``FeedbackErrors`` listing every violation."""
+    try:
+        located = read_located(path)
+    except FileError as exc:
+        raise FeedbackErrors([str(exc)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeedbackErrors([f"{path}: cannot read the file: {exc}"]) from None
+    errors: list[str] = []
+
+    def report(where: tuple, message: str, location: str | None = None) -> None:
+        location = location or located.locate(where)
+        errors.append(f"{located.file}:{location}: {dotted(where)}: {message}")
+
+    for where in located.where:
+        if where and where[-1] == "__duplicate__":
+            report(where[:-1], "key given twice")
+    _pop_conflicts(located, report)
+    if not isinstance(located.data, dict):
+        raise FeedbackErrors([f"{located.file}: the file must hold a mapping at the top"])
+    feedback = None
+    try:
+        feedback = FeedbackFile.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            report(tuple(p for p in err["loc"] if not _is_union_tag(p)), _message(err))
+    # The cross-field rules run on the raw data too, so one pass reports every violation.
+    _cross_checks(located.data, report)
+    if errors or feedback is None:
+        raise FeedbackErrors(errors)
+    return feedback, located
+
+
+def _is_union_tag(part) -> bool:
+    return isinstance(part, str) and ("function-before" in part or part.startswith("literal["))
+
+
+def _message(err: dict) -> str:
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing":
+        return "required field is missing"
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    if err["type"] == "string_pattern_mismatch":
+        return f"{msg} (got {err.get('input')!r})"
+    if err["type"] == "literal_error":
+        return f"{msg} (got {err.get('input')!r})"
+    return msg
+
+
+def _pop_conflicts(located: Located, report) -> None:
+    data = located.data
+    if not isinstance(data, dict):
+        return
+    for a, aspect in enumerate(data.get("aspects") or []):
+        for c, category in enumerate(aspect.get("categories") or []):
+            for p, problem in enumerate(category.get("problems") or []):
+                for src in problem.pop("__conflict__", []):
+                    report(
+                        ("aspects", a, "categories", c, "problems", p, "title"),
+                        "the same problem ref is written with another title",
+                        located.locate(src + ("problem",)),
+                    )
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return _real_date(value)
+    except ValueError:
+        return None
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _cross_checks(data: dict, report) -> None:
+    header = _dict(data.get("inspection"))
+    onsite = _dict(header.get("onsite"))
+    start, end = _date(onsite.get("start")), _date(onsite.get("end"))
+    feedback_date = _date(header.get("feedback_date"))
+    if start and end and start > end:
+        report(("inspection", "onsite", "end"), "on-site end is before its start")
+    if end and feedback_date and end > feedback_date:
+        report(("inspection", "feedback_date"), "feedback date is before the on-site end")
+
+    ids: dict[str, set] = {}
+    for kind in ("people", "departments"):
+        items = [_dict(item) for item in _list(data.get(kind))]
+        counts = Counter(item.get("id") for item in items)
+        for i, item in enumerate(items):
+            if item.get("id") is not None and counts[item.get("id")] > 1:
+                report((kind, i, "id"), f"id {item.get('id')!r} is not unique")
+        ids[kind] = set(counts)
+
+    problems = [
+        (("aspects", a, "categories", c, "problems", p), _dict(problem))
+        for a, aspect in enumerate(_list(_dict(data).get("aspects")))
+        for c, category in enumerate(_list(_dict(aspect).get("categories")))
+        for p, problem in enumerate(_list(_dict(category).get("problems")))
+    ]
+    for a, aspect in enumerate(_list(data.get("aspects"))):
+        categories = _list(_dict(aspect).get("categories"))
+        if categories and not any(_list(_dict(c).get("problems")) for c in categories):
+            report(("aspects", a, "categories"), "the aspect has no problem")
+    refs = Counter(str(problem.get("ref")) for _, problem in problems)
+    for at, problem in problems:
+        if problem.get("ref") is not None and refs[str(problem.get("ref"))] > 1:
+            report(at + ("ref",), f"problem ref {str(problem.get('ref'))!r} is not unique")
+        for m, measure in enumerate(_list(problem.get("measures"))):
+            _check_measure(at + ("measures", m), _dict(measure), ids, feedback_date, report)
+
+
+def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report) -> None:
+    for field, kind in (
+        ("lead_leader", "people"),
+        ("responsible_leader", "people"),
+        ("responsible_person", "people"),
+        ("department", "departments"),
+    ):
+        key = measure.get(field)
+        if isinstance(key, str) and key not in ids[kind]:
+            report(at + (field,), f"no entry with id {key!r} in {kind}")
+    if feedback_date is None:
+        return
+    if measure.get("due") == "long_term":
+        checkpoint = _date(measure.get("checkpoint"))
+        if "checkpoint" not in measure:
+            report(at + ("checkpoint",), "a long_term measure needs a checkpoint date")
+        elif checkpoint and checkpoint <= feedback_date:
+            report(
+                at + ("checkpoint",), f"checkpoint is not after the feedback date {feedback_date}"
+            )
+        return
+    due = _date(measure.get("due"))
+    if due and due <= feedback_date:
+        report(at + ("due",), f"due {due} is not after the feedback date {feedback_date}")

@@ -1,0 +1,50 @@
+"""Deadlines counted in calendar days or working days (工作日)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+from pydantic import BaseModel, model_validator
+
+
+class WorkdayOracle(Protocol):
+    def is_workday(self, day: dt.date) -> bool: ...
+
+
+class Period(BaseModel):
+    """``{days: N}`` or ``{working_days: N}``."""
+
+    model_config = {"extra": "forbid"}
+
+    days: int | None = None
+    working_days: int | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Period:
+        given = [v for v in (self.days, self.working_days) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of days or working_days")
+        if given[0] < 0:
+            raise ValueError("a period cannot be negative")
+        return self
+
+    def describe(self) -> str:
+        return f"{self.days}天" if self.days is not None else f"{self.working_days}个工作日"
+
+
+def add_period(start: dt.date, period: Period, calendar: WorkdayOracle) -> dt.date:
+    """The last day of ``period`` counted from ``start`` (the start day itself not counted)."""
+    if period.days is not None:
+        return start + dt.timedelta(days=period.days)
+    return add_working_days(start, period.working_days or 0, calendar)
+
+
+def add_working_days(start: dt.date, count: int, calendar: WorkdayOracle) -> dt.date:
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if calendar.is_workday(day):
+            remaining -= 1
+    return day

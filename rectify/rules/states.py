@@ -1,0 +1,96 @@
+"""The problem state machine.
+
+not started → in progress → closed by sign-off (整改销号); long-term (需长期整改) with a
+checkpoint; a closed problem found relapsed at the 回头看 review is reopened.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ProblemState(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    LONG_TERM = "long_term"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+STATE_LABELS = {
+    ProblemState.NOT_STARTED: "未启动",
+    ProblemState.IN_PROGRESS: "推进中",
+    ProblemState.LONG_TERM: "需长期整改",
+    ProblemState.CLOSED: "已销号",
+    ProblemState.REOPENED: "回头看重新整改",
+}
+
+OPEN_STATES = frozenset({ProblemState.NOT_STARTED, ProblemState.IN_PROGRESS, ProblemState.REOPENED})
+
+
+class Transition(StrEnum):
+    PROGRESS = "progress"
+    SIGN_OFF = "sign_off"
+    LONG_TERM = "long_term"
+    EXTEND = "extend"
+    REVIEW_SUSTAINED = "review_sustained"
+    REVIEW_RELAPSED = "review_relapsed"
+
+
+class Refusal(Exception):
+    """An action the rules do not allow; ``code`` is stable, ``message`` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+S = ProblemState
+_TABLE: dict[Transition, dict[ProblemState, ProblemState]] = {
+    Transition.PROGRESS: {
+        S.NOT_STARTED: S.IN_PROGRESS,
+        S.IN_PROGRESS: S.IN_PROGRESS,
+        S.REOPENED: S.REOPENED,
+        S.LONG_TERM: S.LONG_TERM,
+    },
+    Transition.SIGN_OFF: {
+        S.NOT_STARTED: S.CLOSED,
+        S.IN_PROGRESS: S.CLOSED,
+        S.REOPENED: S.CLOSED,
+        S.LONG_TERM: S.CLOSED,
+    },
+    Transition.LONG_TERM: {
+        S.NOT_STARTED: S.LONG_TERM,
+        S.IN_PROGRESS: S.LONG_TERM,
+        S.REOPENED: S.LONG_TERM,
+        S.LONG_TERM: S.LONG_TERM,
+    },
+    Transition.EXTEND: {
+        S.NOT_STARTED: S.NOT_STARTED,
+        S.IN_PROGRESS: S.IN_PROGRESS,
+        S.REOPENED: S.REOPENED,
+    },
+    Transition.REVIEW_SUSTAINED: {S.CLOSED: S.CLOSED},
+    Transition.REVIEW_RELAPSED: {S.CLOSED: S.REOPENED},
+}
+
+_WHY_NOT = {
+    Transition.PROGRESS: "问题已销号,不能再报送进展;如有反弹请通过回头看重新打开",
+    Transition.SIGN_OFF: "问题已销号,不能重复销号",
+    Transition.LONG_TERM: "问题已销号,不能再转为长期整改",
+    Transition.EXTEND: "只有未销号、非长期整改的问题可以申请延期",
+    Transition.REVIEW_SUSTAINED: "只有已销号的问题才进行回头看",
+    Transition.REVIEW_RELAPSED: "只有已销号的问题才进行回头看",
+}
+
+
+def next_state(state: ProblemState, transition: Transition) -> ProblemState:
+    """The state after ``transition``, or a ``Refusal`` if it is illegal from ``state``."""
+    allowed = _TABLE[transition]
+    if state not in allowed:
+        raise Refusal(
+            "illegal_transition",
+            f"{_WHY_NOT[transition]}(当前状态:{STATE_LABELS[state]})",
+        )
+    return allowed[state]

@@ -1,0 +1,37 @@
+"""Engine settings, read once from the environment (prefix ``RECTIFY_``)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_HOME = Path.home() / ".rectify"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RECTIFY_")
+
+    home: Path = DEFAULT_HOME
+    database_url: str | None = None
+    timezone: str = "Asia/Shanghai"
+    # Working hours in which notices may be delivered (local time of the inspection).
+    quiet_until_hour: int = 9
+    quiet_from_hour: int = 18
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'rectify.db'}"
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment)."""
+    get_settings.cache_clear()
