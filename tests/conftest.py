@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from models import create_schema, get_engine, reset_engine
+from rectify.settings import reset_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SPEC_EXAMPLE = EXAMPLES / "binhai-minimal.yaml"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """A fresh SQLite file for one test (a file, not :memory: — tasks run in threads)."""
+    monkeypatch.setenv("RECTIFY_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RECTIFY_DATABASE_URL", raising=False)
+    reset_settings()
+    reset_engine()
+    create_schema()
+    yield tmp_path / "home" / "rectify.db"
+    reset_engine()
+    reset_settings()
+
+
+def dump_database() -> dict[str, list[tuple]]:
+    """Every row of every table, for before/after comparisons."""
+    engine = get_engine()
+    out = {}
+    with engine.connect() as conn:
+        for table in sorted(inspect(engine).get_table_names()):
+            rows = conn.execute(text(f'SELECT * FROM "{table}"')).fetchall()
+            out[table] = sorted(tuple(map(str, r)) for r in rows)
+    return out
+
+
+@pytest.fixture
+def spec_file(tmp_path) -> Path:
+    target = tmp_path / "binhai.yaml"
+    shutil.copy(SPEC_EXAMPLE, target)
+    return target
