@@ -18,6 +18,7 @@ from models import (
     SignOff,
     Unit,
 )
+from rectify.clock import local_date
 from rectify.policy import Policy
 from rectify.rules.counting import Counts, problem_overdue, replay
 from rectify.rules.escalation import escalation_level
@@ -41,6 +42,7 @@ class Snapshot:
     ledger: Ledger
     problems: list[ProblemView]
     plan: Plan
+    last_progress: dict[str, tuple[dt.date, str]]
 
     def aspect_counts(self) -> list[tuple[int, str, Counts]]:
         out = []
@@ -110,10 +112,13 @@ class Snapshot:
         }
 
 
-def snapshot(session: Session, inspection: Inspection, as_of: dt.date) -> Snapshot:
-    """Rebuild every problem's state and due dates as they were at the end of ``as_of``."""
+def snapshot(
+    session: Session, inspection: Inspection, as_of: dt.date, until: dt.datetime | None = None
+) -> Snapshot:
+    """Rebuild every problem's state and due dates as they were at the end of ``as_of``
+    (or at the instant ``until``, for a run in the middle of that day)."""
     ledger = load_ledger(session, inspection)
-    cutoff = end_of_local_day(as_of, inspection.timezone)
+    cutoff = until or end_of_local_day(as_of, inspection.timezone)
     ids = [p.id for p in ledger.problems]
     events: dict[int, list[tuple[dt.datetime, int, Transition]]] = {i: [] for i in ids}
 
@@ -160,8 +165,23 @@ def snapshot(session: Session, inspection: Inspection, as_of: dt.date) -> Snapsh
             ),
         )
         views.append(view)
+    last_progress: dict[str, tuple[dt.date, str]] = {}
+    refs = {p.id: p.ref for p in ledger.problems}
+    for row in session.exec(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.problem_id.in_(ids), ProgressUpdate.at < cutoff)
+        .order_by(ProgressUpdate.at, ProgressUpdate.id)
+    ):
+        last_progress[refs[row.problem_id]] = (local_date(row.at, inspection.timezone), row.text)
     unit = session.get(Unit, inspection.unit_id)
     plan = session.get(Plan, inspection.id)
     return Snapshot(
-        inspection, unit.name if unit else "", policy_of(inspection), as_of, ledger, views, plan
+        inspection,
+        unit.name if unit else "",
+        policy_of(inspection),
+        as_of,
+        ledger,
+        views,
+        plan,
+        last_progress,
     )

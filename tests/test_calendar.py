@@ -53,7 +53,9 @@ def test_office_holiday_file_describes_a_later_year(db, tmp_path):
 
 def test_bad_holiday_file_is_refused_with_its_field(db, tmp_path):
     f = tmp_path / "bad.yaml"
-    f.write_text("year: 2027\nholidays:\n  - {start: 2027-02-11, end: 2027-02-05}\n", encoding="utf-8")
+    f.write_text(
+        "year: 2027\nholidays:\n  - {start: 2027-02-11, end: 2027-02-05}\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(app, ["calendar", "load", str(f)])
     assert result.exit_code == 1
     assert "holidays.0" in result.output and "start is after end" in result.output

@@ -46,9 +46,16 @@ def test_three_errors_reported_with_locations_and_nothing_written(db, spec_file)
     lines = [line for line in result.output.splitlines() if line.startswith(str(spec_file))]
     assert len(lines) == 3, result.output
     joined = "\n".join(lines)
-    assert re.search(r":line 50: aspects\[0\]\.categories\[0\]\.problems\[0\]\.measures\[0\]\.due: not a real date", joined)
-    assert re.search(r":line 8: inspection\.feedback_date: feedback date is before the on-site end", joined)
-    assert re.search(r":line 55: .*measures\[1\]\.responsible_person: no entry with id 'nobody'", joined)
+    assert re.search(
+        r":line 50: aspects\[0\]\.categories\[0\]\.problems\[0\]\.measures\[0\]\.due: not a real date",
+        joined,
+    )
+    assert re.search(
+        r":line 8: inspection\.feedback_date: feedback date is before the on-site end", joined
+    )
+    assert re.search(
+        r":line 55: .*measures\[1\]\.responsible_person: no entry with id 'nobody'", joined
+    )
     after = dump_database()
     # only the refusal's audit event was added
     assert {k: v for k, v in after.items() if k != "auditevent"} == {
@@ -69,7 +76,9 @@ def test_json_file_imports_and_locates_errors(db, spec_file, tmp_path):
     bad.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     refused = runner.invoke(app, ["import", str(bad)])
     assert refused.exit_code == 1
-    assert re.search(r"bad\.json:line \d+: departments\[1\]\.id: id 'office' is not unique", refused.output)
+    assert re.search(
+        r"bad\.json:line \d+: departments\[1\]\.id: id 'office' is not unique", refused.output
+    )
     assert runner.invoke(app, ["import", str(good)]).exit_code == 0
     assert status_json("--as-of", "2024-07-01")["problems"] == 1
 
@@ -101,15 +110,65 @@ def write_xlsx(path, ledger_rows):
     departments.append(("id", "name"))
     departments.append(("office", "办公室"))
     ledger = book.create_sheet("ledger")
-    ledger.append(("方面", "类别", "问题编号", "问题", "整改措施", "牵头领导", "责任领导", "责任科室", "责任人", "整改时限", "检查节点"))
+    ledger.append(
+        (
+            "方面",
+            "类别",
+            "问题编号",
+            "问题",
+            "整改措施",
+            "牵头领导",
+            "责任领导",
+            "责任科室",
+            "责任人",
+            "整改时限",
+            "检查节点",
+        )
+    )
     for row in ledger_rows:
         ledger.append(row)
     book.save(path)
 
 
-ROW1 = ("方面一", "类一", "1", "学习不深", "纳入第一议题", "secretary", "secretary", "office", "clerk", "2024-10-31", None)
-ROW2 = ("方面一", "类一", "1", "学习不深", "建立长效机制", "secretary", "secretary", "office", "clerk", "long_term", "2024-12-31")
-ROW3 = ("方面二", "类一", "2", "制度不全", "修订制度", "secretary", "secretary", "office", "clerk", "2024-09-30", None)
+ROW1 = (
+    "方面一",
+    "类一",
+    "1",
+    "学习不深",
+    "纳入第一议题",
+    "secretary",
+    "secretary",
+    "office",
+    "clerk",
+    "2024-10-31",
+    None,
+)
+ROW2 = (
+    "方面一",
+    "类一",
+    "1",
+    "学习不深",
+    "建立长效机制",
+    "secretary",
+    "secretary",
+    "office",
+    "clerk",
+    "long_term",
+    "2024-12-31",
+)
+ROW3 = (
+    "方面二",
+    "类一",
+    "2",
+    "制度不全",
+    "修订制度",
+    "secretary",
+    "secretary",
+    "office",
+    "clerk",
+    "2024-09-30",
+    None,
+)
 
 
 def test_xlsx_ledger_imports(db, tmp_path):
@@ -154,7 +213,9 @@ def test_replace_keeps_progress_sign_offs_and_history(db, spec_file):
     spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(app, ["import", str(spec_file), "--replace"])
     assert result.exit_code == 0, result.output
-    assert service.act(None, SignOffAction(by="discipline", problem="1", evidence=["纪要.pdf"])).done
+    assert service.act(
+        None, SignOffAction(by="discipline", problem="1", evidence=["纪要.pdf"])
+    ).done
     status = status_json()
     assert (status["problems"], status["closed"], status["not_started"]) == (2, 1, 1)
     assert status["items"][0]["title"] == "学习贯彻不深不透(修订)"

@@ -18,7 +18,9 @@ PROBLEM = ProblemView(
     title="学习贯彻不深不透",
     state=ProblemState.IN_PROGRESS,
     measures=(
-        MeasureView(0, "措施", "secretary", "deputy", "office", "office_head", dt.date(2024, 10, 31)),
+        MeasureView(
+            0, "措施", "secretary", "deputy", "office", "office_head", dt.date(2024, 10, 31)
+        ),
         MeasureView(1, "措施二", "secretary", "deputy", "office", "clerk", dt.date(2024, 11, 30)),
     ),
 )

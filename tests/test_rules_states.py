@@ -2,7 +2,8 @@ import pytest
 
 from rectify.rules.counting import replay
 from rectify.rules.states import ProblemState as S
-from rectify.rules.states import Refusal, Transition as T, next_state
+from rectify.rules.states import Refusal, next_state
+from rectify.rules.states import Transition as T
 
 ALLOWED = [
     (S.NOT_STARTED, T.PROGRESS, S.IN_PROGRESS),

@@ -100,6 +100,7 @@ class PersonIn(Strict):
 class DepartmentIn(Strict):
     id: Key
     name: Text
+    head: Key | None = None  # optional: the person who heads it, receives its dispatch digest
 
 
 class MeasureIn(Strict):

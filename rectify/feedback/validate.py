@@ -120,6 +120,10 @@ def _cross_checks(data: dict, report) -> None:
                 report((kind, i, "id"), f"id {item.get('id')!r} is not unique")
         ids[kind] = set(counts)
 
+    for i, department in enumerate(_list(data.get("departments"))):
+        head = _dict(department).get("head")
+        if isinstance(head, str) and head not in ids["people"]:
+            report(("departments", i, "head"), f"no entry with id {head!r} in people")
     problems = [
         (("aspects", a, "categories", c, "problems", p), _dict(problem))
         for a, aspect in enumerate(_list(_dict(data).get("aspects")))

@@ -80,7 +80,11 @@ def write_feedback(
 
     people = _upsert_keyed(session, Person, header.id, feedback.people, _person_fields)
     departments = _upsert_keyed(
-        session, Department, header.id, feedback.departments, lambda d: {"name": d.name}
+        session,
+        Department,
+        header.id,
+        feedback.departments,
+        lambda d: {"name": d.name, "head": d.head},
     )
     notes = _write_ledger(session, feedback, people, departments)
     measures = sum(len(p.measures) for _, _, p in feedback.problems())

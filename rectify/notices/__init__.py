@@ -1,0 +1,1 @@
+"""Notices: rendering, the outbox and the one sender."""
