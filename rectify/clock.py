@@ -51,3 +51,15 @@ def local_text(instant: dt.datetime | None, tz: str) -> str:
 
 def local_iso(instant: dt.datetime, tz: str) -> str:
     return pendulum.instance(instant).in_tz(tz).isoformat()
+
+
+def as_utc(instant: dt.datetime) -> dt.datetime:
+    """A plain aware UTC datetime; a naive one is taken as UTC already (values that crossed
+    a serialisation boundary lose their zone, never their UTC meaning)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    instant = instant.astimezone(dt.UTC)
+    return dt.datetime(
+        instant.year, instant.month, instant.day, instant.hour, instant.minute, instant.second,
+        instant.microsecond, tzinfo=dt.UTC,
+    )

@@ -45,8 +45,7 @@ def enqueue(
         return []
     settings = get_settings()
     people = {
-        p.key: p
-        for p in session.exec(select(Person).where(Person.inspection_id == inspection.id))
+        p.key: p for p in session.exec(select(Person).where(Person.inspection_id == inspection.id))
     }
     deliver_after = delivery_instant(
         at, inspection.timezone, calendar, settings.quiet_until_hour, settings.quiet_from_hour
@@ -59,7 +58,9 @@ def enqueue(
             continue
         person = people.get(plan.to)
         name = person.name if person else plan.to
-        subject, body = render(plan, unit=unit, round_=inspection.round, person_name=name, today=today)
+        subject, body = render(
+            plan, unit=unit, round_=inspection.round, person_name=name, today=today
+        )
         contacts = list(person.contacts) if person else []
         notice = Notice(
             dedupe_key=key,
@@ -92,7 +93,11 @@ def unreported_failures(session: Session, inspection_id: str) -> tuple[list[str]
     rows = list(
         session.exec(
             select(Notice)
-            .where(Notice.inspection_id == inspection_id, Notice.status.in_(FAILED_STATES), Notice.reported == False)  # noqa: E712
+            .where(
+                Notice.inspection_id == inspection_id,
+                Notice.status.in_(FAILED_STATES),
+                Notice.reported.is_(False),
+            )
             .order_by(Notice.id)
         )
     )

@@ -45,18 +45,24 @@ def _env() -> Environment:
     return env
 
 
-def render(plan: NoticePlan, *, unit: str, round_: str, person_name: str, today: dt.date) -> tuple[str, str]:
+def render(
+    plan: NoticePlan, *, unit: str, round_: str, person_name: str, today: dt.date
+) -> tuple[str, str]:
     """(subject, body) of one digest."""
     title = KIND_TITLES[plan.kind]
     level = f"【{LEVEL_LABELS[plan.level]}】" if plan.level else ""
     subject = f"{level}{title} · {unit}"
-    body = _env().get_template("notice.txt.j2").render(
-        plan=plan,
-        title=title,
-        unit=unit,
-        round=round_,
-        name=person_name,
-        role=ROLE_LABELS.get(plan.role, plan.role),
-        today=today,
+    body = (
+        _env()
+        .get_template("notice.txt.j2")
+        .render(
+            plan=plan,
+            title=title,
+            unit=unit,
+            round=round_,
+            name=person_name,
+            role=ROLE_LABELS.get(plan.role, plan.role),
+            today=today,
+        )
     )
     return subject, body

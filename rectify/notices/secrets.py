@@ -32,7 +32,9 @@ def expand(url: str) -> tuple[str, list[str]]:
     def fill(match: re.Match) -> str:
         value = _lookup(match.group(1))
         if value is None:
-            raise MissingSecret(f"secret {match.group(1)} is not set (environment or Prefect Secret block)")
+            raise MissingSecret(
+                f"secret {match.group(1)} is not set (environment or Prefect Secret block)"
+            )
         used.append(value)
         return value
 

@@ -18,7 +18,7 @@ from sqlalchemy import or_, update
 from sqlmodel import select
 
 from models import Notice, session_scope
-from rectify.clock import utc_now
+from rectify.clock import as_utc, utc_now
 from rectify.notices.secrets import MissingSecret, expand, redact
 
 MAX_ATTEMPTS = 5
@@ -49,7 +49,7 @@ def deliver_due(
 ) -> DeliveryReport:
     """Deliver every outbox row due at ``now``. With ``capture`` nothing is sent: rows are
     marked captured at their delivery instant (the simulation's mode)."""
-    now = now or utc_now()
+    now = as_utc(now) if now else utc_now()
     report = DeliveryReport()
     ids = _claim(now, inspection_id)
     if not ids:
@@ -108,7 +108,10 @@ def _claim(now: dt.datetime, inspection_id: str | None) -> list[int]:
                 update(Notice)
                 .where(
                     Notice.id == notice_id,
-                    or_(Notice.status == "pending", (Notice.status == "sending") & (Notice.claimed_at <= stale)),
+                    or_(
+                        Notice.status == "pending",
+                        (Notice.status == "sending") & (Notice.claimed_at <= stale),
+                    ),
                 )
                 .values(status="sending", claimed_at=now)
             )
@@ -129,7 +132,9 @@ def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:
             continue
         secrets += used
         if real.startswith(HEADER_SCHEMES):
-            real += ("&" if "?" in real else "?") + f"+X-Rectify-Key={key.replace('|', '%7C').replace('#', '%23')}"
+            real += (
+                "&" if "?" in real else "?"
+            ) + f"+X-Rectify-Key={key.replace('|', '%7C').replace('#', '%23')}"
         notifier = apprise.Apprise()
         if not notifier.add(real):
             errors.append(f"invalid Apprise URL {redact(url, secrets)}")

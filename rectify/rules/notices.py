@@ -279,7 +279,10 @@ def dispatch_notices(
         for r in sheet:
             if r.flagged:
                 plan.items.append(Item(r.ref, r.title, "自上次调度以来无进展", r.next_due))
-    return digests.plans()
+    plans = digests.plans()
+    for plan in plans:
+        plan.level = None  # a dispatch is a routine digest, not an escalation
+    return plans
 
 
 # ---------------------------------------------------------------- monthly supervision

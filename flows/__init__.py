@@ -1,0 +1,2 @@
+"""The lifecycle as Prefect flows, one file each. A flow sequences tasks and returns a small
+summary; it holds no business rule."""

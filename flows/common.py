@@ -1,0 +1,50 @@
+"""What every scheduled flow shares: the instant it runs for, its name, its per-inspection
+sub-runs and the delivery of what they enqueued."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pendulum
+from prefect import tags
+from prefect.runtime import flow_run
+
+from rectify.clock import as_utc, utc_now
+from rectify.settings import get_settings
+
+
+def resolve_at(as_of: dt.datetime | str | None) -> dt.datetime:
+    """The run's instant: ``as_of`` (a virtual clock) or now. Naive values are local."""
+    if as_of is None:
+        return utc_now()
+    if isinstance(as_of, str):
+        as_of = dt.datetime.fromisoformat(as_of)
+    if as_of.tzinfo is None:
+        as_of = pendulum.instance(as_of, tz=get_settings().timezone)
+    return as_utc(as_of)
+
+
+def local_day(at: dt.datetime) -> str:
+    return pendulum.instance(at).in_tz(get_settings().timezone).date().isoformat()
+
+
+def parent_run_name(label: str) -> Callable[[], str]:
+    """A run name like ``半月调度 2024-09-01`` from the run's ``as_of`` parameter."""
+
+    def name() -> str:
+        params = flow_run.parameters or {}
+        day = local_day(resolve_at(params.get("as_of")))
+        scope = params.get("inspection_id") or "全部"
+        return f"{label} {scope} {day}"
+
+    return name
+
+
+def for_each_inspection(ids: list[str], run: Callable[[str], dict], kind: str) -> list[dict]:
+    """Run one sub-flow per inspection, tagged with it so the UI can filter by unit."""
+    results = []
+    for inspection_id in ids:
+        with tags(f"inspection:{inspection_id}", kind):
+            results.append(run(inspection_id))
+    return results

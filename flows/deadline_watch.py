@@ -1,0 +1,40 @@
+"""Daily deadline watch (期限检查): plan approval due or overdue, green and yellow reminders,
+overdue (red) measures, long-term checkpoints, the end of the centralised period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+
+from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
+from tasks.deadline_watch import watch_deadlines
+from tasks.inspections import list_inspections
+from tasks.outbox import deliver
+
+
+@flow(name="deadline-watch-inspection", flow_run_name="期限检查 {inspection_id} {day}")
+def watch_inspection(inspection_id: str, at: dt.datetime, day: str) -> dict:
+    result = watch_deadlines(inspection_id, at)
+    for warning in result["warnings"]:
+        create_markdown_artifact(f"**{warning}**", key=f"calendar-warning-{inspection_id}")
+    return result
+
+
+@flow(name="deadline-watch", flow_run_name=parent_run_name("期限检查"), log_prints=True)
+def deadline_watch(
+    as_of: dt.datetime | None = None, inspection_id: str | None = None, capture: bool = False
+) -> dict:
+    at = resolve_at(as_of)
+    ids = list_inspections(at, inspection_id)
+    day = local_day(at)
+    runs = for_each_inspection(ids, lambda i: watch_inspection(i, at, day), "deadline-watch")
+    delivery = deliver(at, capture)
+    return {
+        "date": day,
+        "inspections": len(ids),
+        "reminders": sum(r["reminders"] for r in runs),
+        "notices": sum(r["notices"] for r in runs),
+        "delivery": delivery,
+    }

@@ -1,0 +1,70 @@
+"""Half-monthly dispatch (每半月调度): the deputy leaders dispatch progress on each
+inspection's dispatch days (default the 1st and 16th)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
+from rectify.policy import Policy
+from tasks.dispatch import dispatch
+from tasks.inspections import list_inspections
+from tasks.outbox import deliver
+from tasks.policies import policies_of
+
+
+@flow(name="half-monthly-dispatch-inspection", flow_run_name="半月调度 {inspection_id} {day}")
+def dispatch_inspection(inspection_id: str, at: dt.datetime, day: str) -> dict:
+    result = dispatch(inspection_id, at)
+    if "skipped" in result:
+        return result
+    create_table_artifact(
+        [
+            {
+                "问题": r["ref"],
+                "标题": r["title"],
+                "状态": r["state"],
+                "最近进展": r["last_progress"] or "—",
+                "进展日期": r["last_progress_on"] or "—",
+                "下一时限": r["next_due"] or "—",
+                "剩余天数": "" if r["days_to_due"] is None else r["days_to_due"],
+                "无新进展": "⚠" if r["flagged"] else "",
+            }
+            for r in result["sheet"]
+        ],
+        key=f"dispatch-sheet-{inspection_id}",
+        description=f"{result['unit']} 半月调度表 {day}",
+    )
+    create_markdown_artifact(
+        f"## 半月调度 {result['unit']} {day}\n\n"
+        f"- 问题 {result['problems']} 个,自上次调度({result['previous_dispatch'] or '无'})以来无进展 "
+        f"{result['flagged']} 个\n- 发出调度通知 {result['notices']} 条\n",
+        key=f"dispatch-summary-{inspection_id}",
+    )
+    return {k: v for k, v in result.items() if k != "sheet"}
+
+
+@flow(name="half-monthly-dispatch", flow_run_name=parent_run_name("半月调度"), log_prints=True)
+def half_monthly_dispatch(
+    as_of: dt.datetime | None = None, inspection_id: str | None = None, capture: bool = False
+) -> dict:
+    at = resolve_at(as_of)
+    day = local_day(at)
+    ids = list_inspections(at, inspection_id)
+    due = [i for i, policy in policies_of(ids).items() if _is_dispatch_day(policy, day)]
+    runs = for_each_inspection(due, lambda i: dispatch_inspection(i, at, day), "dispatch")
+    delivery = deliver(at, capture)
+    return {
+        "date": day,
+        "dispatched": [r["inspection"] for r in runs if "skipped" not in r],
+        "skipped": {r["inspection"]: r["skipped"] for r in runs if "skipped" in r},
+        "notices": sum(r.get("notices", 0) for r in runs),
+        "delivery": delivery,
+    }
+
+
+def _is_dispatch_day(policy: Policy, day: str) -> bool:
+    return int(day[8:10]) in policy.dispatch_days
