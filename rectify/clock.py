@@ -60,6 +60,12 @@ def as_utc(instant: dt.datetime) -> dt.datetime:
         instant = instant.replace(tzinfo=dt.UTC)
     instant = instant.astimezone(dt.UTC)
     return dt.datetime(
-        instant.year, instant.month, instant.day, instant.hour, instant.minute, instant.second,
-        instant.microsecond, tzinfo=dt.UTC,
+        instant.year,
+        instant.month,
+        instant.day,
+        instant.hour,
+        instant.minute,
+        instant.second,
+        instant.microsecond,
+        tzinfo=dt.UTC,
     )

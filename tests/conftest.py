@@ -43,3 +43,12 @@ def spec_file(tmp_path) -> Path:
     target = tmp_path / "binhai.yaml"
     shutil.copy(SPEC_EXAMPLE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test server for the whole session (it takes ~13 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

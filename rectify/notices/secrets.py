@@ -4,8 +4,10 @@ passed through ``redact``."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
 
 VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -25,6 +27,29 @@ def _lookup(name: str) -> str | None:
         return None
 
 
+_KNOWN: set[str] = set()
+_LOCK = threading.Lock()
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces every secret value ever expanded in this process by ``***`` in a record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with _LOCK:
+            known = list(_KNOWN)
+        if known:
+            record.msg = redact(record.getMessage(), known)
+            record.args = None
+        return True
+
+
+def guard_logger(name: str = "apprise") -> None:
+    """Keep secrets out of a library's log records (idempotent)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+
+
 def expand(url: str) -> tuple[str, list[str]]:
     """The URL with its secrets filled in, and the secret values used (to redact)."""
     used: list[str] = []
@@ -36,6 +61,8 @@ def expand(url: str) -> tuple[str, list[str]]:
                 f"secret {match.group(1)} is not set (environment or Prefect Secret block)"
             )
         used.append(value)
+        with _LOCK:
+            _KNOWN.add(value)
         return value
 
     return VAR.sub(fill, url), used

@@ -19,11 +19,13 @@ from sqlmodel import select
 
 from models import Notice, session_scope
 from rectify.clock import as_utc, utc_now
-from rectify.notices.secrets import MissingSecret, expand, redact
+from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 
 MAX_ATTEMPTS = 5
 BACKOFF = dt.timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
 CLAIM_LEASE = dt.timedelta(minutes=10)
+# Libraries that may log a URL with its secret in it while sending.
+GUARDED_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.util.retry", "requests")
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
 
 
@@ -50,6 +52,8 @@ def deliver_due(
     """Deliver every outbox row due at ``now``. With ``capture`` nothing is sent: rows are
     marked captured at their delivery instant (the simulation's mode)."""
     now = as_utc(now) if now else utc_now()
+    for name in GUARDED_LOGGERS:
+        guard_logger(name)
     report = DeliveryReport()
     ids = _claim(now, inspection_id)
     if not ids:

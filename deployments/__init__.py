@@ -1,0 +1,118 @@
+"""Every deployment and its schedule, declared once. ``prefect.yaml`` declares the same for a
+work pool and workers (a test keeps the two in agreement); ``rectify serve`` serves these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from prefect.schedules import Cron
+
+from rectify.settings import get_settings
+
+TIMEZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    name: str
+    entrypoint: str  # path:function, as in prefect.yaml
+    cron: str | None
+    description: str
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def load_flow(self):
+        import importlib
+
+        path, function = self.entrypoint.split(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        return getattr(module, function)
+
+    def schedules(self, timezone: str = TIMEZONE) -> list:
+        return [Cron(self.cron, timezone=timezone)] if self.cron else []
+
+    def next_runs(
+        self, after: dt.datetime, until: dt.datetime, timezone: str = TIMEZONE
+    ) -> list[dt.datetime]:
+        """The instants this schedule gives in [after, until), by Prefect's own cron code."""
+        if not self.cron:
+            return []
+        from prefect.server.schemas.schedules import CronSchedule
+
+        schedule = CronSchedule(cron=self.cron, timezone=timezone)
+        return [d for d in schedule._get_dates_generator(start=after, end=until) if d < until]
+
+
+DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
+    DeploymentSpec(
+        "deadline-watch",
+        "flows/deadline_watch.py:deadline_watch",
+        "0 9 * * *",
+        "每日期限检查:方案审议、绿/黄提醒、超期红色督办、长期整改检查节点",
+        ("daily",),
+    ),
+    DeploymentSpec(
+        "half-monthly-dispatch",
+        "flows/half_monthly_dispatch.py:half_monthly_dispatch",
+        "0 9 1,16 * *",
+        "每半月调度(每月1日、16日)",
+        ("dispatch",),
+    ),
+    DeploymentSpec(
+        "monthly-supervision",
+        "flows/monthly_supervision.py:monthly_supervision",
+        "0 9 25 * *",
+        "每月督办(每月25日)",
+        ("supervision",),
+    ),
+    DeploymentSpec(
+        "lookback-review",
+        "flows/lookback_review.py:lookback_review",
+        "0 9 * * *",
+        "回头看:到期的已销号问题分派审核人",
+        ("review",),
+    ),
+    DeploymentSpec(
+        "deliver-notices",
+        "flows/deliver_notices.py:deliver_notices",
+        "*/15 9-17 * * *",
+        "发送通知:重试失败的通知,发出免打扰时段顺延的通知",
+        ("outbox",),
+    ),
+    DeploymentSpec(
+        "progress-report",
+        "flows/progress_report.py:progress_report",
+        None,
+        "整改进展情况通报(按需运行)",
+        ("report",),
+    ),
+    DeploymentSpec("intake", "flows/intake.py:intake", None, "导入反馈意见(按需运行)", ("intake",)),
+)
+
+# The scheduled flows in the order they run when their instants coincide.
+SCHEDULED = tuple(d for d in DEPLOYMENTS if d.cron)
+
+
+def by_name(name: str) -> DeploymentSpec:
+    return next(d for d in DEPLOYMENTS if d.name == name)
+
+
+def to_deployments(timezone: str | None = None) -> list:
+    """Runner deployments for ``prefect.serve``."""
+    tz = timezone or get_settings().timezone
+    return [
+        spec.load_flow().to_deployment(
+            name=spec.name,
+            schedules=spec.schedules(tz),
+            description=spec.description,
+            tags=["rectify", *spec.tags],
+        )
+        for spec in DEPLOYMENTS
+    ]
+
+
+def serve_all() -> None:
+    """Serve every deployment; schedules stay active when this process stops."""
+    from prefect import serve
+
+    serve(*to_deployments(), pause_on_shutdown=False)

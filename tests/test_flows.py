@@ -1,0 +1,243 @@
+"""The real flows under a Prefect test server, against a temporary SQLite file and real
+SMTP/HTTP receivers on localhost: who received what, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pendulum
+import pytest
+import yaml
+from sqlmodel import select
+
+from flows.deadline_watch import deadline_watch
+from flows.deliver_notices import deliver_notices
+from flows.half_monthly_dispatch import half_monthly_dispatch
+from flows.lookback_review import lookback_review
+from flows.monthly_supervision import monthly_supervision
+from models import Notice, session_scope
+from rectify import service
+from rectify.actions import ApprovePlan, Progress, SignOffAction
+from tests.conftest import SPEC_EXAMPLE
+from tests.receivers import HttpReceiver, SmtpReceiver
+
+TOKEN = "tok-5ecret-9f8e7d"
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def local(*args) -> dt.datetime:
+    return pendulum.datetime(*args, tz="Asia/Shanghai")
+
+
+@pytest.fixture
+def receivers(monkeypatch):
+    monkeypatch.setenv("RECEIVER_TOKEN", TOKEN)
+    with SmtpReceiver() as smtp, HttpReceiver() as http:
+        yield smtp, http
+
+
+@pytest.fixture
+def inspection(db, tmp_path, receivers):
+    """The spec's example with contacts on the local receivers, a second problem, and the
+    plan approved on 28 August 2024."""
+    smtp, http = receivers
+    data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
+    data["people"] = [
+        {"id": "secretary", "name": "局党组书记", "roles": ["leader"], "contacts": [smtp.url("secretary")]},
+        {"id": "deputy_law", "name": "分管法规副局长", "roles": ["deputy"], "contacts": [http.url("deputy_law")]},
+        {"id": "office_head", "name": "办公室主任", "roles": ["office", "reviewer"], "contacts": [http.url("office_head")]},
+        {"id": "discipline", "name": "纪检组长", "roles": ["reviewer"], "contacts": [http.url("discipline")]},
+        {"id": "clerk", "name": "综合科科长", "roles": [], "contacts": [http.url("clerk")]},
+    ]
+    problems = data["aspects"][0]["categories"][0]["problems"]
+    for measure in problems[0]["measures"]:
+        measure["responsible_person"] = "clerk"
+    problems.append(
+        {
+            "ref": "2",
+            "title": "制度执行不严",
+            "measures": [{**problems[0]["measures"][0], "text": "修订议事规则", "due": dt.date(2024, 10, 31)}],
+        }
+    )
+    path = tmp_path / "binhai.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert service.import_file(path).done
+    assert service.act(None, ApprovePlan(by="secretary", meeting="第N次局党组会议"), local(2024, 8, 28, 10)).done
+    return path
+
+
+def to(receiver, person):
+    return [m for m in receiver.messages if m.to == person]
+
+
+def test_green_yellow_red_on_their_days_as_one_digest_each(inspection, receivers):
+    smtp, http = receivers
+    deadline_watch(as_of=local(2024, 10, 10, 9))  # 21 days before the due date: nothing
+    assert to(http, "clerk") == []
+
+    deadline_watch(as_of=local(2024, 10, 11, 9))  # 20 days: green to the responsible person
+    (green,) = to(http, "clerk")
+    assert "绿色提醒" in green.title and "整改时限提醒" in green.title
+    assert "问题1" in green.body and "问题2" in green.body  # one digest for both problems
+    assert to(http, "deputy_law") == []
+
+    deadline_watch(as_of=local(2024, 10, 21, 9))  # 10 days: yellow, also the responsible leader
+    assert "黄色预警" in to(http, "clerk")[-1].title
+    assert "黄色预警" in to(http, "deputy_law")[-1].title
+    assert to(smtp, "secretary") == []
+
+    deadline_watch(as_of=local(2024, 11, 1, 9))  # the day after due: red up to the lead leader
+    assert "红色督办" in to(http, "clerk")[-1].title and "整改超期督办" in to(http, "clerk")[-1].title
+    (red_mail,) = [m for m in to(smtp, "secretary") if "整改超期督办" in m.title]
+    assert "红色督办" in red_mail.title and "问题1" in red_mail.body and "问题2" in red_mail.body
+    assert [len(to(http, p)) for p in ("clerk", "deputy_law")] == [3, 2]
+    # the centralised period (60 days from 28 August) ended on 27 October: the leader is told
+    (report,) = [m for m in to(smtp, "secretary") if "通报提醒" in m.title]
+    assert "2024-10-27" in report.body
+
+    # a re-run of the same day, and the next day, send nothing again
+    before = (len(http.messages), len(smtp.messages))
+    deadline_watch(as_of=local(2024, 11, 1, 9))
+    deadline_watch(as_of=local(2024, 11, 4, 9))
+    assert (len(http.messages), len(smtp.messages)) == before
+
+
+def test_closed_problems_are_not_reminded(inspection, receivers):
+    _, http = receivers
+    assert service.act(
+        None, SignOffAction(by="office_head", problem="2", evidence=["议事规则.pdf"]), local(2024, 10, 9, 10)
+    ).done
+    deadline_watch(as_of=local(2024, 10, 11, 9))
+    (green,) = to(http, "clerk")
+    assert "问题1" in green.body and "问题2" not in green.body
+
+
+def test_quiet_hours_defer_to_the_next_working_morning(inspection, receivers):
+    _, http = receivers
+    # Saturday 19 October 2024, 09:00: a yellow day for nobody, green for both problems
+    result = deadline_watch(as_of=local(2024, 10, 19, 9))
+    assert result["notices"] >= 1 and http.messages == []
+    with session_scope() as s:
+        pending = s.exec(select(Notice).where(Notice.status == "pending")).all()
+        assert {n.deliver_after for n in pending} == {local(2024, 10, 21, 9)}
+    deliver_notices(as_of=local(2024, 10, 20, 15))  # Sunday: still nothing
+    assert http.messages == []
+    deliver_notices(as_of=local(2024, 10, 21, 9, 5))  # Monday morning
+    assert len(to(http, "clerk")) == 1
+
+
+def test_retry_with_backoff_after_receiver_errors(inspection, receivers):
+    _, http = receivers
+    http.fail = 2  # the receiver answers 500 twice
+    deadline_watch(as_of=local(2024, 10, 11, 9))
+    assert http.messages == []
+    with session_scope() as s:
+        (notice,) = s.exec(select(Notice).where(Notice.person_key == "clerk")).all()
+        assert (notice.status, notice.attempts) == ("pending", 1)
+        assert notice.next_attempt_at == local(2024, 10, 11, 9, 1)
+        assert TOKEN not in (notice.last_error or "") and notice.last_error
+    deliver_notices(as_of=local(2024, 10, 11, 9, 0, 30))  # before the backoff: not tried
+    assert http.attempts == 1
+    deliver_notices(as_of=local(2024, 10, 11, 9, 1))  # second attempt fails again
+    deliver_notices(as_of=local(2024, 10, 11, 9, 3))  # third succeeds
+    (received,) = to(http, "clerk")
+    assert received.key and received.key.startswith(f"{'binhai-2024-r8'}|due_reminder|clerk|2024-10-11")
+    with session_scope() as s:
+        notice = s.exec(select(Notice).where(Notice.person_key == "clerk")).one()
+        assert (notice.status, notice.attempts) == ("sent", 3)
+
+
+def test_failed_notice_is_surfaced_in_the_next_summary(inspection, receivers):
+    _, http = receivers
+    http.fail = 1000
+    deadline_watch(as_of=local(2024, 10, 11, 9))
+    at = local(2024, 10, 11, 9)
+    for minutes in (1, 3, 7, 15):
+        at = at + dt.timedelta(minutes=minutes)
+        deliver_notices(as_of=at)
+    with session_scope() as s:
+        notice = s.exec(select(Notice).where(Notice.person_key == "clerk")).one()
+        assert notice.status == "failed" and notice.attempts == 5
+    http.fail = 0
+    half_monthly_dispatch(as_of=local(2024, 10, 16, 9))
+    deputy = to(http, "deputy_law")[-1]
+    assert "发送失败" in deputy.body and "clerk" in deputy.body
+
+
+def test_dispatch_sheet_digests_and_flags(inspection, receivers):
+    smtp, http = receivers
+    assert service.act(None, Progress(by="clerk", problem="1", text="已纳入第一议题"), local(2024, 9, 10, 10)).done
+    first = half_monthly_dispatch(as_of=local(2024, 9, 16, 9))
+    assert first["dispatched"] == ["binhai-2024-r8"]
+    assert to(http, "clerk") == []  # 16 September 2024 is the Mid-Autumn holiday
+    deliver_notices(as_of=local(2024, 9, 18, 9))
+    clerk = to(http, "clerk")
+    assert len(clerk) == 1 and "每半月整改调度" in clerk[0].title
+    deputy = to(http, "deputy_law")
+    assert len(deputy) == 1 and "自上次调度以来无进展的问题1个" in deputy[0].body  # problem 2
+    # a re-run of the same dispatch sends nothing new
+    half_monthly_dispatch(as_of=local(2024, 9, 16, 9))
+    deliver_notices(as_of=local(2024, 9, 18, 10))
+    assert len(to(http, "clerk")) == 1
+    # not a dispatch day: nothing
+    assert half_monthly_dispatch(as_of=local(2024, 9, 17, 9))["dispatched"] == []
+    # next dispatch: problem 1 had no progress since the 16th: both flagged now
+    half_monthly_dispatch(as_of=local(2024, 10, 1, 9))  # National Day: delivered on the 8th
+    deliver_notices(as_of=local(2024, 10, 8, 9))
+    assert "自上次调度以来无进展的问题2个" in to(http, "deputy_law")[-1].body
+
+
+def test_monthly_supervision_escalates_each_cycle(inspection, receivers):
+    smtp, http = receivers
+    monthly_supervision(as_of=local(2024, 9, 25, 9))
+    # not overdue yet: lagging items (no progress) go to the responsible leader only
+    assert "每月整改督办" in to(http, "deputy_law")[-1].title
+    assert to(smtp, "secretary") == []
+    monthly_supervision(as_of=local(2024, 11, 25, 9))
+    first = to(smtp, "secretary")[-1]
+    assert "红色督办" in first.title and "第1次督办" in first.body
+    monthly_supervision(as_of=local(2024, 12, 25, 9))
+    second = to(smtp, "secretary")[-1]
+    assert "第2次提级督办" in second.body
+    assert "连续2个督办周期超期" in to(http, "office_head")[-1].body
+    # once a month: a re-run does nothing
+    count = len(smtp.messages)
+    monthly_supervision(as_of=local(2024, 12, 25, 9))
+    assert len(smtp.messages) == count
+
+
+def test_lookback_review_assigns_an_independent_reviewer(inspection, receivers):
+    _, http = receivers
+    # office_head signs off problem 2 (clerk is responsible) on 15 Oct; review due 90 days later
+    assert service.act(None, SignOffAction(by="office_head", problem="2", evidence=["x.pdf"]), local(2024, 10, 15, 10)).done
+    lookback_review(as_of=local(2025, 1, 12, 9))
+    assert to(http, "office_head") + to(http, "discipline") == []
+    result = lookback_review(as_of=local(2025, 1, 13, 9))
+    assert result["assigned"] == {"binhai-2024-r8": {"2": "discipline"}}
+    assert "回头看" in to(http, "discipline")[-1].title
+    lookback_review(as_of=local(2025, 1, 14, 9))
+    assert len(to(http, "discipline")) == 1
+
+
+def test_no_token_in_logs_artifacts_or_outbox(inspection, receivers, caplog):
+    _, http = receivers
+    http.fail = 3
+    caplog.set_level(logging.DEBUG)
+    deadline_watch(as_of=local(2024, 11, 1, 9))
+    deliver_notices(as_of=local(2024, 11, 1, 9, 1))
+    half_monthly_dispatch(as_of=local(2024, 11, 1, 9))
+    assert TOKEN not in caplog.text
+    with session_scope() as s:
+        for n in s.exec(select(Notice)).all():
+            assert TOKEN not in f"{n.body}{n.subject}{n.last_error}{n.contacts}"
+    from prefect.client.orchestration import get_client
+
+    async def artifacts():
+        async with get_client() as client:
+            return await client.read_artifacts()
+
+    import asyncio
+
+    found = asyncio.run(artifacts())
+    assert found and all(TOKEN not in str(a.data) + str(a.description) for a in found)
