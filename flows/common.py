@@ -41,10 +41,17 @@ def parent_run_name(label: str) -> Callable[[], str]:
     return name
 
 
-def for_each_inspection(ids: list[str], run: Callable[[str], dict], kind: str) -> list[dict]:
-    """Run one sub-flow per inspection, tagged with it so the UI can filter by unit."""
+def for_each_inspection(
+    ids: list[str], subflow, kind: str, *args, single: bool = False
+) -> list[dict]:
+    """Run one sub-flow per inspection, tagged with it so the UI can filter by unit. A run
+    asked for one inspection (``single``) is already named after it: its work runs inside
+    it, without a sub-flow."""
     results = []
     for inspection_id in ids:
         with tags(f"inspection:{inspection_id}", kind):
-            results.append(run(inspection_id))
+            if single:
+                results.append(subflow.fn(inspection_id, *args))
+            else:
+                results.append(subflow(inspection_id, *args))
     return results

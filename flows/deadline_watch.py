@@ -29,7 +29,9 @@ def deadline_watch(
     at = resolve_at(as_of)
     ids = list_inspections(at, inspection_id)
     day = local_day(at)
-    runs = for_each_inspection(ids, lambda i: watch_inspection(i, at, day), "deadline-watch")
+    runs = for_each_inspection(
+        ids, watch_inspection, "deadline-watch", at, day, single=inspection_id is not None
+    )
     delivery = deliver(at, capture)
     return {
         "date": day,

@@ -55,7 +55,9 @@ def half_monthly_dispatch(
     day = local_day(at)
     ids = list_inspections(at, inspection_id)
     due = [i for i, policy in policies_of(ids).items() if _is_dispatch_day(policy, day)]
-    runs = for_each_inspection(due, lambda i: dispatch_inspection(i, at, day), "dispatch")
+    runs = for_each_inspection(
+        due, dispatch_inspection, "dispatch", at, day, single=inspection_id is not None
+    )
     delivery = deliver(at, capture)
     return {
         "date": day,

@@ -25,7 +25,9 @@ def lookback_review(
     at = resolve_at(as_of)
     day = local_day(at)
     ids = list_inspections(at, inspection_id)
-    runs = for_each_inspection(ids, lambda i: review_inspection(i, at, day), "review")
+    runs = for_each_inspection(
+        ids, review_inspection, "review", at, day, single=inspection_id is not None
+    )
     delivery = deliver(at, capture)
     return {
         "date": day,

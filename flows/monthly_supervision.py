@@ -38,7 +38,9 @@ def monthly_supervision(
     day = local_day(at)
     ids = list_inspections(at, inspection_id)
     due = [i for i, policy in policies_of(ids).items() if int(day[8:10]) == policy.supervision_day]
-    runs = for_each_inspection(due, lambda i: supervise_inspection(i, at, day), "supervision")
+    runs = for_each_inspection(
+        due, supervise_inspection, "supervision", at, day, single=inspection_id is not None
+    )
     delivery = deliver(at, capture)
     return {
         "date": day,

@@ -59,5 +59,7 @@ def progress_report(as_of: dt.datetime | None = None, inspection_id: str | None 
     at = resolve_at(as_of)
     day = local_day(at)
     ids = list_inspections(at, inspection_id)
-    runs = for_each_inspection(ids, lambda i: report_inspection(i, day), "report")
+    runs = for_each_inspection(
+        ids, report_inspection, "report", day, single=inspection_id is not None
+    )
     return {"date": day, "inspections": runs}

@@ -367,5 +367,82 @@ def calendar_years() -> None:
     )
 
 
+@app.command()
+def simulate(
+    scenario: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="scenario file (scenario-format.md)")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="directory for summary.json, notices.jsonl, runs.jsonl, report.md"
+        ),
+    ],
+    send: Annotated[
+        bool, typer.Option("--send", help="really send the notices (default: capture them)")
+    ] = False,
+) -> None:
+    """Replay a scenario on a virtual clock with the real flows; nothing waits for real time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rectify.feedback.validate import FeedbackErrors
+    from rectify.simulate import ScenarioErrors, load_scenario, write_outputs
+    from rectify.simulate import simulate as run_simulation
+
+    try:
+        loaded = load_scenario(scenario)
+    except (ScenarioErrors, FeedbackErrors) as exc:
+        for line in exc.errors:
+            err.print(line, highlight=False, markup=False)
+        _fail(f"refused: the scenario was not run ({len(exc.errors)} error(s))")
+        raise
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("simulating", total=None)
+
+        def tick(done: int, total: int, label: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"simulating {label}")
+
+        result = run_simulation(loaded, send=send, progress=tick)
+    write_outputs(result, out)
+    s = result.summary
+    console.print(
+        f"as of {s['as_of']}: {s['aspects']} aspects, {s['problems']} problems — closed {s['closed']}, "
+        f"long-term {s['long_term']}, in progress {s['in_progress']}, not started {s['not_started']}, "
+        f"reopened {s['reopened']}, overdue {s['overdue']}; {len(result.notices)} notices, "
+        f"{len(result.runs)} runs, {len(s['refused_events'])} refused events → {out}",
+        highlight=False,
+    )
+
+
+@app.command()
+def report(
+    inspection: InspectionOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write to this file instead of printing")
+    ] = None,
+) -> None:
+    """The progress report (整改进展情况通报) as of a date, in Markdown."""
+    from rectify.report import progress_report_markdown
+
+    tz = _zone(inspection)
+    try:
+        text = progress_report_markdown(inspection, _date(as_of, "--as-of", tz))
+    except Refusal as refusal:
+        _fail(refusal.message)
+        raise
+    if out:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"written {out}", highlight=False)
+    else:
+        console.print(text, highlight=False, markup=False)
+
+
 if __name__ == "__main__":
     app()

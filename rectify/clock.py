@@ -69,3 +69,8 @@ def as_utc(instant: dt.datetime) -> dt.datetime:
         instant.microsecond,
         tzinfo=dt.UTC,
     )
+
+
+def end_of_local_day_utc(day: dt.date, tz: str) -> dt.datetime:
+    """The first instant after ``day`` in ``tz``, in UTC."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=tz).add(days=1).in_tz("UTC")

@@ -18,17 +18,13 @@ from models import (
     SignOff,
     Unit,
 )
-from rectify.clock import local_date
+from rectify.clock import end_of_local_day_utc, local_date
 from rectify.policy import Policy
 from rectify.rules.counting import Counts, problem_overdue, replay
 from rectify.rules.escalation import escalation_level
 from rectify.rules.states import STATE_LABELS, Transition
 from rectify.rules.views import ProblemView
 from rectify.store import Ledger, load_ledger, policy_of
-
-
-def end_of_local_day(day: dt.date, tz: str) -> dt.datetime:
-    return pendulum.datetime(day.year, day.month, day.day, tz=tz).add(days=1).in_tz("UTC")
 
 
 @dataclass
@@ -64,7 +60,8 @@ class Snapshot:
         tz = self.inspection.timezone
         approved = (
             self.plan.approved_at
-            if self.plan.approved_at and self.plan.approved_at < end_of_local_day(self.as_of, tz)
+            if self.plan.approved_at
+            and self.plan.approved_at < end_of_local_day_utc(self.as_of, tz)
             else None
         )
         return {
@@ -118,7 +115,7 @@ def snapshot(
     """Rebuild every problem's state and due dates as they were at the end of ``as_of``
     (or at the instant ``until``, for a run in the middle of that day)."""
     ledger = load_ledger(session, inspection)
-    cutoff = until or end_of_local_day(as_of, inspection.timezone)
+    cutoff = until or end_of_local_day_utc(as_of, inspection.timezone)
     ids = [p.id for p in ledger.problems]
     events: dict[int, list[tuple[dt.datetime, int, Transition]]] = {i: [] for i in ids}
 

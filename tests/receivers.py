@@ -90,8 +90,12 @@ class HttpReceiver:
                     else:
                         person = self.path.strip("/").split("/")[0]
                         receiver.messages.append(
-                            Received(person, payload.get("title", ""), payload.get("message", ""),
-                                     self.headers.get("X-Rectify-Key"))
+                            Received(
+                                person,
+                                payload.get("title", ""),
+                                payload.get("message", ""),
+                                self.headers.get("X-Rectify-Key"),
+                            )
                         )
                 self.send_response(500 if failing else 200)
                 self.end_headers()

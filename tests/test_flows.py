@@ -44,10 +44,30 @@ def inspection(db, tmp_path, receivers):
     smtp, http = receivers
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
     data["people"] = [
-        {"id": "secretary", "name": "局党组书记", "roles": ["leader"], "contacts": [smtp.url("secretary")]},
-        {"id": "deputy_law", "name": "分管法规副局长", "roles": ["deputy"], "contacts": [http.url("deputy_law")]},
-        {"id": "office_head", "name": "办公室主任", "roles": ["office", "reviewer"], "contacts": [http.url("office_head")]},
-        {"id": "discipline", "name": "纪检组长", "roles": ["reviewer"], "contacts": [http.url("discipline")]},
+        {
+            "id": "secretary",
+            "name": "局党组书记",
+            "roles": ["leader"],
+            "contacts": [smtp.url("secretary")],
+        },
+        {
+            "id": "deputy_law",
+            "name": "分管法规副局长",
+            "roles": ["deputy"],
+            "contacts": [http.url("deputy_law")],
+        },
+        {
+            "id": "office_head",
+            "name": "办公室主任",
+            "roles": ["office", "reviewer"],
+            "contacts": [http.url("office_head")],
+        },
+        {
+            "id": "discipline",
+            "name": "纪检组长",
+            "roles": ["reviewer"],
+            "contacts": [http.url("discipline")],
+        },
         {"id": "clerk", "name": "综合科科长", "roles": [], "contacts": [http.url("clerk")]},
     ]
     problems = data["aspects"][0]["categories"][0]["problems"]
@@ -57,13 +77,17 @@ def inspection(db, tmp_path, receivers):
         {
             "ref": "2",
             "title": "制度执行不严",
-            "measures": [{**problems[0]["measures"][0], "text": "修订议事规则", "due": dt.date(2024, 10, 31)}],
+            "measures": [
+                {**problems[0]["measures"][0], "text": "修订议事规则", "due": dt.date(2024, 10, 31)}
+            ],
         }
     )
     path = tmp_path / "binhai.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert service.import_file(path).done
-    assert service.act(None, ApprovePlan(by="secretary", meeting="第N次局党组会议"), local(2024, 8, 28, 10)).done
+    assert service.act(
+        None, ApprovePlan(by="secretary", meeting="第N次局党组会议"), local(2024, 8, 28, 10)
+    ).done
     return path
 
 
@@ -88,7 +112,9 @@ def test_green_yellow_red_on_their_days_as_one_digest_each(inspection, receivers
     assert to(smtp, "secretary") == []
 
     deadline_watch(as_of=local(2024, 11, 1, 9))  # the day after due: red up to the lead leader
-    assert "红色督办" in to(http, "clerk")[-1].title and "整改超期督办" in to(http, "clerk")[-1].title
+    assert (
+        "红色督办" in to(http, "clerk")[-1].title and "整改超期督办" in to(http, "clerk")[-1].title
+    )
     (red_mail,) = [m for m in to(smtp, "secretary") if "整改超期督办" in m.title]
     assert "红色督办" in red_mail.title and "问题1" in red_mail.body and "问题2" in red_mail.body
     assert [len(to(http, p)) for p in ("clerk", "deputy_law")] == [3, 2]
@@ -106,7 +132,9 @@ def test_green_yellow_red_on_their_days_as_one_digest_each(inspection, receivers
 def test_closed_problems_are_not_reminded(inspection, receivers):
     _, http = receivers
     assert service.act(
-        None, SignOffAction(by="office_head", problem="2", evidence=["议事规则.pdf"]), local(2024, 10, 9, 10)
+        None,
+        SignOffAction(by="office_head", problem="2", evidence=["议事规则.pdf"]),
+        local(2024, 10, 9, 10),
     ).done
     deadline_watch(as_of=local(2024, 10, 11, 9))
     (green,) = to(http, "clerk")
@@ -142,7 +170,9 @@ def test_retry_with_backoff_after_receiver_errors(inspection, receivers):
     deliver_notices(as_of=local(2024, 10, 11, 9, 1))  # second attempt fails again
     deliver_notices(as_of=local(2024, 10, 11, 9, 3))  # third succeeds
     (received,) = to(http, "clerk")
-    assert received.key and received.key.startswith(f"{'binhai-2024-r8'}|due_reminder|clerk|2024-10-11")
+    assert received.key and received.key.startswith(
+        f"{'binhai-2024-r8'}|due_reminder|clerk|2024-10-11"
+    )
     with session_scope() as s:
         notice = s.exec(select(Notice).where(Notice.person_key == "clerk")).one()
         assert (notice.status, notice.attempts) == ("sent", 3)
@@ -167,7 +197,9 @@ def test_failed_notice_is_surfaced_in_the_next_summary(inspection, receivers):
 
 def test_dispatch_sheet_digests_and_flags(inspection, receivers):
     smtp, http = receivers
-    assert service.act(None, Progress(by="clerk", problem="1", text="已纳入第一议题"), local(2024, 9, 10, 10)).done
+    assert service.act(
+        None, Progress(by="clerk", problem="1", text="已纳入第一议题"), local(2024, 9, 10, 10)
+    ).done
     first = half_monthly_dispatch(as_of=local(2024, 9, 16, 9))
     assert first["dispatched"] == ["binhai-2024-r8"]
     assert to(http, "clerk") == []  # 16 September 2024 is the Mid-Autumn holiday
@@ -210,7 +242,11 @@ def test_monthly_supervision_escalates_each_cycle(inspection, receivers):
 def test_lookback_review_assigns_an_independent_reviewer(inspection, receivers):
     _, http = receivers
     # office_head signs off problem 2 (clerk is responsible) on 15 Oct; review due 90 days later
-    assert service.act(None, SignOffAction(by="office_head", problem="2", evidence=["x.pdf"]), local(2024, 10, 15, 10)).done
+    assert service.act(
+        None,
+        SignOffAction(by="office_head", problem="2", evidence=["x.pdf"]),
+        local(2024, 10, 15, 10),
+    ).done
     lookback_review(as_of=local(2025, 1, 12, 9))
     assert to(http, "office_head") + to(http, "discipline") == []
     result = lookback_review(as_of=local(2025, 1, 13, 9))
