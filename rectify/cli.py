@@ -386,9 +386,15 @@ def simulate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from rectify.feedback.validate import FeedbackErrors
-    from rectify.simulate import ScenarioErrors, load_scenario, write_outputs
+    from rectify.simulate import (
+        ScenarioErrors,
+        load_scenario,
+        prepare_embedded_prefect,
+        write_outputs,
+    )
     from rectify.simulate import simulate as run_simulation
 
+    prepare_embedded_prefect()
     try:
         loaded = load_scenario(scenario)
     except (ScenarioErrors, FeedbackErrors) as exc:

@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,7 +196,8 @@ def simulate(
         reset_settings()
         reset_engine()
         try:
-            return _run(scenario, send=send, progress=progress)
+            with _without_flow_heartbeats():
+                return _run(scenario, send=send, progress=progress)
         finally:
             reset_engine()
             if saved is None:
@@ -203,6 +205,38 @@ def simulate(
             else:
                 os.environ["RECTIFY_DATABASE_URL"] = saved
             reset_settings()
+
+
+def prepare_embedded_prefect() -> None:
+    """When the simulation starts its own embedded Prefect server (no PREFECT_API_URL), that
+    server runs without its task-run recorder: in Prefect 3.8.8 on SQLite the recorder holds
+    the write lock so often that one flow-run creation in three is answered "busy" and the
+    client waits 2 s before retrying. Flow runs, their names, tags, logs and artifacts are
+    recorded as usual; the tasks inside them are not listed. A simulation pointed at a real
+    server (PREFECT_API_URL) uses that server as it is configured."""
+    if not os.environ.get("PREFECT_API_URL"):
+        os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
+
+
+@contextmanager
+def _without_flow_heartbeats():
+    """Prefect 3.8.8 makes every finished sync flow run wait up to a second for its heartbeat
+    thread to wake up; its heartbeats (crash detection for long runs) cannot be switched off
+    by setting. A simulation's runs last milliseconds of a virtual clock, so it runs them
+    without heartbeats; production runs keep theirs."""
+    from prefect import flow_engine
+
+    original = flow_engine._send_heartbeats
+
+    @contextmanager
+    def no_heartbeats(engine, join_on_exit: bool = True):
+        yield
+
+    flow_engine._send_heartbeats = no_heartbeats
+    try:
+        yield
+    finally:
+        flow_engine._send_heartbeats = original
 
 
 def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
