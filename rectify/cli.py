@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -448,6 +449,72 @@ def report(
         console.print(f"written {out}", highlight=False)
     else:
         console.print(text, highlight=False, markup=False)
+
+
+DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "examples" / "binhai-scenario.yaml"
+
+
+def _load_demo(scenario: Path) -> None:
+    from rectify.simulate import load_scenario
+    from rectify.simulate import simulate as run_simulation
+
+    loaded = load_scenario(scenario)
+    create_schema()
+    with session_scope() as session:
+        from models import Inspection
+
+        if session.get(Inspection, loaded.inspection_id) is not None:
+            console.print(f"demo already loaded: {loaded.inspection_id}", highlight=False)
+            return
+    console.print(f"loading the demo: {scenario.name} on a virtual clock …", highlight=False)
+    result = run_simulation(loaded, in_place=True)
+    s = result.summary
+    console.print(
+        f"demo {loaded.inspection_id}: {s['problems']} problems, closed {s['closed']}, long-term "
+        f"{s['long_term']}, overdue {s['overdue']}; {len(result.runs)} flow runs, {len(result.notices)} notices",
+        highlight=False,
+    )
+
+
+@app.command()
+def demo(
+    scenario: Annotated[Path, typer.Option(help="the scenario to load")] = DEMO_SCENARIO,
+) -> None:
+    """Load the demo rectification (Binhai, seed 004) with its history into the database."""
+    from rectify.simulate import prepare_embedded_prefect
+
+    prepare_embedded_prefect()
+    _load_demo(scenario)
+
+
+@app.command()
+def serve(
+    demo: Annotated[bool, typer.Option("--demo", help="load the demo rectification first")] = False,
+    host: str = "127.0.0.1",
+    port: int = 4200,
+) -> None:
+    """Start the Prefect server with its UI and serve every deployment on its schedule."""
+    from deployments import serve_all
+    from rectify.server import embedded_server
+
+    create_schema()
+    if os.environ.get("PREFECT_API_URL"):
+        if demo:
+            _load_demo(DEMO_SCENARIO)
+        console.print(f"serving deployments on {os.environ['PREFECT_API_URL']}", highlight=False)
+        serve_all()
+        return
+    if demo:
+        # The demo's runs are recorded by a server without its task-run recorder (see
+        # rectify.simulate.prepare_embedded_prefect); the server is then restarted as usual.
+        with embedded_server(host, port, record_task_runs=False):
+            _load_demo(DEMO_SCENARIO)
+    with embedded_server(host, port):
+        console.print(
+            f"Prefect UI: http://{host}:{port}  (Ctrl-C to stop; schedules stay active)",
+            highlight=False,
+        )
+        serve_all()
 
 
 if __name__ == "__main__":

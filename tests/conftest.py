@@ -48,7 +48,13 @@ def spec_file(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect test server for the whole session (it takes ~13 s to start)."""
+    import os
+
     from prefect.testing.utilities import prefect_test_harness
 
+    from rectify.simulate import prepare_embedded_prefect
+
+    prepare_embedded_prefect()  # the same embedded server as `rectify simulate` uses
     with prefect_test_harness(server_startup_timeout=120):
         yield
+    os.environ.pop("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", None)
