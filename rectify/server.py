@@ -38,16 +38,12 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
     api = f"http://{host}:{port}/api"
     try:
         _wait_healthy(api, process, timeout)
-        saved = os.environ.get("PREFECT_API_URL")
-        os.environ["PREFECT_API_URL"] = api
-        os.environ["PREFECT_HOME"] = env["PREFECT_HOME"]
-        try:
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        # Prefect reads its settings once at import: point this process at the server
+        # through its settings context, not only the environment.
+        with temporary_settings(updates={PREFECT_API_URL: api}):
             yield api
-        finally:
-            if saved is None:
-                os.environ.pop("PREFECT_API_URL", None)
-            else:
-                os.environ["PREFECT_API_URL"] = saved
     finally:
         process.terminate()
         try:

@@ -185,10 +185,16 @@ def simulate(
     *,
     send: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
+    in_place: bool = False,
 ) -> SimulationResult:
-    """Run the scenario against a fresh temporary database and return what it produced."""
+    """Run the scenario against a fresh temporary database (or, ``in_place``, the engine's
+    own database: the demo) and return what it produced."""
     from models import reset_engine
     from rectify.settings import reset_settings
+
+    if in_place:
+        with _without_flow_heartbeats():
+            return _run(scenario, send=send, progress=progress)
 
     saved = os.environ.get("RECTIFY_DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="rectify-sim-") as tmp:

@@ -35,8 +35,12 @@ events:
 @pytest.fixture
 def scenario(db, tmp_path):
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
-    data["people"].append({"id": "discipline", "name": "纪检组长", "roles": ["reviewer"], "contacts": []})
-    (tmp_path / "binhai.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    data["people"].append(
+        {"id": "discipline", "name": "纪检组长", "roles": ["reviewer"], "contacts": []}
+    )
+    (tmp_path / "binhai.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     path = tmp_path / "scenario.yaml"
     path.write_text(SCENARIO, encoding="utf-8")
     return path
@@ -56,7 +60,10 @@ def lines(path):
 
 def test_exact_notices_summary_and_refusals(scenario, tmp_path):
     out = run(scenario, tmp_path / "out")
-    notices = [(n["at"][:16], n["kind"], n["level"], n["to"], n["role"], n["problems"]) for n in lines(out / "notices.jsonl")]
+    notices = [
+        (n["at"][:16], n["kind"], n["level"], n["to"], n["role"], n["problems"])
+        for n in lines(out / "notices.jsonl")
+    ]
     assert notices == [
         ("2024-10-11T09:00", "due_reminder", "green", "office_head", "responsible_person", ["1"]),
         ("2024-10-16T09:00", "dispatch", None, "deputy_law", "deputy", ["1"]),
@@ -73,12 +80,34 @@ def test_exact_notices_summary_and_refusals(scenario, tmp_path):
     ]
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["as_of"] == "2024-11-02T18:00:00+08:00"
-    counts = {k: summary[k] for k in ("aspects", "problems", "closed", "long_term", "in_progress", "not_started", "overdue", "reopened")}
-    assert counts == {"aspects": 1, "problems": 1, "closed": 1, "long_term": 0, "in_progress": 0,
-                      "not_started": 0, "overdue": 0, "reopened": 0}
+    counts = {
+        k: summary[k]
+        for k in (
+            "aspects",
+            "problems",
+            "closed",
+            "long_term",
+            "in_progress",
+            "not_started",
+            "overdue",
+            "reopened",
+        )
+    }
+    assert counts == {
+        "aspects": 1,
+        "problems": 1,
+        "closed": 1,
+        "long_term": 0,
+        "in_progress": 0,
+        "not_started": 0,
+        "overdue": 0,
+        "reopened": 0,
+    }
     refused = [(r["at"][:10], r["event"], r["by"], r["code"]) for r in summary["refused_events"]]
-    assert refused == [("2024-10-20", "sign_off", "office_head", "own_measure"),
-                       ("2024-10-22", "progress", "office_head", "unknown_problem")]
+    assert refused == [
+        ("2024-10-20", "sign_off", "office_head", "own_measure"),
+        ("2024-10-22", "progress", "office_head", "unknown_problem"),
+    ]
     runs = lines(out / "runs.jsonl")
     assert runs[0]["flow"] == "intake" and runs[-1]["flow"] == "deliver-notices"
     flows = [r["flow"] for r in runs]
