@@ -451,6 +451,71 @@ def report(
         console.print(text, highlight=False, markup=False)
 
 
+ledger_app = typer.Typer(help="The Excel ledger (台账) round trip.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.command("export")
+def ledger_export(
+    out: Annotated[Path, typer.Option("--out", help="the .xlsx to write")],
+    inspection: InspectionOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+) -> None:
+    """Write the ledger for departments to fill in progress and evidence."""
+    from rectify.ledger import export_ledger
+
+    tz = _zone(inspection)
+    try:
+        n = export_ledger(inspection, _date(as_of, "--as-of", tz), out)
+    except Refusal as refusal:
+        _fail(refusal.message)
+        raise
+    console.print(f"written {out}: {n} measures; fill in the yellow columns", highlight=False)
+
+
+@ledger_app.command("import")
+def ledger_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="apply the changes (default: only show them)")
+    ] = False,
+    by: Annotated[str | None, typer.Option("--by", help="reporter for rows without 报送人")] = None,
+) -> None:
+    """Show what a filled-in ledger would change; with --apply, apply it all or nothing."""
+    from rectify.ledger import apply_ledger, read_ledger
+
+    try:
+        plan = read_ledger(file, default_by=by)
+    except Refusal as refusal:
+        _fail(refusal.message)
+        raise
+    if plan.errors:
+        for line in plan.errors:
+            err.print(line, highlight=False, markup=False)
+        _fail(f"refused: nothing was imported ({len(plan.errors)} error(s))")
+    for c in plan.changes:
+        evidence = f" [{', '.join(c.evidence)}]" if c.evidence else ""
+        console.print(
+            f"row {c.row}: 问题{c.problem} 进展 by {c.by}: {c.text}{evidence}",
+            highlight=False,
+            markup=False,
+        )
+    if not plan.changes:
+        console.print("nothing to import", highlight=False)
+        return
+    if not apply:
+        console.print(
+            f"{len(plan.changes)} change(s); run again with --apply to record them", highlight=False
+        )
+        return
+    refusals = apply_ledger(plan)
+    if refusals:
+        for line in refusals:
+            err.print(line, highlight=False, markup=False)
+        _fail(f"refused: nothing was imported ({len(refusals)} row(s) refused)")
+    console.print(f"recorded {len(plan.changes)} progress update(s)", highlight=False)
+
+
 DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "examples" / "binhai-scenario.yaml"
 
 
