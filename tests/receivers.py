@@ -26,6 +26,7 @@ class Received:
     title: str
     body: str
     key: str | None = None
+    path: str = ""
 
 
 class SmtpReceiver:
@@ -95,6 +96,7 @@ class HttpReceiver:
                                 payload.get("title", ""),
                                 payload.get("message", ""),
                                 self.headers.get("X-Rectify-Key"),
+                                self.path,
                             )
                         )
                 self.send_response(500 if failing else 200)

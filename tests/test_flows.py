@@ -277,3 +277,43 @@ def test_no_token_in_logs_artifacts_or_outbox(inspection, receivers, caplog):
 
     found = asyncio.run(artifacts())
     assert found and all(TOKEN not in str(a.data) + str(a.description) for a in found)
+
+
+def test_runs_are_named_with_date_and_inspection_and_tagged(inspection):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    half_monthly_dispatch(as_of=local(2024, 10, 16, 9))
+
+    async def runs():
+        async with get_client() as client:
+            return await client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="半月调度"))
+            )
+
+    found = {r.name: r for r in asyncio.run(runs())}
+    assert "半月调度 全部 2024-10-16" in found
+    sub = found["半月调度 binhai-2024-r8 2024-10-16"]
+    assert "inspection:binhai-2024-r8" in sub.tags
+
+
+def test_secret_from_a_prefect_secret_block(inspection, receivers, monkeypatch):
+    from prefect.blocks.system import Secret
+
+    _, http = receivers
+    Secret(value="blk-7op-5ecret").save("clerk-hook-token", overwrite=True)
+    monkeypatch.delenv("CLERK_HOOK_TOKEN", raising=False)
+    with session_scope() as s:
+        from models import Person
+
+        clerk = s.exec(select(Person).where(Person.key == "clerk")).one()
+        clerk.contacts = [http.url("clerk", token_var="CLERK_HOOK_TOKEN")]
+        s.add(clerk)
+    deadline_watch(as_of=local(2024, 10, 11, 9))
+    (received,) = to(http, "clerk")
+    assert "绿色提醒" in received.title and received.path.startswith("/clerk/blk-7op-5ecret")
+    with session_scope() as s:
+        notice = s.exec(select(Notice).where(Notice.person_key == "clerk")).one()
+        assert notice.status == "sent" and "blk-7op-5ecret" not in str(notice.contacts)
