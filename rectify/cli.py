@@ -451,6 +451,40 @@ def report(
         console.print(text, highlight=False, markup=False)
 
 
+office_app = typer.Typer(help="The office view across units (巡察办).", no_args_is_help=True)
+app.add_typer(office_app, name="office")
+
+
+@office_app.command("status")
+def office_status(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default today")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Every inspected unit under the office, laggards first."""
+    from rectify.office import office_rows
+
+    create_schema()
+    day = _date(as_of, "--as-of", get_settings().timezone) if as_of else None
+    rows = office_rows(day)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("单位", "巡察", "问题", "已销号", "长期", "未完成", "超期", "方案逾期", "反弹")
+    for r in rows:
+        table.add_row(
+            r["unit"],
+            r["inspection"],
+            str(r["problems"]),
+            str(r["closed"]),
+            str(r["long_term"]),
+            str(r["open"]),
+            str(r["overdue"]),
+            "是" if r["plan_late"] else "",
+            str(r["relapses"]),
+        )
+    console.print(table)
+
+
 ledger_app = typer.Typer(help="The Excel ledger (台账) round trip.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 

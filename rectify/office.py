@@ -1,0 +1,62 @@
+"""The office view across units (巡察办): every inspection under the office, laggards first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import func, select
+
+from models import Inspection, Review, Unit, session_scope
+from rectify.clock import local_date, utc_now
+from rectify.status import snapshot
+
+
+def unit_path(units: dict[int, Unit], unit_id: int) -> str:
+    names = []
+    seen = set()
+    current = units.get(unit_id)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        names.append(current.name)
+        current = units.get(current.parent_id) if current.parent_id else None
+    return " / ".join(reversed(names))
+
+
+def office_rows(as_of: dt.date | None = None) -> list[dict]:
+    """One row per inspection: problems, closed, long-term, overdue, late plan, relapses;
+    sorted with the laggards first (most overdue, late plan, lowest share closed)."""
+    rows = []
+    with session_scope() as session:
+        units = {u.id: u for u in session.exec(select(Unit))}
+        relapses = dict(
+            session.exec(
+                select(Review.problem_id, func.count())
+                .where(Review.outcome == "relapsed")
+                .group_by(Review.problem_id)
+            ).all()
+        )
+        for inspection in session.exec(select(Inspection).order_by(Inspection.id)):
+            day = as_of or local_date(utc_now(), inspection.timezone)
+            snap = snapshot(session, inspection, day)
+            figures = snap.as_json()
+            ids = [p.id for p in snap.ledger.problems]
+            rows.append(
+                {
+                    "unit": unit_path(units, inspection.unit_id),
+                    "inspection": inspection.id,
+                    "round": inspection.round,
+                    "as_of": day.isoformat(),
+                    "problems": figures["problems"],
+                    "closed": figures["closed"],
+                    "long_term": figures["long_term"],
+                    "open": figures["in_progress"] + figures["not_started"] + figures["reopened"],
+                    "overdue": figures["overdue"],
+                    "plan_late": figures["plan"]["late"],
+                    "relapses": sum(relapses.get(i, 0) for i in ids),
+                    "closed_share": round(figures["closed"] / figures["problems"], 3)
+                    if figures["problems"]
+                    else 1.0,
+                }
+            )
+    rows.sort(key=lambda r: (-r["overdue"], not r["plan_late"], r["closed_share"], r["inspection"]))
+    return rows

@@ -1,0 +1,36 @@
+"""The office view across units: levels shown, laggards first."""
+
+import json
+
+import yaml
+from typer.testing import CliRunner
+
+from rectify import service
+from rectify.actions import SignOffAction
+from rectify.cli import app
+from rectify.clock import parse_instant
+from tests.conftest import EXAMPLES, SPEC_EXAMPLE
+
+runner = CliRunner()
+
+
+def test_office_status_puts_laggards_first(db, tmp_path):
+    data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
+    data["inspection"]["parent_unit"] = "天津市滨海新区"
+    path = tmp_path / "binhai.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert service.import_file(path).done
+    assert service.import_file(EXAMPLES / "wulong-2023.yaml").done
+    assert service.act(
+        "wulong-2023-r3",
+        SignOffAction(by="office_head", problem="1", evidence=["a.pdf"]),
+        parse_instant("2023-09-01", "Asia/Shanghai"),
+    ).done
+    rows = json.loads(
+        runner.invoke(app, ["office", "status", "--as-of", "2024-11-15", "--json"]).output
+    )
+    assert [r["inspection"] for r in rows] == ["wulong-2023-r3", "binhai-2024-r8"]
+    wulong, binhai = rows
+    assert wulong["overdue"] == 30 and wulong["closed"] == 1 and wulong["plan_late"]
+    assert binhai["unit"] == "天津市滨海新区 / 滨海新区生态环境局党组"
+    assert binhai["overdue"] == 1 and binhai["problems"] == 1
