@@ -451,6 +451,52 @@ def report(
         console.print(text, highlight=False, markup=False)
 
 
+@app.command()
+def intake(
+    document: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="published feedback or progress report (.docx/.txt/.md)",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="the draft feedback file (.yaml) to write")],
+) -> None:
+    """Draft a feedback file from a published document (反馈意见 / 整改进展情况通报)."""
+    from rectify.outline import PLACEHOLDER, UnsupportedDocument, parse_document, write_draft
+
+    try:
+        result = parse_document(document)
+    except (UnsupportedDocument, OSError) as exc:
+        _fail(f"{document}: {exc}", 2)
+        raise
+    write_draft(result, out)
+    c = result.counts_parsed
+    console.print(
+        f"written {out}: {c['aspects']} aspects, {c['categories']} categories, "
+        f"{c['problems']} problems, {c['measures']} measures "
+        f"({c['long_term']} problems flagged long-term)",
+        highlight=False,
+    )
+    for line in result.mismatches:
+        err.print(f"mismatch: {line}", style="yellow", highlight=False, markup=False)
+    if result.unplaced:
+        err.print(
+            f"{len(result.unplaced)} line(s) not placed, listed at the top of {out}",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
+    if not c["problems"]:
+        _fail(f"no numbered problems found in {document}; see the report at the top of {out}")
+    console.print(
+        f"fill in every {PLACEHOLDER} (people, departments, responsibilities, dates), "
+        f"then: rectify import {out}",
+        highlight=False,
+    )
+
+
 office_app = typer.Typer(help="The office view across units (巡察办).", no_args_is_help=True)
 app.add_typer(office_app, name="office")
 
