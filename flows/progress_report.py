@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
 from rectify.report import headline
 from tasks.inspections import list_inspections
-from tasks.reports import progress_figures
+from tasks.reports import progress_chart, progress_figures
 
 
 @flow(name="progress-report-inspection", flow_run_name="整改通报 {inspection_id} {day}")
@@ -36,6 +36,12 @@ def report_inspection(inspection_id: str, day: str) -> dict:
         ],
         key=f"progress-counts-{inspection_id}",
         description=f"{figures['unit']} 各方面整改进展 {day}",
+    )
+    chart = progress_chart(inspection_id, dt.date.fromisoformat(day))
+    create_table_artifact(
+        chart["weeks"],
+        key=f"progress-weeks-{inspection_id}",
+        description=f"{figures['unit']} 已销号/长期整改/未完成 按周变化(图:{chart['png']})",
     )
     return {
         k: figures[k]

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import DateTime, TypeDecorator
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from rectify.settings import get_settings
 
@@ -71,12 +71,21 @@ def reset_engine() -> None:
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()
+    _MIGRATED.clear()
+
+
+_MIGRATED: set[str] = set()
 
 
 def create_schema() -> None:
-    import models.tables  # noqa: F401  (registers the tables)
+    """Bring the database to the newest schema revision (Alembic), once per process."""
+    url = get_engine().url.render_as_string(hide_password=False)
+    if url in _MIGRATED:
+        return
+    from rectify.migrate import upgrade
 
-    SQLModel.metadata.create_all(get_engine())
+    upgrade()
+    _MIGRATED.add(url)
 
 
 @contextmanager

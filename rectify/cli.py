@@ -84,6 +84,18 @@ def init() -> None:
     console.print(f"database ready: {get_settings().resolved_database_url}", highlight=False)
 
 
+@app.command()
+def upgrade() -> None:
+    """Apply the schema migrations (SQLite or PostgreSQL) up to the newest revision."""
+    from rectify.migrate import current_revision
+
+    create_schema()
+    console.print(
+        f"database at revision {current_revision()}: {get_settings().resolved_database_url}",
+        highlight=False,
+    )
+
+
 @app.command("import")
 def import_(
     file: Annotated[
@@ -434,21 +446,39 @@ def report(
     out: Annotated[
         Path | None, typer.Option("--out", help="write to this file instead of printing")
     ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx (the 台账)")] = "md",
 ) -> None:
-    """The progress report (整改进展情况通报) as of a date, in Markdown."""
-    from rectify.report import progress_report_markdown
+    """The progress report (整改进展情况通报) as of a date: Markdown (with its chart when
+    written to a file), DOCX in official-document layout, or the XLSX ledger (台账)."""
+    from rectify.report import build_report, progress_report_markdown
+    from rectify.report_chart import write_chart
+    from rectify.report_formats import write_docx, write_ledger_report_xlsx
 
+    if fmt not in ("md", "docx", "xlsx"):
+        _fail("--format: expected md, docx or xlsx", 2)
+    if fmt != "md" and out is None:
+        _fail(f"--format {fmt} needs --out FILE", 2)
     tz = _zone(inspection)
+    day = _date(as_of, "--as-of", tz)
     try:
-        text = progress_report_markdown(inspection, _date(as_of, "--as-of", tz))
+        if fmt == "xlsx":
+            write_ledger_report_xlsx(inspection, day, out)
+            console.print(f"written {out}", highlight=False)
+            return
+        if out is None:
+            console.print(progress_report_markdown(inspection, day), highlight=False, markup=False)
+            return
+        png = out.with_suffix(".png")
+        write_chart(inspection, day, png)
+        if fmt == "docx":
+            write_docx(build_report(inspection, day), out, png)
+        else:
+            text = progress_report_markdown(inspection, day)
+            out.write_text(text + f"\n![整改进展图]({png.name})\n", encoding="utf-8")
     except Refusal as refusal:
         _fail(refusal.message)
         raise
-    if out:
-        out.write_text(text, encoding="utf-8")
-        console.print(f"written {out}", highlight=False)
-    else:
-        console.print(text, highlight=False, markup=False)
+    console.print(f"written {out} and {png}", highlight=False)
 
 
 @app.command()

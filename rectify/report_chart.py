@@ -119,6 +119,7 @@ def write_chart(inspection_id: str | None, as_of: dt.date, path: Path) -> dict:
     "by_aspect": [{"aspect", "closed", "long_term", "open"}, ...]}`` (plus ``inspection``,
     ``unit``, ``as_of`` and ``font``)."""
     import matplotlib
+    from matplotlib.dates import AutoDateLocator, DateFormatter
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -135,7 +136,6 @@ def write_chart(inspection_id: str | None, as_of: dt.date, path: Path) -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": ([font] if font else []) + ["DejaVu Sans"],
         "axes.unicode_minus": False,
-        "svg.hashsalt": "rectify",
         "path.simplify": True,
     }
     with matplotlib.rc_context(rc):
@@ -157,12 +157,11 @@ def write_chart(inspection_id: str | None, as_of: dt.date, path: Path) -> dict:
             )
         left.set_title(t["trend"])
         left.set_ylabel(t["problems"])
-        left.set_ylim(bottom=0)
+        top = max([w["closed"] + w["long_term"] + w["open"] for w in weeks] + [1])
+        left.set_ylim(0, top * 1.05)
         left.yaxis.set_major_locator(MaxNLocator(integer=True))
         left.grid(True, alpha=0.3)
-        left.legend(loc="upper left", frameon=False)
-        from matplotlib.dates import AutoDateLocator, DateFormatter
-
+        left.legend(loc="center left", frameon=False)
         left.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
         left.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
         for label in left.get_xticklabels():
@@ -192,10 +191,11 @@ def write_chart(inspection_id: str | None, as_of: dt.date, path: Path) -> dict:
             t["by_aspect"].format(day=cn_date(as_of) if lang == "zh" else as_of.isoformat())
         )
         right.set_ylabel(t["problems"])
+        right.set_ylim(0, max(bottom + [1]) * 1.3)  # room for the legend above the bars
         right.yaxis.set_major_locator(MaxNLocator(integer=True))
         right.grid(True, axis="y", alpha=0.3)
         right.set_axisbelow(True)
-        right.legend(loc="upper right", frameon=False)
+        right.legend(loc="upper center", ncols=3, frameon=False)
 
         if lang == "zh":
             fig.suptitle(t["title"].format(unit=figures["unit"]))

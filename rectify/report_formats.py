@@ -94,6 +94,7 @@ def write_docx(report: ProgressReport, path: Path, chart_png: Path | None = None
         _indent_chars(p, right=right)
 
     _core_properties(doc, report)
+    _drop_thumbnail(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
 
@@ -243,6 +244,15 @@ def _page_field(p) -> None:
     run.append(text)
     field.append(run)
     p._p.append(field)
+
+
+def _drop_thumbnail(doc) -> None:
+    """python-docx's template carries a thumbnail of an unrelated page; leave it out."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[rid]
 
 
 def _core_properties(doc, report: ProgressReport) -> None:
@@ -419,4 +429,13 @@ def write_ledger_report_xlsx(inspection_id: str | None, as_of: dt.date, path: Pa
     wb.properties.creator = "rectify"
     wb.properties.title = f"整改台账(截至{cn_date(as_of)})"
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(str(path))
+    _save_workbook(wb, path)
+
+
+def _save_workbook(wb, path: Path) -> None:
+    """``Workbook.save`` without its stamping ``modified`` with the time of writing."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    ExcelWriter(wb, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)).save()
