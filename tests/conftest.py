@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,13 +15,25 @@ EXAMPLES = ROOT / "examples"
 SPEC_EXAMPLE = EXAMPLES / "binhai-minimal.yaml"
 
 
+# The suite runs on a temporary SQLite file per test; with RECTIFY_TEST_DATABASE_URL
+# (postgresql+psycopg://…) it runs on that PostgreSQL database, emptied before each test.
+POSTGRES_URL = os.environ.get("RECTIFY_TEST_DATABASE_URL")
+
+
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> Path:
-    """A fresh SQLite file for one test (a file, not :memory: — tasks run in threads)."""
+    """A fresh database for one test (a SQLite file, not :memory: — tasks run in threads)."""
     monkeypatch.setenv("RECTIFY_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("RECTIFY_DATABASE_URL", raising=False)
+    if POSTGRES_URL:
+        monkeypatch.setenv("RECTIFY_DATABASE_URL", POSTGRES_URL)
+    else:
+        monkeypatch.delenv("RECTIFY_DATABASE_URL", raising=False)
     reset_settings()
     reset_engine()
+    if POSTGRES_URL:
+        with get_engine().begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     create_schema()
     yield tmp_path / "home" / "rectify.db"
     reset_engine()

@@ -7,7 +7,7 @@ import yaml
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from models import AuditEvent, Measure, session_scope
+from models import AuditEvent, Measure, Problem, session_scope
 from rectify.cli import app
 
 runner = CliRunner()
@@ -229,7 +229,9 @@ def test_extension_keeps_the_original_due(imported):
     assert status("2024-11-01")["overdue"] == 1  # only problem 2
     assert status("2024-10-31")["overdue"] == 0
     with session_scope() as s:
-        m = s.exec(select(Measure).where(Measure.position == 0, Measure.due != None)).first()  # noqa: E711
+        m = s.exec(
+            select(Measure).join(Problem).where(Problem.ref == "1", Measure.position == 0)
+        ).one()
         assert str(m.original_due) == "2024-10-31" and str(m.due) == "2024-12-15"
     assert "原定 2024-10-31" in run("show", "1").output
 
