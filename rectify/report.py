@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-CN_DIGITS = "零一二三四五六七八九"
-
 
 def headline(figures: dict) -> str:
     """E.g. "巡察反馈的3个方面31个问题,已整改销号26个,仍在推进且需长期整改的问题共5个"."""

@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -148,14 +148,6 @@ class SimulationResult(BaseModel):
     notices: list[dict]
     runs: list[dict]
     report: str
-
-
-@dataclass
-class Step:
-    at: dt.datetime
-    order: int
-    label: str
-    run: Callable[[], Any] = field(repr=False)
 
 
 def timeline(scenario: Scenario) -> list[tuple[dt.datetime, int, str]]:
