@@ -205,6 +205,8 @@ class AuditEvent(SQLModel, table=True):
     code: str | None = None
     reason: str | None = None
     details: dict = _json(dict)
+    prev_hash: str | None = None  # the hash of the event before it: the chain
+    hash: str | None = None  # sha256 of this event's content and prev_hash
 
 
 class CalendarDay(SQLModel, table=True):

@@ -287,9 +287,17 @@ def review(
     _act(inspection, ReviewAction(by=by, problem=problem, outcome=outcome, note=note), at)  # type: ignore[arg-type]
 
 
-@app.command()
-def audit(inspection: InspectionOpt = None, limit: int = 50) -> None:
+audit_app = typer.Typer(
+    help="The audit log (append-only, hash-chained).", invoke_without_command=True
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.callback()
+def audit(ctx: typer.Context, inspection: InspectionOpt = None, limit: int = 50) -> None:
     """The audit log, newest first: every action, done or refused, with its reason."""
+    if ctx.invoked_subcommand is not None:
+        return
     from sqlmodel import select
 
     from models import AuditEvent
@@ -300,19 +308,33 @@ def audit(inspection: InspectionOpt = None, limit: int = 50) -> None:
         if inspection:
             query = query.where(AuditEvent.inspection_id == inspection)
         rows = session.exec(query).all()
-    table = Table("#", "at (UTC)", "inspection", "actor", "action", "subject", "outcome", "reason")
     for e in rows:
-        table.add_row(
-            str(e.id),
-            e.at.strftime("%Y-%m-%d %H:%M"),
-            e.inspection_id or "",
-            e.actor or "",
-            e.action,
-            e.subject or "",
-            e.outcome,
-            (e.code or "") + (": " + e.reason if e.reason else ""),
+        reason = f" — {e.code}: {e.reason.splitlines()[0]}" if e.reason else ""
+        console.print(
+            f"#{e.id} {e.at:%Y-%m-%d %H:%M}Z {e.inspection_id or '-'} {e.actor or '-'} "
+            f"{e.action} {e.subject or ''} {e.outcome}{reason}",
+            highlight=False,
+            markup=False,
         )
-    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain: any edited, inserted or deleted event is named."""
+    from sqlmodel import func, select
+
+    from models import AuditEvent
+    from rectify.audit import verify
+
+    create_schema()
+    with session_scope() as session:
+        problems = verify(session)
+        count = session.exec(select(func.count()).select_from(AuditEvent)).one()
+    if problems:
+        for line in problems:
+            err.print(line, highlight=False, markup=False)
+        _fail(f"the audit log does not hold: {len(problems)} problem(s) in {count} events")
+    console.print(f"the audit log holds: {count} events, chain intact", highlight=False)
 
 
 @calendar_app.command("load")
