@@ -97,18 +97,51 @@ def by_name(name: str) -> DeploymentSpec:
     return next(d for d in DEPLOYMENTS if d.name == name)
 
 
-def to_deployments(timezone: str | None = None) -> list:
-    """Runner deployments for ``prefect.serve``."""
+def policy_crons(policies: list) -> dict[str, str]:
+    """The dispatch and supervision crons that cover every inspection's policy days (the
+    defaults, 1st/16th and 25th, included); each flow then works only on the inspections
+    whose day it is."""
+    from rectify.policy import Policy
+
+    default = Policy()
+    dispatch = sorted({*default.dispatch_days, *(d for p in policies for d in p.dispatch_days)})
+    supervision = sorted({default.supervision_day, *(p.supervision_day for p in policies)})
+    return {
+        "half-monthly-dispatch": f"0 9 {','.join(map(str, dispatch))} * *",
+        "monthly-supervision": f"0 9 {','.join(map(str, supervision))} * *",
+    }
+
+
+def stored_policies() -> list:
+    from sqlmodel import select
+
+    from models import Inspection, create_schema, session_scope
+    from rectify.policy import Policy
+
+    create_schema()
+    with session_scope() as session:
+        return [Policy.model_validate(i.policy) for i in session.exec(select(Inspection))]
+
+
+def to_deployments(timezone: str | None = None, policies: list | None = None) -> list:
+    """Runner deployments for ``prefect.serve``, their days widened to the stored policies."""
     tz = timezone or get_settings().timezone
-    return [
-        spec.load_flow().to_deployment(
-            name=spec.name,
-            schedules=spec.schedules(tz),
-            description=spec.description,
-            tags=["rectify", *spec.tags],
+    crons = policy_crons(stored_policies() if policies is None else policies)
+    out = []
+    for spec in DEPLOYMENTS:
+        if spec.name in crons:
+            spec = DeploymentSpec(
+                spec.name, spec.entrypoint, crons[spec.name], spec.description, spec.tags
+            )
+        out.append(
+            spec.load_flow().to_deployment(
+                name=spec.name,
+                schedules=spec.schedules(tz),
+                description=spec.description,
+                tags=["rectify", *spec.tags],
+            )
         )
-        for spec in DEPLOYMENTS
-    ]
+    return out
 
 
 def serve_all() -> None:

@@ -58,4 +58,8 @@ def test_an_inserted_event_is_found(logged):
 
 def test_the_listing_still_works(logged):
     result = runner.invoke(app, ["audit"])
-    assert result.exit_code == 0 and "approve_plan" in result.output and "not_permitted" in result.output
+    assert (
+        result.exit_code == 0
+        and "approve_plan" in result.output
+        and "not_permitted" in result.output
+    )

@@ -71,3 +71,21 @@ def test_schedules_from_prefect_yaml_give_the_same_dates():
             dates = list(CronSchedule(**schedule)._get_dates_generator(n=5, start=start))
             assert dates == by_name(name).next_runs(start, start + dt.timedelta(days=400))[:5]
     assert len(SCHEDULED) == 5
+
+
+def test_served_schedules_cover_every_policy_day():
+    from deployments import policy_crons, to_deployments
+    from rectify.policy import Policy
+
+    assert policy_crons([]) == {
+        "half-monthly-dispatch": "0 9 1,16 * *",
+        "monthly-supervision": "0 9 25 * *",
+    }
+    policies = [Policy(dispatch_days=[5, 20], supervision_day=28), Policy()]
+    assert policy_crons(policies) == {
+        "half-monthly-dispatch": "0 9 1,5,16,20 * *",
+        "monthly-supervision": "0 9 25,28 * *",
+    }
+    served = {d.name: d for d in to_deployments("Asia/Shanghai", policies)}
+    assert served["half-monthly-dispatch"].schedules[0].schedule.cron == "0 9 1,5,16,20 * *"
+    assert served["deadline-watch"].schedules[0].schedule.timezone == "Asia/Shanghai"
