@@ -87,6 +87,13 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         ("report",),
     ),
     DeploymentSpec("intake", "flows/intake.py:intake", None, "导入反馈意见(按需运行)", ("intake",)),
+    DeploymentSpec(
+        "office-overview",
+        "flows/office_overview.py:office_overview",
+        None,
+        "巡察办总览:各被巡察单位对比,滞后者在前(按需运行)",
+        ("office",),
+    ),
 )
 
 # The scheduled flows in the order they run when their instants coincide.

@@ -34,3 +34,27 @@ def test_office_status_puts_laggards_first(db, tmp_path):
     assert wulong["overdue"] == 30 and wulong["closed"] == 1 and wulong["plan_late"]
     assert binhai["unit"] == "天津市滨海新区 / 滨海新区生态环境局党组"
     assert binhai["overdue"] == 1 and binhai["problems"] == 1
+
+
+def test_office_overview_flow_publishes_the_table(db, prefect_harness):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    from flows.office_overview import office_overview
+
+    assert service.import_file(EXAMPLES / "wulong-2023.yaml").done
+    result = office_overview(as_of="2023-09-01T10:00")
+    assert result == {"date": "2023-09-01", "units": 1, "laggard": "wulong-2023-r3"}
+
+    async def artifact():
+        async with get_client() as client:
+            from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["office-overview"]))
+            )
+            return found[-1]
+
+    (row,) = json.loads(asyncio.run(artifact()).data)
+    assert row["巡察"] == "wulong-2023-r3" and row["问题"] == 31 and row["超期"] == 16

@@ -1,0 +1,43 @@
+"""Office overview (巡察办总览): every unit under the office compared, laggards first, as a
+table artifact the office can sort in the UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+
+from flows.common import local_day, parent_run_name, resolve_at
+
+
+@task(name="各单位整改进展")
+def office_figures(as_of: dt.date) -> list[dict]:
+    from rectify.office import office_rows
+
+    return office_rows(as_of)
+
+
+@flow(name="office-overview", flow_run_name=parent_run_name("巡察办总览"))
+def office_overview(as_of: dt.datetime | None = None) -> dict:
+    day = local_day(resolve_at(as_of))
+    rows = office_figures(dt.date.fromisoformat(day))
+    create_table_artifact(
+        [
+            {
+                "单位": r["unit"],
+                "巡察": r["inspection"],
+                "问题": r["problems"],
+                "已销号": r["closed"],
+                "需长期整改": r["long_term"],
+                "未完成": r["open"],
+                "超期": r["overdue"],
+                "方案逾期": "是" if r["plan_late"] else "",
+                "反弹": r["relapses"],
+            }
+            for r in rows
+        ],
+        key="office-overview",
+        description=f"各被巡察单位整改进展对比(截至 {day},滞后者在前)",
+    )
+    return {"date": day, "units": len(rows), "laggard": rows[0]["inspection"] if rows else None}
