@@ -97,7 +97,7 @@ class ProgressReport:
 def build_report(inspection_id: str | None, as_of: dt.date) -> ProgressReport:
     from sqlmodel import select
 
-    from models import Evidence, ProgressUpdate, session_scope
+    from models import Evidence, session_scope
     from rectify.clock import end_of_local_day_utc, local_date
     from rectify.feedback.schema import KIND_LABELS
     from rectify.status import snapshot
@@ -110,15 +110,10 @@ def build_report(inspection_id: str | None, as_of: dt.date) -> ProgressReport:
         cutoff = end_of_local_day_utc(as_of, tz)
         ledger = snap.ledger
         ids = [p.id for p in ledger.problems]
-        progress: dict[int, list[str]] = {}
-        for row in session.exec(
-            select(ProgressUpdate)
-            .where(ProgressUpdate.problem_id.in_(ids), ProgressUpdate.at < cutoff)
-            .order_by(ProgressUpdate.at, ProgressUpdate.id)
-        ):
-            progress.setdefault(row.problem_id, []).append(
-                f"{local_date(row.at, tz):%Y年%-m月%-d日},{row.text}"
-            )
+        progress = {
+            pid: [f"{day:%Y年%-m月%-d日},{text}" for day, text in entries]
+            for pid, entries in progress_entries(session, ids, cutoff, tz).items()
+        }
         evidence: dict[int, list[str]] = {}
         for row in session.exec(
             select(Evidence)
@@ -128,7 +123,10 @@ def build_report(inspection_id: str | None, as_of: dt.date) -> ProgressReport:
             names = evidence.setdefault(row.problem_id, [])
             if row.name not in names:
                 names.append(row.name)
-        closings = _closings(session, ids, cutoff, tz)
+        closings = {
+            pid: f"{day:%Y年%-m月%-d日}"
+            for pid, day in closing_dates(session, ids, cutoff, tz).items()
+        }
         figures = snap.as_json()
         rows = {r["ref"]: r for r in figures["items"]}
         aspects: list[AspectReport] = []
@@ -177,19 +175,39 @@ def build_report(inspection_id: str | None, as_of: dt.date) -> ProgressReport:
         )
 
 
-def _closings(session, ids: list[int], cutoff: dt.datetime, tz: str) -> dict[int, str]:
+def progress_entries(
+    session, ids: list[int], cutoff: dt.datetime, tz: str
+) -> dict[int, list[tuple[dt.date, str]]]:
+    """Each problem's progress updates recorded before ``cutoff``: (local date, text), in order."""
+    from sqlmodel import select
+
+    from models import ProgressUpdate
+    from rectify.clock import local_date
+
+    out: dict[int, list[tuple[dt.date, str]]] = {}
+    for row in session.exec(
+        select(ProgressUpdate)
+        .where(ProgressUpdate.problem_id.in_(ids), ProgressUpdate.at < cutoff)
+        .order_by(ProgressUpdate.at, ProgressUpdate.id)
+    ):
+        out.setdefault(row.problem_id, []).append((local_date(row.at, tz), row.text))
+    return out
+
+
+def closing_dates(session, ids: list[int], cutoff: dt.datetime, tz: str) -> dict[int, dt.date]:
+    """The local date of each problem's latest sign-off before ``cutoff``."""
     from sqlmodel import select
 
     from models import SignOff
     from rectify.clock import local_date
 
-    out: dict[int, str] = {}
+    out: dict[int, dt.date] = {}
     for row in session.exec(
         select(SignOff)
         .where(SignOff.problem_id.in_(ids), SignOff.at < cutoff)
         .order_by(SignOff.at, SignOff.id)
     ):
-        out[row.problem_id] = f"{local_date(row.at, tz):%Y年%-m月%-d日}"
+        out[row.problem_id] = local_date(row.at, tz)
     return out
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from rectify.report import ProgressReport, _paragraph, cn_date, cn_number, headline
+from rectify.report import (
+    ProgressReport,
+    _paragraph,
+    closing_dates,
+    cn_date,
+    cn_number,
+    headline,
+    progress_entries,
+)
 
 # GB/T 9704: A4, 版心 156 mm × 225 mm, 22 lines of 28 characters of 三号 (16 pt).
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -309,10 +317,9 @@ def ledger_rows(inspection_id: str | None, as_of: dt.date) -> list[dict]:
     problem's columns repeated on each of its measures. 序号 is the problem's ref; 整改时限
     is the due date in force that day (a date) or "长期整改"; 销号日期 is the date of the
     sign-off that closed it (a date) while it stands closed."""
-    from sqlmodel import select
 
-    from models import ProgressUpdate, SignOff, session_scope
-    from rectify.clock import end_of_local_day_utc, local_date
+    from models import session_scope
+    from rectify.clock import end_of_local_day_utc
     from rectify.rules.states import STATE_LABELS, ProblemState
     from rectify.status import snapshot
     from rectify.store import get_inspection
@@ -324,22 +331,11 @@ def ledger_rows(inspection_id: str | None, as_of: dt.date) -> list[dict]:
         cutoff = end_of_local_day_utc(as_of, tz)
         ledger = snap.ledger
         ids = [p.id for p in ledger.problems]
-        progress: dict[int, list[str]] = {}
-        for row in session.exec(
-            select(ProgressUpdate)
-            .where(ProgressUpdate.problem_id.in_(ids), ProgressUpdate.at < cutoff)
-            .order_by(ProgressUpdate.at, ProgressUpdate.id)
-        ):
-            progress.setdefault(row.problem_id, []).append(
-                f"{local_date(row.at, tz):%Y-%m-%d} {row.text}"
-            )
-        signed: dict[int, dt.date] = {}
-        for row in session.exec(
-            select(SignOff)
-            .where(SignOff.problem_id.in_(ids), SignOff.at < cutoff)
-            .order_by(SignOff.at, SignOff.id)
-        ):
-            signed[row.problem_id] = local_date(row.at, tz)
+        progress = {
+            pid: [f"{day:%Y-%m-%d} {text}" for day, text in entries]
+            for pid, entries in progress_entries(session, ids, cutoff, tz).items()
+        }
+        signed = closing_dates(session, ids, cutoff, tz)
 
         def person(person_id: int) -> str:
             found = ledger.people.get(person_id)
