@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from models import Department, Inspection
+from models import CycleRun, Department, Inspection
 from rectify.calendar import WorkCalendar
 from rectify.clock import as_utc, local_date
 from rectify.notices.outbox import enqueue
@@ -30,6 +30,50 @@ class Context:
     @property
     def unit(self) -> str:
         return self.snap.unit
+
+    @property
+    def plan_approved_on(self) -> dt.date | None:
+        """The local date the plan was approved, if it was by this run's instant."""
+        approved = self.snap.plan.approved_at
+        return (
+            local_date(approved, self.inspection.timezone)
+            if approved and approved <= self.at
+            else None
+        )
+
+    def cycle_run(self, kind: str, period: str) -> CycleRun | None:
+        """This inspection's dispatch or supervision of ``period``, if it already ran."""
+        return self.session.exec(
+            select(CycleRun).where(
+                CycleRun.inspection_id == self.inspection.id,
+                CycleRun.kind == kind,
+                CycleRun.period == period,
+            )
+        ).first()
+
+    def previous_cycle(self, kind: str) -> dt.date | None:
+        """The day of the last dispatch or supervision before today."""
+        return self.session.exec(
+            select(CycleRun.on)
+            .where(
+                CycleRun.inspection_id == self.inspection.id,
+                CycleRun.kind == kind,
+                CycleRun.on < self.today,
+            )
+            .order_by(CycleRun.on.desc())
+        ).first()
+
+    def record_cycle(self, kind: str, period: str, summary: dict) -> None:
+        self.session.add(
+            CycleRun(
+                inspection_id=self.inspection.id,
+                kind=kind,
+                period=period,
+                on=self.today,
+                at=self.at,
+                summary=summary,
+            )
+        )
 
     def department_heads(self) -> dict[str, str]:
         rows = self.session.exec(

@@ -6,7 +6,6 @@ from prefect import task
 from sqlmodel import select
 
 from models import NoticeMark, session_scope
-from rectify.clock import local_date
 from rectify.rules.deadlines import add_period
 from rectify.rules.escalation import Level
 from rectify.rules.notices import Mark, deadline_watch
@@ -26,12 +25,7 @@ def watch_deadlines(inspection_id: str, at: dt.datetime) -> dict:
             )
         }
         plan = ctx.snap.plan
-        tz = ctx.inspection.timezone
-        approved_on = (
-            local_date(plan.approved_at, tz)
-            if plan.approved_at and plan.approved_at <= at
-            else None
-        )
+        approved_on = ctx.plan_approved_on
         centralised_end = (
             add_period(approved_on, ctx.snap.policy.centralised_period, ctx.calendar)
             if approved_on

@@ -4,9 +4,8 @@ import datetime as dt
 from dataclasses import asdict
 
 from prefect import task
-from sqlmodel import select
 
-from models import CycleRun, session_scope
+from models import session_scope
 from rectify.notices.outbox import unreported_failures
 from rectify.rules.notices import dispatch_notices, dispatch_sheet
 from tasks.context import load_context
@@ -19,25 +18,10 @@ def dispatch(inspection_id: str, at: dt.datetime) -> dict:
     with session_scope() as session:
         ctx = load_context(session, inspection_id, at)
         period = ctx.today.isoformat()
-        plan = ctx.snap.plan
-        if plan.approved_at is None or plan.approved_at > at:
+        if ctx.plan_approved_on is None:
             return {"inspection": inspection_id, "date": period, "skipped": "整改方案尚未审议通过"}
-        done = session.exec(
-            select(CycleRun).where(
-                CycleRun.inspection_id == inspection_id,
-                CycleRun.kind == "dispatch",
-                CycleRun.period == period,
-            )
-        ).first()
-        previous = session.exec(
-            select(CycleRun.on)
-            .where(
-                CycleRun.inspection_id == inspection_id,
-                CycleRun.kind == "dispatch",
-                CycleRun.on < ctx.today,
-            )
-            .order_by(CycleRun.on.desc())
-        ).first()
+        done = ctx.cycle_run("dispatch", period)
+        previous = ctx.previous_cycle("dispatch")
         sheet = dispatch_sheet(ctx.snap.problems, ctx.snap.last_progress, previous, ctx.today)
         failures, failed_rows = unreported_failures(session, inspection_id)
         plans = dispatch_notices(
@@ -61,16 +45,7 @@ def dispatch(inspection_id: str, at: dt.datetime) -> dict:
             "failures_reported": len(failures) if ids else 0,
         }
         if done is None:
-            session.add(
-                CycleRun(
-                    inspection_id=inspection_id,
-                    kind="dispatch",
-                    period=period,
-                    on=ctx.today,
-                    at=at,
-                    summary=summary,
-                )
-            )
+            ctx.record_cycle("dispatch", period, summary)
         return {
             "inspection": inspection_id,
             "unit": ctx.unit,

@@ -5,7 +5,7 @@ import datetime as dt
 from prefect import task
 from sqlmodel import select
 
-from models import CycleRun, SupervisionCycle, session_scope
+from models import SupervisionCycle, session_scope
 from rectify.notices.outbox import unreported_failures
 from rectify.rules.notices import step_label, supervision
 from tasks.context import load_context
@@ -18,20 +18,13 @@ def supervise(inspection_id: str, at: dt.datetime) -> dict:
     with session_scope() as session:
         ctx = load_context(session, inspection_id, at)
         period = ctx.today.strftime("%Y-%m")
-        plan = ctx.snap.plan
-        if plan.approved_at is None or plan.approved_at > at:
+        if ctx.plan_approved_on is None:
             return {
                 "inspection": inspection_id,
                 "period": period,
                 "skipped": "整改方案尚未审议通过",
             }
-        done = session.exec(
-            select(CycleRun).where(
-                CycleRun.inspection_id == inspection_id,
-                CycleRun.kind == "supervision",
-                CycleRun.period == period,
-            )
-        ).first()
+        done = ctx.cycle_run("supervision", period)
         if done is not None:
             return {
                 "inspection": inspection_id,
@@ -39,11 +32,7 @@ def supervise(inspection_id: str, at: dt.datetime) -> dict:
                 "skipped": "本月已督办",
                 **done.summary,
             }
-        previous = session.exec(
-            select(CycleRun.on)
-            .where(CycleRun.inspection_id == inspection_id, CycleRun.kind == "supervision")
-            .order_by(CycleRun.on.desc())
-        ).first()
+        previous = ctx.previous_cycle("supervision")
         problem_ids = {p.ref: p.id for p in ctx.snap.ledger.problems}
         previous_cycles: dict[str, int] = {}
         if previous is not None:
@@ -79,14 +68,5 @@ def supervise(inspection_id: str, at: dt.datetime) -> dict:
             "notices": len(ids),
             "failures_reported": len(failures),
         }
-        session.add(
-            CycleRun(
-                inspection_id=inspection_id,
-                kind="supervision",
-                period=period,
-                on=ctx.today,
-                at=at,
-                summary=summary,
-            )
-        )
+        ctx.record_cycle("supervision", period, summary)
         return {"inspection": inspection_id, "unit": ctx.unit, "period": period, **summary}
