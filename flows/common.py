@@ -1,5 +1,5 @@
-"""What every scheduled flow shares: the instant it runs for, its name, its per-inspection
-sub-runs and the delivery of what they enqueued."""
+"""What every scheduled flow shares: the instant it runs for, its name, and its work on
+batches of inspections (one task per batch, not per inspection or measure)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pendulum
 from prefect import tags
+from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
 from rectify.clock import as_utc, utc_now
@@ -55,3 +56,26 @@ def for_each_inspection(
             else:
                 results.append(subflow(inspection_id, *args))
     return results
+
+
+def in_batches(ids: list[str], task, kind: str, *args) -> list[dict]:
+    """Run ``task(batch, *args)`` on the inspections in batches of ``RECTIFY_BATCH_SIZE``
+    (all at once by default); a task on one inspection is tagged with it for the UI."""
+    size = get_settings().batch_size or len(ids) or 1
+    if len(ids) == 1:
+        _tag_this_run(kind, f"inspection:{ids[0]}")
+    results: list[dict] = []
+    for start in range(0, len(ids), size):
+        batch = ids[start : start + size]
+        labels = [f"inspection:{batch[0]}"] if len(batch) == 1 else []
+        with tags(kind, *labels):
+            results.extend(task(batch, *args))
+    return results
+
+
+def _tag_this_run(*labels: str) -> None:
+    """Add tags to the running flow run, so the UI can filter one unit's runs."""
+    if flow_run.id is None:
+        return
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run.id, tags=sorted(set(flow_run.tags) | set(labels)))

@@ -8,18 +8,10 @@ import datetime as dt
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
+from flows.common import in_batches, local_day, parent_run_name, resolve_at
 from tasks.deadline_watch import watch_deadlines
 from tasks.inspections import list_inspections
 from tasks.outbox import deliver
-
-
-@flow(name="deadline-watch-inspection", flow_run_name="期限检查 {inspection_id} {day}")
-def watch_inspection(inspection_id: str, at: dt.datetime, day: str) -> dict:
-    result = watch_deadlines(inspection_id, at)
-    for warning in result["warnings"]:
-        create_markdown_artifact(f"**{warning}**", key=f"calendar-warning-{inspection_id}")
-    return result
 
 
 @flow(name="deadline-watch", flow_run_name=parent_run_name("期限检查"), log_prints=True)
@@ -29,9 +21,9 @@ def deadline_watch(
     at = resolve_at(as_of)
     ids = list_inspections(at, inspection_id)
     day = local_day(at)
-    runs = for_each_inspection(
-        ids, watch_inspection, "deadline-watch", at, day, single=inspection_id is not None
-    )
+    runs = in_batches(ids, watch_deadlines, "deadline-watch", at)
+    for warning in sorted({w for r in runs for w in r["warnings"]}):
+        create_markdown_artifact(f"**{warning}**", key="calendar-warning")
     delivery = deliver(at, capture)
     return {
         "date": day,

@@ -8,7 +8,7 @@ import datetime as dt
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
+from flows.common import in_batches, local_day, parent_run_name, resolve_at
 from rectify.policy import Policy
 from tasks.dispatch import dispatch
 from tasks.inspections import list_inspections
@@ -16,11 +16,39 @@ from tasks.outbox import deliver
 from tasks.policies import policies_of
 
 
-@flow(name="half-monthly-dispatch-inspection", flow_run_name="半月调度 {inspection_id} {day}")
-def dispatch_inspection(inspection_id: str, at: dt.datetime, day: str) -> dict:
-    result = dispatch(inspection_id, at)
-    if "skipped" in result:
-        return result
+@flow(name="half-monthly-dispatch", flow_run_name=parent_run_name("半月调度"), log_prints=True)
+def half_monthly_dispatch(
+    as_of: dt.datetime | None = None, inspection_id: str | None = None, capture: bool = False
+) -> dict:
+    at = resolve_at(as_of)
+    day = local_day(at)
+    ids = list_inspections(at, inspection_id)
+    due = [i for i, policy in policies_of(ids).items() if _is_dispatch_day(policy, day)]
+    runs = in_batches(due, dispatch, "dispatch", at)
+    done = [r for r in runs if "skipped" not in r]
+    for result in done:
+        _sheet_artifact(result, day)
+    if done:
+        create_markdown_artifact(
+            f"## 半月调度 {day}\n\n| 单位 | 问题 | 无新进展 | 调度通知 | 上次调度 |\n|---|---|---|---|---|\n"
+            + "".join(
+                f"| {r['unit']} | {r['problems']} | {r['flagged']} | {r['notices']} "
+                f"| {r['previous_dispatch'] or '无'} |\n"
+                for r in done
+            ),
+            key=f"dispatch-summary-{inspection_id}" if inspection_id else "dispatch-summary",
+        )
+    delivery = deliver(at, capture)
+    return {
+        "date": day,
+        "dispatched": [r["inspection"] for r in done],
+        "skipped": {r["inspection"]: r["skipped"] for r in runs if "skipped" in r},
+        "notices": sum(r.get("notices", 0) for r in runs),
+        "delivery": delivery,
+    }
+
+
+def _sheet_artifact(result: dict, day: str) -> None:
     create_table_artifact(
         [
             {
@@ -35,37 +63,10 @@ def dispatch_inspection(inspection_id: str, at: dt.datetime, day: str) -> dict:
             }
             for r in result["sheet"]
         ],
-        key=f"dispatch-sheet-{inspection_id}",
-        description=f"{result['unit']} 半月调度表 {day}",
+        key=f"dispatch-sheet-{result['inspection']}",
+        description=f"{result['unit']} 半月调度表 {day}(自上次调度以来无进展 {result['flagged']} 个,"
+        f"发出调度通知 {result['notices']} 条)",
     )
-    create_markdown_artifact(
-        f"## 半月调度 {result['unit']} {day}\n\n"
-        f"- 问题 {result['problems']} 个,自上次调度({result['previous_dispatch'] or '无'})以来无进展 "
-        f"{result['flagged']} 个\n- 发出调度通知 {result['notices']} 条\n",
-        key=f"dispatch-summary-{inspection_id}",
-    )
-    return {k: v for k, v in result.items() if k != "sheet"}
-
-
-@flow(name="half-monthly-dispatch", flow_run_name=parent_run_name("半月调度"), log_prints=True)
-def half_monthly_dispatch(
-    as_of: dt.datetime | None = None, inspection_id: str | None = None, capture: bool = False
-) -> dict:
-    at = resolve_at(as_of)
-    day = local_day(at)
-    ids = list_inspections(at, inspection_id)
-    due = [i for i, policy in policies_of(ids).items() if _is_dispatch_day(policy, day)]
-    runs = for_each_inspection(
-        due, dispatch_inspection, "dispatch", at, day, single=inspection_id is not None
-    )
-    delivery = deliver(at, capture)
-    return {
-        "date": day,
-        "dispatched": [r["inspection"] for r in runs if "skipped" not in r],
-        "skipped": {r["inspection"]: r["skipped"] for r in runs if "skipped" in r},
-        "notices": sum(r.get("notices", 0) for r in runs),
-        "delivery": delivery,
-    }
 
 
 def _is_dispatch_day(policy: Policy, day: str) -> bool:

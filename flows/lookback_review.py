@@ -7,15 +7,10 @@ import datetime as dt
 
 from prefect import flow
 
-from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
+from flows.common import in_batches, local_day, parent_run_name, resolve_at
 from tasks.inspections import list_inspections
 from tasks.outbox import deliver
 from tasks.review import assign_reviews
-
-
-@flow(name="lookback-review-inspection", flow_run_name="回头看 {inspection_id} {day}")
-def review_inspection(inspection_id: str, at: dt.datetime, day: str) -> dict:
-    return assign_reviews(inspection_id, at)
 
 
 @flow(name="lookback-review", flow_run_name=parent_run_name("回头看"), log_prints=True)
@@ -25,9 +20,7 @@ def lookback_review(
     at = resolve_at(as_of)
     day = local_day(at)
     ids = list_inspections(at, inspection_id)
-    runs = for_each_inspection(
-        ids, review_inspection, "review", at, day, single=inspection_id is not None
-    )
+    runs = in_batches(ids, assign_reviews, "review", at)
     delivery = deliver(at, capture)
     return {
         "date": day,

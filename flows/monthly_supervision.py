@@ -8,26 +8,11 @@ import datetime as dt
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
+from flows.common import in_batches, local_day, parent_run_name, resolve_at
 from tasks.inspections import list_inspections
 from tasks.outbox import deliver
 from tasks.policies import policies_of
 from tasks.supervision import supervise
-
-
-@flow(name="monthly-supervision-inspection", flow_run_name="每月督办 {inspection_id} {day}")
-def supervise_inspection(inspection_id: str, at: dt.datetime, day: str) -> dict:
-    result = supervise(inspection_id, at)
-    if "skipped" not in result:
-        escalated = (
-            "\n".join(f"- 问题{ref}:{step}" for ref, step in result["escalated"].items()) or "- 无"
-        )
-        create_markdown_artifact(
-            f"## 每月督办 {result['unit']} {day}\n\n超期问题 {result['overdue']} 个:\n{escalated}\n\n"
-            f"发出督办通知 {result['notices']} 条;此前发送失败并已报告整改办的通知 {result['failures_reported']} 条\n",
-            key=f"supervision-{inspection_id}",
-        )
-    return result
 
 
 @flow(name="monthly-supervision", flow_run_name=parent_run_name("每月督办"), log_prints=True)
@@ -38,9 +23,10 @@ def monthly_supervision(
     day = local_day(at)
     ids = list_inspections(at, inspection_id)
     due = [i for i, policy in policies_of(ids).items() if int(day[8:10]) == policy.supervision_day]
-    runs = for_each_inspection(
-        due, supervise_inspection, "supervision", at, day, single=inspection_id is not None
-    )
+    runs = in_batches(due, supervise, "supervision", at)
+    for result in runs:
+        if "skipped" not in result:
+            _artifact(result, day)
     delivery = deliver(at, capture)
     return {
         "date": day,
@@ -49,3 +35,14 @@ def monthly_supervision(
         "notices": sum(r.get("notices", 0) for r in runs if "skipped" not in r),
         "delivery": delivery,
     }
+
+
+def _artifact(result: dict, day: str) -> None:
+    escalated = (
+        "\n".join(f"- 问题{ref}:{step}" for ref, step in result["escalated"].items()) or "- 无"
+    )
+    create_markdown_artifact(
+        f"## 每月督办 {result['unit']} {day}\n\n超期问题 {result['overdue']} 个:\n{escalated}\n\n"
+        f"发出督办通知 {result['notices']} 条;此前发送失败并已报告整改办的通知 {result['failures_reported']} 条\n",
+        key=f"supervision-{result['inspection']}",
+    )

@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     # Working hours in which notices may be delivered (local time of the inspection).
     quiet_until_hour: int = 9
     quiet_from_hour: int = 18
+    # Inspections per task in the scheduled flows; 0: all of a run's inspections in one task
+    # (a fixed number of queries per run, memory growing with the province).
+    batch_size: int = 0
 
     @property
     def resolved_database_url(self) -> str:

@@ -12,7 +12,9 @@ from models import (
     Extension,
     Inspection,
     LongTermDeclaration,
+    Measure,
     Plan,
+    Problem,
     ProgressUpdate,
     Review,
     SignOff,
@@ -24,7 +26,7 @@ from rectify.rules.counting import Counts, problem_overdue, replay
 from rectify.rules.escalation import escalation_level
 from rectify.rules.states import STATE_LABELS, Transition
 from rectify.rules.views import ProblemView
-from rectify.store import Ledger, load_ledger, policy_of
+from rectify.store import Ledger, load_ledgers, policy_of
 
 
 @dataclass
@@ -114,71 +116,115 @@ def snapshot(
 ) -> Snapshot:
     """Rebuild every problem's state and due dates as they were at the end of ``as_of``
     (or at the instant ``until``, for a run in the middle of that day)."""
-    ledger = load_ledger(session, inspection)
     cutoff = until or end_of_local_day_utc(as_of, inspection.timezone)
-    ids = [p.id for p in ledger.problems]
-    events: dict[int, list[tuple[dt.datetime, int, Transition]]] = {i: [] for i in ids}
+    return _rebuild(session, [inspection], {inspection.id: (as_of, cutoff)})[inspection.id]
 
-    def collect(table, transition_of) -> None:
-        for row in session.exec(select(table).where(table.problem_id.in_(ids), table.at < cutoff)):
-            events[row.problem_id].append((row.at, row.id, transition_of(row)))
 
-    collect(ProgressUpdate, lambda r: Transition.PROGRESS)
-    collect(SignOff, lambda r: Transition.SIGN_OFF)
-    collect(
-        Review,
-        lambda r: (
-            Transition.REVIEW_RELAPSED if r.outcome == "relapsed" else Transition.REVIEW_SUSTAINED
-        ),
+def snapshots(
+    session: Session, inspections: list[Inspection], until: dt.datetime
+) -> dict[str, Snapshot]:
+    """Many inspections as they stood at the instant ``until``, each on its own local date,
+    in a fixed number of queries however many problems and measures they hold."""
+    return _rebuild(
+        session,
+        inspections,
+        {i.id: (local_date(until, i.timezone), until) for i in inspections},
     )
-    checkpoints: dict[int, tuple[dt.datetime, dt.date]] = {}
-    for row in session.exec(
-        select(LongTermDeclaration).where(
-            LongTermDeclaration.problem_id.in_(ids), LongTermDeclaration.at < cutoff
+
+
+Event = tuple[dt.datetime, int, Transition]
+
+
+def _rebuild(
+    session: Session,
+    inspections: list[Inspection],
+    when: dict[str, tuple[dt.date, dt.datetime]],
+) -> dict[str, Snapshot]:
+    ids = [i.id for i in inspections]
+    ledgers = load_ledgers(session, inspections)
+    latest = max(cutoff for _, cutoff in when.values())
+    owner = {p.id: p.inspection_id for ledger in ledgers.values() for p in ledger.problems}
+
+    def before_cutoff(problem_id: int, at: dt.datetime) -> bool:
+        return at < when[owner[problem_id]][1]
+
+    def history(table):
+        """Rows of ``table`` about these inspections' problems, before each one's cutoff."""
+        rows = session.exec(
+            select(table)
+            .join(Problem, table.problem_id == Problem.id)
+            .where(Problem.inspection_id.in_(ids), table.at < latest)
+            .order_by(table.at, table.id)
         )
-    ):
+        return [r for r in rows if before_cutoff(r.problem_id, r.at)]
+
+    events: dict[int, list[Event]] = {pid: [] for pid in owner}
+    progress = history(ProgressUpdate)
+    for row in progress:
+        events[row.problem_id].append((row.at, row.id, Transition.PROGRESS))
+    for row in history(SignOff):
+        events[row.problem_id].append((row.at, row.id, Transition.SIGN_OFF))
+    for row in history(Review):
+        relapsed = row.outcome == "relapsed"
+        transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
+        events[row.problem_id].append((row.at, row.id, transition))
+    checkpoints: dict[int, dt.date] = {}
+    for row in history(LongTermDeclaration):  # in order: the latest declaration wins
         events[row.problem_id].append((row.at, row.id or 0, Transition.LONG_TERM))
-        if row.problem_id not in checkpoints or checkpoints[row.problem_id][0] <= row.at:
-            checkpoints[row.problem_id] = (row.at, row.checkpoint)
-    measure_ids = [m.id for ms in ledger.measures.values() for m in ms]
+        checkpoints[row.problem_id] = row.checkpoint
     extended: dict[int, dt.date] = {}
-    for ext in session.exec(
-        select(Extension)
-        .where(Extension.measure_id.in_(measure_ids), Extension.at < cutoff)
+    for ext, problem_id in session.exec(
+        select(Extension, Measure.problem_id)
+        .join(Measure, Extension.measure_id == Measure.id)
+        .join(Problem, Measure.problem_id == Problem.id)
+        .where(Problem.inspection_id.in_(ids), Extension.at < latest)
         .order_by(Extension.at, Extension.id)
     ):
-        extended[ext.measure_id] = ext.new_due
-    views = []
-    for problem in ledger.problems:
-        view = ledger.view(problem)
-        measures = ledger.measures.get(problem.id, [])
-        view = replace(
-            view,
-            state=replay(t for _, _, t in sorted(events[problem.id], key=lambda e: (e[0], e[1]))),
-            checkpoint=checkpoints[problem.id][1] if problem.id in checkpoints else None,
-            measures=tuple(
-                replace(mv, due=extended.get(m.id, m.original_due) if m.original_due else mv.due)
-                for m, mv in zip(measures, view.measures, strict=True)
-            ),
+        if before_cutoff(problem_id, ext.at):
+            extended[ext.measure_id] = ext.new_due
+    last_progress: dict[int, tuple[dt.datetime, str]] = {}
+    for row in progress:
+        last_progress[row.problem_id] = (row.at, row.text)
+    units = {
+        u.id: u.name
+        for u in session.exec(select(Unit).where(Unit.id.in_({i.unit_id for i in inspections})))
+    }
+    plans = {
+        p.inspection_id: p for p in session.exec(select(Plan).where(Plan.inspection_id.in_(ids)))
+    }
+    out = {}
+    for inspection in inspections:
+        ledger = ledgers[inspection.id]
+        views = []
+        for problem in ledger.problems:
+            view = ledger.view(problem)
+            measures = ledger.measures.get(problem.id, [])
+            views.append(
+                replace(
+                    view,
+                    state=replay(t for _, _, t in sorted(events[problem.id], key=lambda e: e[:2])),
+                    checkpoint=checkpoints.get(problem.id),
+                    measures=tuple(
+                        replace(
+                            mv, due=extended.get(m.id, m.original_due) if m.original_due else mv.due
+                        )
+                        for m, mv in zip(measures, view.measures, strict=True)
+                    ),
+                )
+            )
+        tz = inspection.timezone
+        out[inspection.id] = Snapshot(
+            inspection,
+            units.get(inspection.unit_id, ""),
+            policy_of(inspection),
+            when[inspection.id][0],
+            ledger,
+            views,
+            plans.get(inspection.id),
+            {
+                p.ref: (local_date(last_progress[p.id][0], tz), last_progress[p.id][1])
+                for p in ledger.problems
+                if p.id in last_progress
+            },
         )
-        views.append(view)
-    last_progress: dict[str, tuple[dt.date, str]] = {}
-    refs = {p.id: p.ref for p in ledger.problems}
-    for row in session.exec(
-        select(ProgressUpdate)
-        .where(ProgressUpdate.problem_id.in_(ids), ProgressUpdate.at < cutoff)
-        .order_by(ProgressUpdate.at, ProgressUpdate.id)
-    ):
-        last_progress[refs[row.problem_id]] = (local_date(row.at, inspection.timezone), row.text)
-    unit = session.get(Unit, inspection.unit_id)
-    plan = session.get(Plan, inspection.id)
-    return Snapshot(
-        inspection,
-        unit.name if unit else "",
-        policy_of(inspection),
-        as_of,
-        ledger,
-        views,
-        plan,
-        last_progress,
-    )
+    return out

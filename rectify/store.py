@@ -58,7 +58,8 @@ def person_views(session: Session, inspection_id: str) -> dict[str, PersonView]:
 
 @dataclass
 class Ledger:
-    """One inspection's aspects → categories → problems → measures, loaded in five queries."""
+    """One inspection's aspects → categories → problems → measures (``measures`` by problem id,
+    shared by the ledgers loaded together)."""
 
     inspection: Inspection
     aspects: list[Aspect]
@@ -104,31 +105,64 @@ class Ledger:
 
 
 def load_ledger(session: Session, inspection: Inspection) -> Ledger:
-    iid = inspection.id
-    aspects = list(
-        session.exec(select(Aspect).where(Aspect.inspection_id == iid).order_by(Aspect.position))
+    return load_ledgers(session, [inspection])[inspection.id]
+
+
+def load_ledgers(session: Session, inspections: list[Inspection]) -> dict[str, Ledger]:
+    """The ledgers of many inspections in six queries, however many measures they hold."""
+    ids = [i.id for i in inspections]
+    aspects = _grouped(
+        session.exec(select(Aspect).where(Aspect.inspection_id.in_(ids)).order_by(Aspect.position)),
+        lambda a: a.inspection_id,
     )
-    categories = list(
+    inspection_of_aspect = {a.id: a.inspection_id for rows in aspects.values() for a in rows}
+    categories = _grouped(
         session.exec(
             select(Category)
             .join(Aspect, Category.aspect_id == Aspect.id)
-            .where(Aspect.inspection_id == iid)
+            .where(Aspect.inspection_id.in_(ids))
             .order_by(Aspect.position, Category.position)
-        )
+        ),
+        lambda c: inspection_of_aspect[c.aspect_id],
     )
-    problems = list(
-        session.exec(select(Problem).where(Problem.inspection_id == iid).order_by(Problem.position))
+    problems = _grouped(
+        session.exec(
+            select(Problem).where(Problem.inspection_id.in_(ids)).order_by(Problem.position)
+        ),
+        lambda p: p.inspection_id,
     )
     measures: dict[int, list[Measure]] = {}
     for m in session.exec(
         select(Measure)
         .join(Problem, Measure.problem_id == Problem.id)
-        .where(Problem.inspection_id == iid)
+        .where(Problem.inspection_id.in_(ids))
         .order_by(Measure.problem_id, Measure.position)
     ):
         measures.setdefault(m.problem_id, []).append(m)
-    people = {p.id: p for p in session.exec(select(Person).where(Person.inspection_id == iid))}
-    departments = {
-        d.id: d for d in session.exec(select(Department).where(Department.inspection_id == iid))
+    people = _grouped(
+        session.exec(select(Person).where(Person.inspection_id.in_(ids))),
+        lambda p: p.inspection_id,
+    )
+    departments = _grouped(
+        session.exec(select(Department).where(Department.inspection_id.in_(ids))),
+        lambda d: d.inspection_id,
+    )
+    return {
+        i.id: Ledger(
+            i,
+            aspects.get(i.id, []),
+            categories.get(i.id, []),
+            problems.get(i.id, []),
+            measures,
+            {p.id: p for p in people.get(i.id, [])},
+            {d.id: d for d in departments.get(i.id, [])},
+        )
+        for i in inspections
     }
-    return Ledger(inspection, aspects, categories, problems, measures, people, departments)
+
+
+def _grouped(rows, key) -> dict:
+    out: dict = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return out

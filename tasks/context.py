@@ -1,20 +1,29 @@
-"""What every supervision task loads for one inspection at one instant."""
+"""What every supervision task loads for a batch of inspections at one instant.
+
+A batch is read in a fixed number of queries however many problems, measures and people it
+holds, its notices are written in one insert, and each inspection's work sees only its own
+``Context``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from models import CycleRun, Department, Inspection
+from models import CycleRun, Inspection, Notice, session_scope
 from rectify.calendar import WorkCalendar
 from rectify.clock import as_utc, local_date
-from rectify.notices.outbox import enqueue
+from rectify.notices.outbox import FAILED_STATES, Outbox
 from rectify.rules.notices import NoticePlan
+from rectify.rules.states import Refusal
 from rectify.rules.views import PersonView
-from rectify.status import Snapshot, snapshot
-from rectify.store import get_inspection, load_calendar, person_views
+from rectify.status import Snapshot, snapshots
+from rectify.store import load_calendar
 
 
 @dataclass
@@ -25,11 +34,21 @@ class Context:
     today: dt.date
     calendar: WorkCalendar
     snap: Snapshot
-    people: dict[str, PersonView]
+    outbox: Outbox
+    cycles: list[CycleRun]
+    failed: list[Notice]  # failed notices not yet surfaced in a summary
 
     @property
     def unit(self) -> str:
         return self.snap.unit
+
+    @property
+    def people(self) -> dict[str, PersonView]:
+        return {
+            p.key: PersonView(p.key, p.name, frozenset(p.roles))
+            for p in self.snap.ledger.people.values()
+            if p.active
+        }
 
     @property
     def plan_approved_on(self) -> dt.date | None:
@@ -43,25 +62,13 @@ class Context:
 
     def cycle_run(self, kind: str, period: str) -> CycleRun | None:
         """This inspection's dispatch or supervision of ``period``, if it already ran."""
-        return self.session.exec(
-            select(CycleRun).where(
-                CycleRun.inspection_id == self.inspection.id,
-                CycleRun.kind == kind,
-                CycleRun.period == period,
-            )
-        ).first()
+        return next((c for c in self.cycles if c.kind == kind and c.period == period), None)
 
     def previous_cycle(self, kind: str) -> dt.date | None:
         """The day of the last dispatch or supervision before today."""
-        return self.session.exec(
-            select(CycleRun.on)
-            .where(
-                CycleRun.inspection_id == self.inspection.id,
-                CycleRun.kind == kind,
-                CycleRun.on < self.today,
-            )
-            .order_by(CycleRun.on.desc())
-        ).first()
+        return max(
+            (c.on for c in self.cycles if c.kind == kind and c.on < self.today), default=None
+        )
 
     def record_cycle(self, kind: str, period: str, summary: dict) -> None:
         self.session.add(
@@ -76,35 +83,110 @@ class Context:
         )
 
     def department_heads(self) -> dict[str, str]:
-        rows = self.session.exec(
-            select(Department).where(Department.inspection_id == self.inspection.id)
-        )
-        return {d.key: d.head for d in rows if d.head}
+        return {d.key: d.head for d in self.snap.ledger.departments.values() if d.head}
 
-    def enqueue(self, plans: list[NoticePlan], period: str, *, by_items: bool = False) -> list[int]:
-        return enqueue(
-            self.session,
+    def failures(self) -> list[str]:
+        """The failed notices as lines for the next summary."""
+        return [f"{n.person_key}的{n.subject}({n.last_error or n.status})" for n in self.failed]
+
+    def mark_failures_reported(self) -> None:
+        for row in self.failed:
+            row.reported = True
+            self.session.add(row)
+
+    def enqueue(self, plans: list[NoticePlan], period: str, *, by_items: bool = False) -> list[str]:
+        """Plan these notices; their rows are written when the batch ends (``new_notices``)."""
+        return self.outbox.add(
             self.inspection,
             self.unit,
+            {p.key: p for p in self.snap.ledger.people.values()},
             plans,
             period=period,
             at=self.at,
             today=self.today,
-            calendar=self.calendar,
             by_items=by_items,
         )
 
+    def new_notices(self, keys: list[str]) -> list[str]:
+        return self.outbox.new(keys)
 
-def load_context(session: Session, inspection_id: str, at: dt.datetime) -> Context:
+
+# The work of one inspection: returns its result, or a function giving it once the batch's
+# notices are written (for results that count them).
+Work = Callable[[Context], dict | Callable[[], dict]]
+
+
+def each_inspection(
+    inspection_ids: list[str],
+    at: dt.datetime,
+    work: Work,
+    load: Callable[[list[Context]], object] | None = None,
+) -> list[dict]:
+    """Run ``work`` for each inspection of a batch, in one transaction. What ``load`` reads
+    for the whole batch is passed first: ``work(loaded, ctx)``."""
+    with session_scope() as session:
+        contexts = load_contexts(session, inspection_ids, at)
+        if load is not None:
+            work = partial(work, load(contexts))
+        pending = [work(ctx) for ctx in contexts]
+        if contexts:
+            contexts[0].outbox.flush()
+        return [result() if callable(result) else result for result in pending]
+
+
+def load_contexts(session: Session, inspection_ids: list[str], at: dt.datetime) -> list[Context]:
     at = as_utc(at)
-    inspection = get_inspection(session, inspection_id)
-    today = local_date(at, inspection.timezone)
-    return Context(
-        session=session,
-        inspection=inspection,
-        at=at,
-        today=today,
-        calendar=load_calendar(session),
-        snap=snapshot(session, inspection, today, until=at),
-        people=person_views(session, inspection.id),
+    _lock(session, inspection_ids)
+    inspections = list(
+        session.exec(
+            select(Inspection).where(Inspection.id.in_(inspection_ids)).order_by(Inspection.id)
+        )
+    )
+    missing = set(inspection_ids) - {i.id for i in inspections}
+    if missing:
+        raise Refusal("unknown_inspection", f"没有编号为 {'、'.join(sorted(missing))} 的巡察")
+    calendar = load_calendar(session)
+    snaps = snapshots(session, inspections, at)
+    cycles: dict[str, list[CycleRun]] = {}
+    for row in session.exec(select(CycleRun).where(CycleRun.inspection_id.in_(inspection_ids))):
+        cycles.setdefault(row.inspection_id, []).append(row)
+    failed: dict[str, list[Notice]] = {}
+    for row in session.exec(
+        select(Notice)
+        .where(
+            Notice.inspection_id.in_(inspection_ids),
+            Notice.status.in_(FAILED_STATES),
+            Notice.reported.is_(False),
+        )
+        .order_by(Notice.id)
+    ):
+        failed.setdefault(row.inspection_id, []).append(row)
+    outbox = Outbox(session, calendar)
+    return [
+        Context(
+            session=session,
+            inspection=i,
+            at=at,
+            today=local_date(at, i.timezone),
+            calendar=calendar,
+            snap=snaps[i.id],
+            outbox=outbox,
+            cycles=cycles.get(i.id, []),
+            failed=failed.get(i.id, []),
+        )
+        for i in inspections
+    ]
+
+
+def _lock(session: Session, inspection_ids: list[str]) -> None:
+    """One batch of work per inspection at a time, held to the end of the transaction. On
+    SQLite the transaction's ``BEGIN IMMEDIATE`` already serialises writers; on PostgreSQL
+    an advisory lock per inspection, taken in one statement in a fixed order."""
+    if session.get_bind().dialect.name != "postgresql" or not inspection_ids:
+        return
+    session.exec(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtext('rectify:' || k)) "
+            "FROM (SELECT unnest(CAST(:ids AS text[])) AS k ORDER BY 1) AS keys"
+        ).bindparams(ids=sorted(inspection_ids))
     )

@@ -5,44 +5,46 @@ from dataclasses import asdict
 
 from prefect import task
 
-from models import session_scope
-from rectify.notices.outbox import unreported_failures
 from rectify.rules.notices import dispatch_notices, dispatch_sheet
-from tasks.context import load_context
+from tasks.context import Context, each_inspection
 
 
 @task(name="半月调度")
-def dispatch(inspection_id: str, at: dt.datetime) -> dict:
+def dispatch(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     """The dispatch sheet and one digest per responsible person, per department head and
     one summary per deputy leader (副组长). Once per inspection per dispatch day."""
-    with session_scope() as session:
-        ctx = load_context(session, inspection_id, at)
-        period = ctx.today.isoformat()
-        if ctx.plan_approved_on is None:
-            return {"inspection": inspection_id, "date": period, "skipped": "整改方案尚未审议通过"}
-        done = ctx.cycle_run("dispatch", period)
-        previous = ctx.previous_cycle("dispatch")
-        sheet = dispatch_sheet(ctx.snap.problems, ctx.snap.last_progress, previous, ctx.today)
-        failures, failed_rows = unreported_failures(session, inspection_id)
-        plans = dispatch_notices(
-            problems=ctx.snap.problems,
-            sheet=sheet,
-            people=ctx.people,
-            department_heads=ctx.department_heads(),
-            reminders=ctx.snap.policy.reminder_pair,
-            today=ctx.today,
-            failures=failures,
-        )
-        ids = ctx.enqueue(plans, period)
-        if ids:
-            for row in failed_rows:
-                row.reported = True
-                session.add(row)
+    return each_inspection(inspection_ids, at, dispatch_one)
+
+
+def dispatch_one(ctx: Context):
+    period = ctx.today.isoformat()
+    inspection_id = ctx.inspection.id
+    if ctx.plan_approved_on is None:
+        return {"inspection": inspection_id, "date": period, "skipped": "整改方案尚未审议通过"}
+    done = ctx.cycle_run("dispatch", period)
+    previous = ctx.previous_cycle("dispatch")
+    sheet = dispatch_sheet(ctx.snap.problems, ctx.snap.last_progress, previous, ctx.today)
+    failures = ctx.failures()
+    plans = dispatch_notices(
+        problems=ctx.snap.problems,
+        sheet=sheet,
+        people=ctx.people,
+        department_heads=ctx.department_heads(),
+        reminders=ctx.snap.policy.reminder_pair,
+        today=ctx.today,
+        failures=failures,
+    )
+    keys = ctx.enqueue(plans, period)
+
+    def finish() -> dict:
+        new = ctx.new_notices(keys)
+        if new:
+            ctx.mark_failures_reported()
         summary = {
             "problems": len(sheet),
             "flagged": sum(r.flagged for r in sheet),
-            "notices": len(ids),
-            "failures_reported": len(failures) if ids else 0,
+            "notices": len(new),
+            "failures_reported": len(failures) if new else 0,
         }
         if done is None:
             ctx.record_cycle("dispatch", period, summary)
@@ -61,6 +63,8 @@ def dispatch(inspection_id: str, at: dt.datetime) -> dict:
             ],
             **summary,
         }
+
+    return finish
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from models import Inspection, Notice, Person
@@ -28,6 +30,107 @@ def dedupe_key(inspection_id: str, plan: NoticePlan, period: str, *, by_items: b
     return key
 
 
+class Outbox:
+    """The notices one batch of work plans, written together: one query for the keys already
+    stored and one insert for the new rows, however many inspections and people the batch
+    covers. A key another run wrote first is skipped (``ON CONFLICT DO NOTHING``)."""
+
+    def __init__(self, session: Session, calendar: WorkCalendar) -> None:
+        self.session = session
+        self.calendar = calendar
+        self.settings = get_settings()
+        self._rows: dict[str, dict] = {}
+        self._new: set[str] | None = None
+
+    def add(
+        self,
+        inspection: Inspection,
+        unit: str,
+        people: Mapping[str, Person],
+        plans: list[NoticePlan],
+        *,
+        period: str,
+        at: dt.datetime,
+        today: dt.date,
+        by_items: bool = False,
+    ) -> list[str]:
+        """Plan one row per notice; returns their keys (see ``new`` after ``flush``)."""
+        deliver_after = delivery_instant(
+            at,
+            inspection.timezone,
+            self.calendar,
+            self.settings.quiet_until_hour,
+            self.settings.quiet_from_hour,
+        )
+        keys = []
+        for plan in plans:
+            key = dedupe_key(inspection.id, plan, period, by_items=by_items)
+            keys.append(key)
+            if key in self._rows:
+                continue
+            person = people.get(plan.to)
+            subject, body = render(
+                plan,
+                unit=unit,
+                round_=inspection.round,
+                person_name=person.name if person else plan.to,
+                today=today,
+            )
+            contacts = list(person.contacts) if person else []
+            self._rows[key] = {
+                "dedupe_key": key,
+                "inspection_id": inspection.id,
+                "kind": plan.kind,
+                "level": plan.level.value if plan.level else None,
+                "person_key": plan.to,
+                "role": plan.role,
+                "period": period,
+                "subject": subject,
+                "body": body,
+                "problems": plan.problems,
+                "contacts": contacts,
+                "created_at": at,
+                "deliver_after": deliver_after,
+                "status": "pending" if contacts else "no_contact",
+                "attempts": 0,
+                "last_error": None if contacts else "该人员未登记联系方式",
+                "reported": False,
+            }
+        return keys
+
+    def flush(self) -> set[str]:
+        """Write the planned rows whose keys are new; returns those keys."""
+        if not self._rows:
+            self._new = set()
+            return self._new
+        inspections = {r["inspection_id"] for r in self._rows.values()}
+        periods = {r["period"] for r in self._rows.values()}
+        stored = set(
+            self.session.exec(
+                select(Notice.dedupe_key).where(
+                    Notice.inspection_id.in_(inspections), Notice.period.in_(periods)
+                )
+            )
+        )
+        rows = [row for key, row in self._rows.items() if key not in stored]
+        if rows:
+            dialect = self.session.get_bind().dialect.name
+            insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+            self.session.execute(
+                insert(Notice.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"]),
+                rows,
+            )
+        self._new = {r["dedupe_key"] for r in rows}
+        self._rows = {}
+        return self._new
+
+    def new(self, keys: list[str]) -> list[str]:
+        """Which of ``keys`` the flush wrote."""
+        if self._new is None:
+            raise RuntimeError("Outbox.new before flush")
+        return [k for k in keys if k in self._new]
+
+
 def enqueue(
     session: Session,
     inspection: Inspection,
@@ -39,53 +142,17 @@ def enqueue(
     today: dt.date,
     calendar: WorkCalendar,
     by_items: bool = False,
-) -> list[int]:
-    """Write one outbox row per plan whose key is new; returns the new rows' ids."""
-    if not plans:
-        return []
-    settings = get_settings()
+) -> list[str]:
+    """Write one outbox row per plan whose key is new; returns the new rows' keys."""
     people = {
         p.key: p for p in session.exec(select(Person).where(Person.inspection_id == inspection.id))
     }
-    deliver_after = delivery_instant(
-        at, inspection.timezone, calendar, settings.quiet_until_hour, settings.quiet_from_hour
+    outbox = Outbox(session, calendar)
+    keys = outbox.add(
+        inspection, unit, people, plans, period=period, at=at, today=today, by_items=by_items
     )
-    keys = {dedupe_key(inspection.id, plan, period, by_items=by_items): plan for plan in plans}
-    existing = set(session.exec(select(Notice.dedupe_key).where(Notice.dedupe_key.in_(list(keys)))))
-    ids: list[int] = []
-    for key, plan in keys.items():
-        if key in existing:
-            continue
-        person = people.get(plan.to)
-        name = person.name if person else plan.to
-        subject, body = render(
-            plan, unit=unit, round_=inspection.round, person_name=name, today=today
-        )
-        contacts = list(person.contacts) if person else []
-        notice = Notice(
-            dedupe_key=key,
-            inspection_id=inspection.id,
-            kind=plan.kind,
-            level=plan.level.value if plan.level else None,
-            person_key=plan.to,
-            role=plan.role,
-            period=period,
-            subject=subject,
-            body=body,
-            problems=plan.problems,
-            contacts=contacts,
-            created_at=at,
-            deliver_after=deliver_after,
-            status="pending" if contacts else "no_contact",
-            last_error=None if contacts else "该人员未登记联系方式",
-        )
-        try:
-            with session.begin_nested():
-                session.add(notice)
-        except IntegrityError:
-            continue  # another run enqueued it first
-        ids.append(notice.id or 0)
-    return ids
+    outbox.flush()
+    return outbox.new(keys)
 
 
 def unreported_failures(session: Session, inspection_id: str) -> tuple[list[str], list[Notice]]:
