@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlalchemy import insert, text
+from sqlmodel import Session, SQLModel, select
 
 from models import CycleRun, Inspection, Notice, session_scope
 from rectify.calendar import WorkCalendar
@@ -26,6 +26,25 @@ from rectify.status import Snapshot, snapshots
 from rectify.store import load_calendar
 
 
+class Batch:
+    """What the inspections of a batch write: their notices through one outbox, and their
+    other rows (cycles, marks, assignments) one insert per table, however many there are."""
+
+    def __init__(self, session: Session, calendar: WorkCalendar) -> None:
+        self.outbox = Outbox(session, calendar)
+        self.session = session
+        self._rows: dict[type[SQLModel], list[dict]] = {}
+
+    def add(self, row: SQLModel) -> None:
+        self._rows.setdefault(type(row), []).append(row.model_dump(exclude={"id"}))
+
+    def flush(self) -> None:
+        self.outbox.flush()
+        for table, rows in self._rows.items():
+            self.session.execute(insert(table.__table__), rows)
+        self._rows = {}
+
+
 @dataclass
 class Context:
     session: Session
@@ -34,7 +53,7 @@ class Context:
     today: dt.date
     calendar: WorkCalendar
     snap: Snapshot
-    outbox: Outbox
+    batch: Batch
     cycles: list[CycleRun]
     failed: list[Notice]  # failed notices not yet surfaced in a summary
 
@@ -70,8 +89,12 @@ class Context:
             (c.on for c in self.cycles if c.kind == kind and c.on < self.today), default=None
         )
 
+    def add(self, row: SQLModel) -> None:
+        """Write ``row`` with the rest of the batch's rows of its table."""
+        self.batch.add(row)
+
     def record_cycle(self, kind: str, period: str, summary: dict) -> None:
-        self.session.add(
+        self.add(
             CycleRun(
                 inspection_id=self.inspection.id,
                 kind=kind,
@@ -96,7 +119,7 @@ class Context:
 
     def enqueue(self, plans: list[NoticePlan], period: str, *, by_items: bool = False) -> list[str]:
         """Plan these notices; their rows are written when the batch ends (``new_notices``)."""
-        return self.outbox.add(
+        return self.batch.outbox.add(
             self.inspection,
             self.unit,
             {p.key: p for p in self.snap.ledger.people.values()},
@@ -108,7 +131,7 @@ class Context:
         )
 
     def new_notices(self, keys: list[str]) -> list[str]:
-        return self.outbox.new(keys)
+        return self.batch.outbox.new(keys)
 
 
 # The work of one inspection: returns its result, or a function giving it once the batch's
@@ -130,8 +153,11 @@ def each_inspection(
             work = partial(work, load(contexts))
         pending = [work(ctx) for ctx in contexts]
         if contexts:
-            contexts[0].outbox.flush()
-        return [result() if callable(result) else result for result in pending]
+            contexts[0].batch.outbox.flush()
+        results = [result() if callable(result) else result for result in pending]
+        if contexts:
+            contexts[0].batch.flush()
+        return results
 
 
 def load_contexts(session: Session, inspection_ids: list[str], at: dt.datetime) -> list[Context]:
@@ -161,7 +187,7 @@ def load_contexts(session: Session, inspection_ids: list[str], at: dt.datetime) 
         .order_by(Notice.id)
     ):
         failed.setdefault(row.inspection_id, []).append(row)
-    outbox = Outbox(session, calendar)
+    batch = Batch(session, calendar)
     return [
         Context(
             session=session,
@@ -170,7 +196,7 @@ def load_contexts(session: Session, inspection_ids: list[str], at: dt.datetime) 
             today=local_date(at, i.timezone),
             calendar=calendar,
             snap=snaps[i.id],
-            outbox=outbox,
+            batch=batch,
             cycles=cycles.get(i.id, []),
             failed=failed.get(i.id, []),
         )

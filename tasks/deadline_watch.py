@@ -32,7 +32,6 @@ def _marks(contexts: list[Context]) -> Marks:
 
 
 def watch_one(all_marks: Marks, ctx: Context):
-    session = ctx.session
     inspection_id = ctx.inspection.id
     marks = all_marks[inspection_id]
     plan = ctx.snap.plan
@@ -53,7 +52,7 @@ def watch_one(all_marks: Marks, ctx: Context):
         today=ctx.today,
     )
     for mark in new_marks:
-        session.add(
+        ctx.add(
             NoticeMark(
                 inspection_id=inspection_id,
                 subject=mark.subject,

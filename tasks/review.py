@@ -31,7 +31,6 @@ def _assigned(contexts: list[Context]) -> Assigned:
 
 
 def assign_one(assigned: Assigned, ctx: Context):
-    session = ctx.session
     at = ctx.at
     tz = ctx.inspection.timezone
     problems = {p.ref: p for p in ctx.snap.ledger.problems}
@@ -53,7 +52,7 @@ def assign_one(assigned: Assigned, ctx: Context):
     plans, new = review_assignments(closed, ctx.people, ctx.today)
     by_ref = {c.problem.ref: c for c in closed}
     for ref, reviewer in new.items():
-        session.add(
+        ctx.add(
             ReviewAssignment(
                 problem_id=problems[ref].id,
                 closed_at=problems[ref].closed_at,

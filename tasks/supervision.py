@@ -69,7 +69,7 @@ def supervise_one(last_cycles: Cycles, ctx: Context):
         failures=failures,
     )
     for ref, n in cycles.items():
-        ctx.session.add(SupervisionCycle(problem_id=problem_ids[ref], period=period, cycles=n))
+        ctx.add(SupervisionCycle(problem_id=problem_ids[ref], period=period, cycles=n))
     keys = ctx.enqueue(plans, period)
     ctx.mark_failures_reported()
 

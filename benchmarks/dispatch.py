@@ -1,0 +1,272 @@
+"""Benchmark: the half-monthly dispatch of a synthetic province, and 5 000 digests delivered.
+
+Province: 500 units × 40 problems × 3 measures = 60 000 measures, 5 000 people (see
+province.py). For 1k, 10k and 60k measures it times, each in a fresh process on a copy of the
+same database:
+
+- ``bare``  — the dispatch's own functions called without Prefect (the lower bound);
+- ``flow``  — the ``half-monthly-dispatch`` flow on a Prefect server (one task per batch);
+- ``naive`` — a Prefect flow with one task per measure (benchmarks/naive.py); at 60k it runs
+  a sample of measures and the time is extrapolated (printed as such).
+
+It prints wall time, peak RSS, SQL statements on the engine's database, the ratios and the
+targets; then 5 000 digests delivered to a local HTTP receiver in its own process.
+
+    .venv/bin/python benchmarks/dispatch.py [--sizes 1000,10000,60000] [--naive-sample 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+MEASURES_PER_UNIT = 120
+TARGETS = {"vs_bare": 3.0, "vs_naive": 20.0, "rss_mb": 400, "deliver_s": 30.0}
+
+
+# ----------------------------------------------------------------------------- child side
+
+
+def child(mode: str, sample: int) -> dict:
+    """Runs in its own process, on the database under RECTIFY_HOME."""
+    from sqlalchemy import event
+
+    from models import get_engine
+    from province import DISPATCH_AT
+
+    engine = get_engine()
+    statements = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def count(*args) -> None:
+        statements[0] += 1
+
+    from flows.half_monthly_dispatch import half_monthly_dispatch
+    from naive import all_measure_ids, naive_dispatch
+    from rectify.notices.sender import deliver_due
+    from tasks.context import each_inspection
+    from tasks.dispatch import dispatch_one
+    from tasks.inspections import list_inspections
+    from tasks.policies import policies_of
+
+    rss_before = _rss_mb()
+    started = time.perf_counter()
+    if mode == "bare":
+        ids = list_inspections.fn(DISPATCH_AT)
+        due = [i for i, p in policies_of.fn(ids).items() if 16 in p.dispatch_days]
+        results = each_inspection(due, DISPATCH_AT, dispatch_one)
+        deliver_due(DISPATCH_AT, capture=True)
+        notices, extra = sum(r.get("notices", 0) for r in results), {}
+    elif mode == "flow":
+        result = half_monthly_dispatch(as_of=DISPATCH_AT, capture=True)
+        notices, extra = result["notices"], {}
+    else:
+        ids = all_measure_ids()
+        chosen = ids[:sample] if sample else ids
+        notices = naive_dispatch(DISPATCH_AT, chosen)
+        extra = {"sampled": len(chosen), "of": len(ids)}
+    wall = time.perf_counter() - started
+    return {
+        "mode": mode,
+        "wall": wall,
+        "statements": statements[0],
+        "notices": notices,
+        "rss_before": rss_before,
+        "rss_peak": _rss_mb(),
+        **extra,
+    }
+
+
+def child_deliver(port: int, count: int) -> dict:
+    import datetime as dt
+
+    from models import Notice, create_schema, session_scope
+    from rectify.notices.sender import deliver_due
+
+    create_schema()
+    now = dt.datetime(2024, 12, 16, 2, 0, tzinfo=dt.UTC)
+    with session_scope() as session:
+        for n in range(count):
+            session.add(
+                Notice(
+                    dedupe_key=f"bench|dispatch|p{n}|2024-12-16",
+                    inspection_id="bench",
+                    kind="dispatch",
+                    person_key=f"p{n}",
+                    role="responsible_person",
+                    period="2024-12-16",
+                    subject="半月调度提醒",
+                    body="问题1:按计划推进\n" * 20,
+                    problems=["1"],
+                    contacts=[f"json://127.0.0.1:{port}/p{n}"],
+                    created_at=now,
+                    deliver_after=now,
+                )
+            )
+    started = time.perf_counter()
+    report = deliver_due(now, concurrency=8)
+    wall = time.perf_counter() - started
+    return {"wall": wall, "sent": report.sent, "failed": report.failed, "concurrency": 8}
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---------------------------------------------------------------------------- parent side
+
+
+def run_child(home: Path, env: dict, *args: str) -> dict:
+    copy = Path(tempfile.mkdtemp(prefix="rectify-bench-"))
+    try:
+        if home is not None:
+            shutil.copy(home / "rectify.db", copy / "rectify.db")
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", *args],
+            env={**env, "RECTIFY_HOME": str(copy)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode != 0:
+            raise SystemExit(f"child {args} failed:\n{out.stderr[-3000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,10000,60000")
+    parser.add_argument("--naive-sample", type=int, default=10000)
+    parser.add_argument("--child", nargs="*")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(HERE.parent))
+    if args.child:
+        mode, *rest = args.child
+        if mode == "deliver":
+            result = child_deliver(int(rest[0]), int(rest[1]))
+        else:
+            result = child(mode, int(rest[0]) if rest else 0)
+        print(json.dumps(result))
+        return
+
+    from province import build
+
+    from rectify.server import embedded_server
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    homes = {}
+    for size in sizes:
+        units = max(1, round(size / MEASURES_PER_UNIT))
+        started = time.perf_counter()
+        homes[size] = build(units, CACHE / f"province-{units}")
+        print(f"province of {units} units ready ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    prefect_home = Path(tempfile.mkdtemp(prefix="rectify-bench-prefect-"))
+    os.environ["PREFECT_HOME"] = str(prefect_home)
+    port = free_port()
+    rows = []
+    with embedded_server("127.0.0.1", port) as api:
+        env = {
+            **os.environ,
+            "PREFECT_API_URL": api,
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+            "PYTHONPATH": f"{HERE}{os.pathsep}{HERE.parent}",
+        }
+        for size in sizes:
+            for mode in ("bare", "flow", "naive"):
+                sample = args.naive_sample if mode == "naive" and size > args.naive_sample else 0
+                result = run_child(homes[size], env, mode, str(sample))
+                if mode == "naive" and sample:
+                    result["wall"] *= result["of"] / result["sampled"]
+                    result["extrapolated"] = True
+                rows.append({"size": size, **result})
+                print(
+                    f"  {size:>6} {mode:<5} {result['wall']:8.1f} s"
+                    f"{' (extrapolated)' if result.get('extrapolated') else ''}",
+                    flush=True,
+                )
+        receiver_port = free_port()
+        receiver = subprocess.Popen(
+            [sys.executable, str(HERE / "receiver.py"), str(receiver_port)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        receiver.stdout.readline()
+        try:
+            delivery = run_child(None, env, "deliver", str(receiver_port), "5000")
+            import urllib.request
+
+            with urllib.request.urlopen(f"http://127.0.0.1:{receiver_port}/count") as r:
+                delivery |= json.loads(r.read())
+        finally:
+            receiver.terminate()
+    shutil.rmtree(prefect_home, ignore_errors=True)
+    print_table(rows, delivery)
+
+
+def print_table(rows: list[dict], delivery: dict) -> None:
+    by = {(r["size"], r["mode"]): r for r in rows}
+    sizes = sorted({r["size"] for r in rows})
+    print()
+    print(
+        f"{'measures':>8} | {'bare s':>7} | {'flow s':>7} | {'naive s':>9} | {'flow/bare':>9} | "
+        f"{'naive/flow':>10} | {'stmts bare':>10} | {'stmts flow':>10} | {'stmts naive':>11} | "
+        f"{'RSS flow MB':>11} | {'notices':>7}"
+    )
+    for size in sizes:
+        bare, flow, naive = by[size, "bare"], by[size, "flow"], by[size, "naive"]
+        naive_s = f"{naive['wall']:.1f}{'*' if naive.get('extrapolated') else ''}"
+        naive_stmts = f"{naive['statements']}{'*' if naive.get('extrapolated') else ''}"
+        print(
+            f"{size:>8} | {bare['wall']:7.1f} | {flow['wall']:7.1f} | {naive_s:>9} | "
+            f"{flow['wall'] / bare['wall']:9.2f} | {naive['wall'] / flow['wall']:10.1f} | "
+            f"{bare['statements']:>10} | {flow['statements']:>10} | {naive_stmts:>11} | "
+            f"{flow['rss_peak']:11.0f} | {flow['notices']:>7}"
+        )
+    top = max(sizes)
+    flow, bare, naive = by[top, "flow"], by[top, "bare"], by[top, "naive"]
+    print("* naive at this size: a sample of measures, time scaled to all; statements of the sample")
+    print()
+    checks = [
+        (f"flow within {TARGETS['vs_bare']}x bare at {top}", flow["wall"] / bare["wall"], "<=", TARGETS["vs_bare"]),
+        (f"flow faster than naive at {top}", naive["wall"] / flow["wall"], ">=", TARGETS["vs_naive"]),
+        (f"peak RSS of the flow at {top} (MB)", flow["rss_peak"], "<=", TARGETS["rss_mb"]),
+        ("5 000 digests delivered (s)", delivery["wall"], "<=", TARGETS["deliver_s"]),
+    ]
+    stmts = {by[s, "flow"]["statements"] for s in sizes}
+    for label, value, op, target in checks:
+        ok = value <= target if op == "<=" else value >= target
+        print(f"{label:<40} {value:8.2f}  target {op} {target:<6} {'met' if ok else 'NOT MET'}")
+    print(
+        f"{'statements per flow run, by size':<40} {sorted(stmts)}  "
+        f"{'constant in N' if len(stmts) == 1 else 'NOT constant'}"
+    )
+    print(
+        f"delivery: {delivery['sent']} sent, {delivery['failed']} failed, receiver got "
+        f"{delivery['posts']} posts ({delivery['keys']} distinct keys), "
+        f"{delivery['sent'] / delivery['wall']:.0f}/s with {delivery['concurrency']} threads"
+    )
+
+
+if __name__ == "__main__":
+    main()

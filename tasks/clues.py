@@ -1,0 +1,211 @@
+"""The clue watch's one task (问题线索督办): every inspection's transferred clues in one batch,
+read in a fixed number of queries, their notices written in one outbox insert."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from prefect import task
+from sqlalchemy import bindparam, update
+from sqlmodel import Session, select
+
+from models import (
+    Clue,
+    ClueBody,
+    Inspection,
+    Notice,
+    NoticeMark,
+    Person,
+    Unit,
+    create_schema,
+    session_scope,
+)
+from rectify.clock import as_utc, local_date
+from rectify.clues import (
+    NOTICE_TITLES,
+    BodyView,
+    ClueClass,
+    ClueState,
+    ClueView,
+    clue_notices,
+    render_clue_notice,
+    undelivered_notice,
+)
+from rectify.notices.outbox import FAILED_STATES, Outbox
+from rectify.notices.render import KIND_TITLES
+from rectify.rules.escalation import Level
+from rectify.rules.notices import Mark
+from rectify.store import load_calendar, policy_of
+
+# The outbox renders every row with the measures' template before this task gives it the
+# clue text (see _clue_text); that template wants a title for each kind.
+for _kind, _title in NOTICE_TITLES.items():
+    KIND_TITLES.setdefault(_kind, _title)
+
+MARK_PREFIX = "clue:"
+SCOPE_SUFFIX = "/clues"
+
+
+def notice_scope(inspection_id: str) -> str:
+    """The outbox scope of an inspection's clue notices. The dispatch and supervision
+    summaries list an inspection's failed notices to its deputies and office; filed under a
+    scope of their own, clue notices never reach those lists (their failures go to the office
+    in the clue watch's own digest)."""
+    return inspection_id + SCOPE_SUFFIX
+
+
+@dataclass
+class Batch:
+    inspections: list[Inspection]
+    clues: dict[str, list[Clue]] = field(default_factory=lambda: defaultdict(list))
+    bodies: dict[str, list[ClueBody]] = field(default_factory=lambda: defaultdict(list))
+    office: dict[str, list[Person]] = field(default_factory=lambda: defaultdict(list))
+    marks: dict[str, set[Mark]] = field(default_factory=lambda: defaultdict(set))
+    failed: dict[str, list[Notice]] = field(default_factory=lambda: defaultdict(list))
+    units: dict[int, str] = field(default_factory=dict)
+
+
+@task(name="问题线索督办")
+def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
+    """Green and yellow reminders to the receiving body's contact person, red (overdue) to it
+    and the office, each level once per deadline and red again on supervision days. Returns
+    counts only: no clue number or content leaves this task."""
+    at = as_utc(at)
+    create_schema()
+    with session_scope() as session:
+        batch = _load(session, inspection_id)
+        outbox = Outbox(session, load_calendar(session))
+        texts: dict[str, tuple[str, str]] = {}
+        undelivered_keys: dict[str, list[str]] = {}
+        reminders = 0
+        for inspection in batch.inspections:
+            iid = inspection.id
+            today = local_date(at, inspection.timezone)
+            bodies, office = batch.bodies[iid], batch.office[iid]
+            plans, new_marks = clue_notices(
+                clues=[_view(c, bodies, inspection.timezone) for c in batch.clues[iid]],
+                bodies={b.key: BodyView(b.key, b.name, b.contact_key) for b in bodies},
+                office=[p.key for p in office],
+                reminders=policy_of(inspection).reminder_pair,
+                supervision_day=policy_of(inspection).supervision_day,
+                marks=batch.marks[iid],
+                today=today,
+            )
+            # A failed "undelivered" digest is not reported again: no endless chain.
+            lines = [_line(n) for n in batch.failed[iid] if n.kind != "clue_undelivered"]
+            undelivered = undelivered_notice([p.key for p in office], lines)
+            addressees = {p.key: p for p in office} | {
+                b.contact_key: Person(key=b.contact_key, name=b.contact_name, contacts=b.contacts)
+                for b in bodies
+            }
+            keys = outbox.add(
+                inspection,
+                batch.units.get(inspection.unit_id, ""),
+                addressees,
+                plans + undelivered,
+                period=today.isoformat(),
+                at=at,
+                today=today,
+                by_items=True,
+            )
+            for key, plan in zip(keys, plans + undelivered, strict=True):
+                texts[key] = render_clue_notice(plan, name=addressees[plan.to].name, today=today)
+            undelivered_keys[iid] = keys[len(plans) :] if lines else []
+            for mark in new_marks:
+                session.add(
+                    NoticeMark(
+                        inspection_id=iid,
+                        subject=mark.subject,
+                        due=mark.due,
+                        level=mark.level.value,
+                        on=today,
+                    )
+                )
+            reminders += len(new_marks)
+        new = outbox.flush()
+        _clue_text(session, {key: text for key, text in texts.items() if key in new})
+        for inspection in batch.inspections:
+            told = undelivered_keys[inspection.id]
+            if not told or any(key in new for key in told):
+                for row in batch.failed[inspection.id]:
+                    row.reported = True
+                    session.add(row)
+        return {"inspections": len(batch.inspections), "reminders": reminders, "notices": len(new)}
+
+
+def _load(session: Session, inspection_id: str | None) -> Batch:
+    """The inspections with a transferred clue or an unreported failed clue notice, and all
+    their watch needs: seven queries, however many inspections."""
+    clue_query = select(Clue).where(Clue.state == ClueState.TRANSFERRED.value)
+    failed_query = select(Notice).where(
+        Notice.inspection_id.endswith(SCOPE_SUFFIX),
+        Notice.status.in_(FAILED_STATES),
+        Notice.reported.is_(False),
+    )
+    if inspection_id:
+        clue_query = clue_query.where(Clue.inspection_id == inspection_id)
+        failed_query = failed_query.where(Notice.inspection_id == notice_scope(inspection_id))
+    clues = session.exec(clue_query.order_by(Clue.inspection_id, Clue.number)).all()
+    failed = session.exec(failed_query.order_by(Notice.id)).all()
+    ids = sorted(
+        {c.inspection_id for c in clues}
+        | {n.inspection_id.removesuffix(SCOPE_SUFFIX) for n in failed}
+    )
+    batch = Batch(
+        inspections=list(
+            session.exec(select(Inspection).where(Inspection.id.in_(ids)).order_by(Inspection.id))
+        )
+    )
+    for clue in clues:
+        batch.clues[clue.inspection_id].append(clue)
+    for notice in failed:
+        batch.failed[notice.inspection_id.removesuffix(SCOPE_SUFFIX)].append(notice)
+    for body in session.exec(select(ClueBody).where(ClueBody.inspection_id.in_(ids))):
+        batch.bodies[body.inspection_id].append(body)
+    for person in session.exec(select(Person).where(Person.inspection_id.in_(ids))):
+        if person.active and "office" in person.roles:
+            batch.office[person.inspection_id].append(person)
+    for m in session.exec(
+        select(NoticeMark).where(
+            NoticeMark.inspection_id.in_(ids), NoticeMark.subject.startswith(MARK_PREFIX)
+        )
+    ):
+        batch.marks[m.inspection_id].add(Mark(m.subject, m.due, Level(m.level)))
+    unit_ids = {i.unit_id for i in batch.inspections}
+    batch.units = {
+        u.id or 0: u.name for u in session.exec(select(Unit).where(Unit.id.in_(unit_ids)))
+    }
+    return batch
+
+
+def _view(clue: Clue, bodies: list[ClueBody], tz: str) -> ClueView:
+    body = next((b.key for b in bodies if b.id == clue.body_id), None)
+    return ClueView(
+        number=clue.number,
+        clue_class=ClueClass(clue.clue_class),
+        state=ClueState(clue.state),
+        registered_on=clue.registered_on,
+        body=body,
+        transferred_on=local_date(clue.transferred_at, tz) if clue.transferred_at else None,
+        due=clue.due,
+    )
+
+
+def _line(notice: Notice) -> str:
+    return f"{notice.person_key}的{notice.subject}({notice.last_error or notice.status})"
+
+
+def _clue_text(session: Session, texts: dict[str, tuple[str, str]]) -> None:
+    """Give the new rows their clue text, in one statement, and leave no clue number outside
+    the text (``problems`` is listed in simulation outputs)."""
+    if not texts:
+        return
+    table = Notice.__table__
+    session.execute(
+        update(table)
+        .where(table.c.dedupe_key == bindparam("new_key"))
+        .values(subject=bindparam("new_subject"), body=bindparam("new_body"), problems=[]),
+        [{"new_key": k, "new_subject": s, "new_body": b} for k, (s, b) in texts.items()],
+    )
