@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import TableArtifact, create_markdown_artifact
 
-from flows.common import in_batches, local_day, parent_run_name, resolve_at
+from flows.common import in_batches, local_day, parent_run_name, publish, resolve_at
 from rectify.policy import Policy
 from tasks.dispatch import dispatch
 from tasks.inspections import list_inspections
@@ -26,8 +26,7 @@ def half_monthly_dispatch(
     due = [i for i, policy in policies_of(ids).items() if _is_dispatch_day(policy, day)]
     runs = in_batches(due, dispatch, "dispatch", at)
     done = [r for r in runs if "skipped" not in r]
-    for result in done:
-        _sheet_artifact(result, day)
+    publish([_sheet(result, day) for result in done])
     if done:
         create_markdown_artifact(
             f"## 半月调度 {day}\n\n| 单位 | 问题 | 无新进展 | 调度通知 | 上次调度 |\n|---|---|---|---|---|\n"
@@ -48,9 +47,9 @@ def half_monthly_dispatch(
     }
 
 
-def _sheet_artifact(result: dict, day: str) -> None:
-    create_table_artifact(
-        [
+def _sheet(result: dict, day: str) -> TableArtifact:
+    return TableArtifact(
+        table=[
             {
                 "问题": r["ref"],
                 "标题": r["title"],
