@@ -9,6 +9,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
 from flows.common import in_batches, local_day, parent_run_name, resolve_at
+from tasks.clues import watch_clues
 from tasks.deadline_watch import watch_deadlines
 from tasks.inspections import list_inspections
 from tasks.outbox import deliver
@@ -24,11 +25,13 @@ def deadline_watch(
     runs = in_batches(ids, watch_deadlines, "deadline-watch", at)
     for warning in sorted({w for r in runs for w in r["warnings"]}):
         create_markdown_artifact(f"**{warning}**", key="calendar-warning")
+    clue_notices = watch_clues(at, inspection_id)["notices"]  # confidential: a count only
     delivery = deliver(at, capture)
     return {
         "date": day,
         "inspections": len(ids),
         "reminders": sum(r["reminders"] for r in runs),
         "notices": sum(r["notices"] for r in runs),
+        "clue_notices": clue_notices,
         "delivery": delivery,
     }

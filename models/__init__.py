@@ -7,6 +7,10 @@ from models.tables import (
     CalendarDay,
     CalendarYear,
     Category,
+    Clue,
+    ClueBody,
+    ClueExtension,
+    ClueReader,
     CycleRun,
     Department,
     Evidence,
@@ -28,6 +32,10 @@ from models.tables import (
 )
 
 __all__ = [
+    "Clue",
+    "ClueBody",
+    "ClueExtension",
+    "ClueReader",
     "CycleRun",
     "Notice",
     "NoticeMark",

@@ -24,6 +24,7 @@ from rectify.actions import (
     SignOffAction,
 )
 from rectify.clock import local_date, parse_instant, utc_now
+from rectify.clues_cli import clue_app
 from rectify.rules.states import Refusal
 from rectify.settings import get_settings
 
@@ -32,6 +33,7 @@ app = typer.Typer(
 )
 calendar_app = typer.Typer(help="The working-day calendar (工作日, 调休).", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(clue_app, name="clue")
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from prefect import task
-from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from models import (
@@ -24,27 +23,19 @@ from models import (
 )
 from rectify.clock import as_utc, local_date
 from rectify.clues import (
-    NOTICE_TITLES,
+    MARK_PREFIX,
     BodyView,
-    ClueClass,
     ClueState,
-    ClueView,
     clue_notices,
+    clue_view,
     render_clue_notice,
     undelivered_notice,
 )
 from rectify.notices.outbox import FAILED_STATES, Outbox
-from rectify.notices.render import KIND_TITLES
 from rectify.rules.escalation import Level
 from rectify.rules.notices import Mark
 from rectify.store import load_calendar, policy_of
 
-# The outbox renders every row with the measures' template before this task gives it the
-# clue text (see _clue_text); that template wants a title for each kind.
-for _kind, _title in NOTICE_TITLES.items():
-    KIND_TITLES.setdefault(_kind, _title)
-
-MARK_PREFIX = "clue:"
 SCOPE_SUFFIX = "/clues"
 
 
@@ -77,19 +68,20 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
     with session_scope() as session:
         batch = _load(session, inspection_id)
         outbox = Outbox(session, load_calendar(session))
-        texts: dict[str, tuple[str, str]] = {}
-        undelivered_keys: dict[str, list[str]] = {}
+        undelivered_keys: dict[str, list[str] | None] = {}
         reminders = 0
         for inspection in batch.inspections:
             iid = inspection.id
             today = local_date(at, inspection.timezone)
             bodies, office = batch.bodies[iid], batch.office[iid]
+            by_id = {b.id or 0: b for b in bodies}
+            policy = policy_of(inspection)
             plans, new_marks = clue_notices(
-                clues=[_view(c, bodies, inspection.timezone) for c in batch.clues[iid]],
+                clues=[clue_view(c, by_id, inspection.timezone) for c in batch.clues[iid]],
                 bodies={b.key: BodyView(b.key, b.name, b.contact_key) for b in bodies},
                 office=[p.key for p in office],
-                reminders=policy_of(inspection).reminder_pair,
-                supervision_day=policy_of(inspection).supervision_day,
+                reminders=policy.reminder_pair,
+                supervision_day=policy.supervision_day,
                 marks=batch.marks[iid],
                 today=today,
             )
@@ -101,7 +93,9 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
                 for b in bodies
             }
             keys = outbox.add(
-                inspection,
+                Inspection(
+                    id=notice_scope(iid), round=inspection.round, timezone=inspection.timezone
+                ),
                 batch.units.get(inspection.unit_id, ""),
                 addressees,
                 plans + undelivered,
@@ -109,10 +103,13 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
                 at=at,
                 today=today,
                 by_items=True,
+                renderer=lambda plan, name, today=today: render_clue_notice(
+                    plan, name=name, today=today
+                ),
+                list_problems=False,
             )
-            for key, plan in zip(keys, plans + undelivered, strict=True):
-                texts[key] = render_clue_notice(plan, name=addressees[plan.to].name, today=today)
-            undelivered_keys[iid] = keys[len(plans) :] if lines else []
+            # reported once told; failures of "undelivered" digests alone are dropped as told
+            undelivered_keys[iid] = keys[len(plans) :] if lines else None
             for mark in new_marks:
                 session.add(
                     NoticeMark(
@@ -125,10 +122,9 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
                 )
             reminders += len(new_marks)
         new = outbox.flush()
-        _clue_text(session, {key: text for key, text in texts.items() if key in new})
         for inspection in batch.inspections:
             told = undelivered_keys[inspection.id]
-            if not told or any(key in new for key in told):
+            if told is None or any(key in new for key in told):
                 for row in batch.failed[inspection.id]:
                     row.reported = True
                     session.add(row)
@@ -180,32 +176,6 @@ def _load(session: Session, inspection_id: str | None) -> Batch:
     return batch
 
 
-def _view(clue: Clue, bodies: list[ClueBody], tz: str) -> ClueView:
-    body = next((b.key for b in bodies if b.id == clue.body_id), None)
-    return ClueView(
-        number=clue.number,
-        clue_class=ClueClass(clue.clue_class),
-        state=ClueState(clue.state),
-        registered_on=clue.registered_on,
-        body=body,
-        transferred_on=local_date(clue.transferred_at, tz) if clue.transferred_at else None,
-        due=clue.due,
-    )
-
-
 def _line(notice: Notice) -> str:
+    """A failed notice as the outbox's summaries list it."""
     return f"{notice.person_key}的{notice.subject}({notice.last_error or notice.status})"
-
-
-def _clue_text(session: Session, texts: dict[str, tuple[str, str]]) -> None:
-    """Give the new rows their clue text, in one statement, and leave no clue number outside
-    the text (``problems`` is listed in simulation outputs)."""
-    if not texts:
-        return
-    table = Notice.__table__
-    session.execute(
-        update(table)
-        .where(table.c.dedupe_key == bindparam("new_key"))
-        .values(subject=bindparam("new_subject"), body=bindparam("new_body"), problems=[]),
-        [{"new_key": k, "new_subject": s, "new_body": b} for k, (s, b) in texts.items()],
-    )

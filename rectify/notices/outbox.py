@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -53,8 +53,12 @@ class Outbox:
         at: dt.datetime,
         today: dt.date,
         by_items: bool = False,
+        renderer: Callable[[NoticePlan, str], tuple[str, str]] | None = None,
+        list_problems: bool = True,
     ) -> list[str]:
-        """Plan one row per notice; returns their keys (see ``new`` after ``flush``)."""
+        """Plan one row per notice; returns their keys (see ``new`` after ``flush``).
+        ``renderer(plan, person name)`` gives another subject and body than the measures'
+        template; without ``list_problems`` the row names no problem (confidential text)."""
         deliver_after = delivery_instant(
             at,
             inspection.timezone,
@@ -69,12 +73,11 @@ class Outbox:
             if key in self._rows:
                 continue
             person = people.get(plan.to)
-            subject, body = render(
-                plan,
-                unit=unit,
-                round_=inspection.round,
-                person_name=person.name if person else plan.to,
-                today=today,
+            name = person.name if person else plan.to
+            subject, body = (
+                renderer(plan, name)
+                if renderer
+                else render(plan, unit=unit, round_=inspection.round, person_name=name, today=today)
             )
             contacts = list(person.contacts) if person else []
             self._rows[key] = {
@@ -87,7 +90,7 @@ class Outbox:
                 "period": period,
                 "subject": subject,
                 "body": body,
-                "problems": plan.problems,
+                "problems": plan.problems if list_problems else [],
                 "contacts": contacts,
                 "created_at": at,
                 "deliver_after": deliver_after,
