@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # Inspections per task in the scheduled flows; 0: all of a run's inspections in one task
     # (a fixed number of queries per run, memory growing with the province).
     batch_size: int = 0
+    # How long a SQLite writer waits for another's transaction before failing (seconds).
+    sqlite_busy_timeout: float = 30
 
     @property
     def resolved_database_url(self) -> str:

@@ -7,6 +7,8 @@ import email
 import json
 import socket
 import threading
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,17 +65,41 @@ class SmtpReceiver:
         self.controller.stop()
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # several senders of 8 threads each connect at once
+
+
 @dataclass
 class HttpReceiver:
-    """Records JSON posts by path (``/<person>/<token>``); answers 500 while ``fail`` > 0."""
+    """Records JSON posts by path (``/<person>/<token>``); answers 500 while ``fail`` > 0.
+
+    ``latency`` delays every answer; the next ``slow`` requests are first held ``slow_for``
+    seconds (longer than a sender's read timeout: it gives up, the receiver still handles
+    the post). ``messages`` keeps every delivery, repeats included; ``keys`` counts them by
+    their ``X-Rectify-Key``."""
 
     messages: list[Received] = field(default_factory=list)
     fail: int = 0
     attempts: int = 0
+    latency: float = 0.0
+    slow: int = 0
+    slow_for: float = 0.0
+    in_flight: int = 0  # requests being handled right now
     port: int = field(default_factory=free_port)
 
     def url(self, person: str, token_var: str = "RECEIVER_TOKEN") -> str:
         return f"json://127.0.0.1:{self.port}/{person}/${{{token_var}}}"
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until no request is being handled (a killed sender's last posts)."""
+        time.sleep(0.05)  # a post already sent may not have reached its handler yet
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    def keys(self) -> Counter[str | None]:
+        """Deliveries per dedupe key: a count above 1 is a repeat the receiver can drop."""
+        return Counter(m.key for m in list(self.messages))
 
     def __enter__(self) -> HttpReceiver:
         receiver = self
@@ -81,10 +107,29 @@ class HttpReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
-                length = int(self.headers.get("Content-Length", 0))
-                payload = json.loads(self.rfile.read(length) or b"{}")
+                with lock:
+                    receiver.in_flight += 1
+                try:
+                    self._post()
+                finally:
+                    with lock:
+                        receiver.in_flight -= 1
+
+            def _post(self):
                 with lock:
                     receiver.attempts += 1
+                    hold = receiver.latency
+                    if receiver.slow > 0:
+                        receiver.slow -= 1
+                        hold += receiver.slow_for
+                if hold:
+                    time.sleep(hold)
+                length = int(self.headers.get("Content-Length", 0))
+                try:
+                    payload = json.loads(self.rfile.read(length) or b"{}")
+                except ValueError:  # the sender died halfway through its request
+                    return self._answer(400)
+                with lock:
                     failing = receiver.fail > 0
                     if failing:
                         receiver.fail -= 1
@@ -99,13 +144,19 @@ class HttpReceiver:
                                 self.path,
                             )
                         )
-                self.send_response(500 if failing else 200)
-                self.end_headers()
+                self._answer(500 if failing else 200)
+
+            def _answer(self, code: int) -> None:
+                try:
+                    self.send_response(code)
+                    self.end_headers()
+                except OSError:  # the sender stopped waiting
+                    pass
 
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server = _Server(("127.0.0.1", self.port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self

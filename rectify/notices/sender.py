@@ -1,16 +1,19 @@
 """The one sender: delivers due outbox rows through Apprise, with retries and backoff.
 
-A row is claimed (pending → sending) in its own committed transaction before anything is
-sent, so two senders never send the same row; a sender that dies holding a row loses its
-claim after ``CLAIM_LEASE`` and the row is sent again. HTTP receivers get the dedupe key in
-an ``X-Rectify-Key`` header so they can drop such a repeat.
+Rows are claimed (pending → sending) a few at a time, each claim committed before anything
+is sent, so two senders never send the same row. Each row's outcome is committed as soon as
+it is known: a sender that dies leaves only its last claims unfinished, and of those only
+the rows its workers were sending at that moment delivered but not recorded. Its claims run
+out after ``CLAIM_LEASE`` and those rows are sent again; HTTP receivers get the dedupe key
+in an ``X-Rectify-Key`` header so they can drop such a repeat.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import apprise
@@ -24,9 +27,15 @@ from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 MAX_ATTEMPTS = 5
 BACKOFF = dt.timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
 CLAIM_LEASE = dt.timedelta(minutes=10)
+# Rows claimed at a time, per worker: a claim is sent well within its lease even when every
+# contact times out (Apprise waits 4 s to connect and 4 s to read by default).
+CLAIM_PER_WORKER = 4
 # Libraries that may log a URL with its secret in it while sending.
 GUARDED_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.util.retry", "requests")
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
+# One outcome written at a time: on SQLite the workers would otherwise wait for each
+# other's write lock by sleeping.
+_RECORDING = threading.Lock()
 
 
 @dataclass
@@ -55,73 +64,104 @@ def deliver_due(
     for name in GUARDED_LOGGERS:
         guard_logger(name)
     report = DeliveryReport()
-    ids = _claim(now, inspection_id)
-    if not ids:
-        return report
     if capture:
-        with session_scope() as session:
-            for notice in session.exec(select(Notice).where(Notice.id.in_(ids))):
-                notice.status, notice.sent_at = "captured", notice.deliver_after
-                session.add(notice)
-        report.captured = len(ids)
+        while ids := _claim(now, inspection_id, limit=None):
+            _capture(ids)
+            report.captured += len(ids)
         return report
-    with session_scope() as session:
-        rows = [
-            (n.id, n.dedupe_key, list(n.contacts), n.subject, n.body)
-            for n in session.exec(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id))
-        ]
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        results = list(pool.map(lambda row: (row[0], _send(*row[1:])), rows))
-    with session_scope() as session:
-        for notice_id, error in results:
-            notice = session.get(Notice, notice_id)
-            notice.attempts += 1
-            notice.claimed_at = None
-            if error is None:
-                notice.status, notice.sent_at, notice.last_error = "sent", utc_now(), None
-                report.sent += 1
-            elif notice.attempts >= MAX_ATTEMPTS:
-                notice.status, notice.last_error = "failed", error
-                report.failed += 1
-                report.errors.append(f"#{notice_id} {notice.person_key}: {error}")
-            else:
-                notice.status, notice.last_error = "pending", error
-                notice.next_attempt_at = now + backoff(notice.attempts)
-                report.retrying += 1
-            session.add(notice)
+    workers = max(1, concurrency)
+    claim = workers * CLAIM_PER_WORKER
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        running: set[Future] = set()
+        more = True
+        while more or running:
+            # Claim more only when the workers are about to run dry, so that few rows are
+            # held by this sender at any moment.
+            if more and len(running) <= workers:
+                ids = _claim(now, inspection_id, limit=claim)
+                more = bool(ids)
+                running |= {pool.submit(_deliver, now, *row) for row in _load(ids)}
+                continue
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcome, error = future.result()
+                if outcome == "sent":
+                    report.sent += 1
+                elif outcome == "failed":
+                    report.failed += 1
+                    report.errors.append(error)
+                else:
+                    report.retrying += 1
     return report
 
 
-def _claim(now: dt.datetime, inspection_id: str | None) -> list[int]:
+def _load(ids: list[int]) -> list[tuple]:
+    if not ids:
+        return []
     with session_scope() as session:
-        stale = now - CLAIM_LEASE
-        query = select(Notice.id).where(
-            Notice.deliver_after <= now,
-            or_(
-                (Notice.status == "pending")
-                & or_(Notice.next_attempt_at == None, Notice.next_attempt_at <= now),  # noqa: E711
-                (Notice.status == "sending") & (Notice.claimed_at <= stale),
-            ),
-        )
+        return [
+            (n.id, n.dedupe_key, list(n.contacts), n.subject, n.body)
+            for n in session.exec(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id))
+        ]
+
+
+def _capture(ids: list[int]) -> None:
+    with session_scope() as session:
+        for notice in session.exec(select(Notice).where(Notice.id.in_(ids))):
+            notice.status, notice.sent_at = "captured", notice.deliver_after
+            session.add(notice)
+
+
+def _deliver(
+    now: dt.datetime, notice_id: int, key: str, contacts: list[str], subject: str, body: str
+) -> tuple[str, str]:
+    """Send one claimed row and commit its outcome at once, so that a sender that dies
+    leaves at most the rows in its workers' hands delivered but not recorded. Returns
+    'sent', 'retrying' or 'failed', and the error line for a failure."""
+    error = _send(key, contacts, subject, body)
+    with _RECORDING, session_scope() as session:
+        notice = session.get(Notice, notice_id)
+        notice.attempts += 1
+        notice.claimed_at = None
+        if error is None:
+            notice.status, notice.sent_at, notice.last_error = "sent", utc_now(), None
+            outcome = "sent"
+        elif notice.attempts >= MAX_ATTEMPTS:
+            notice.status, notice.last_error = "failed", error
+            outcome = "failed"
+        else:
+            notice.status, notice.last_error = "pending", error
+            notice.next_attempt_at = now + backoff(notice.attempts)
+            outcome = "retrying"
+        session.add(notice)
+        return outcome, f"#{notice_id} {notice.person_key}: {error}"
+
+
+def _claim(now: dt.datetime, inspection_id: str | None, *, limit: int | None) -> list[int]:
+    """Claim up to ``limit`` due rows, oldest first, in one committed transaction: rows
+    pending and due, or held by a sender whose lease has run out."""
+    stale = now - CLAIM_LEASE
+    due = (Notice.deliver_after <= now) & or_(
+        (Notice.status == "pending")
+        & or_(Notice.next_attempt_at == None, Notice.next_attempt_at <= now),  # noqa: E711
+        (Notice.status == "sending") & (Notice.claimed_at <= stale),
+    )
+    with session_scope() as session:
+        query = select(Notice.id).where(due)
         if inspection_id:
             query = query.where(Notice.inspection_id == inspection_id)
-        candidates = list(session.exec(query.order_by(Notice.id)))
-        claimed = []
-        for notice_id in candidates:
-            result = session.exec(
-                update(Notice)
-                .where(
-                    Notice.id == notice_id,
-                    or_(
-                        Notice.status == "pending",
-                        (Notice.status == "sending") & (Notice.claimed_at <= stale),
-                    ),
-                )
-                .values(status="sending", claimed_at=now)
-            )
-            if result.rowcount == 1:
-                claimed.append(notice_id)
-    return claimed
+        candidates = list(session.exec(query.order_by(Notice.id).limit(limit)))
+        if not candidates:
+            return []
+        # The condition again, on each row as it is locked: another sender may have taken
+        # one since the query above.
+        claimed = session.exec(
+            update(Notice)
+            .where(Notice.id.in_(candidates), due)
+            .values(status="sending", claimed_at=now)
+            .returning(Notice.id)
+        )
+        return sorted(claimed.scalars())
 
 
 def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:
