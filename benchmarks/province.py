@@ -64,7 +64,9 @@ def feedback(n: int, rng: random.Random, contact: str | None) -> dict:
     aspects = [
         {
             "title": f"方面{a + 1}",
-            "categories": [{"title": f"方面{a + 1}类别1", "problems": problems[a * 10 : a * 10 + 10]}],
+            "categories": [
+                {"title": f"方面{a + 1}类别1", "problems": problems[a * 10 : a * 10 + 10]}
+            ],
         }
         for a in range(PROBLEMS // 10)
     ]

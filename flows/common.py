@@ -3,13 +3,11 @@ batches of inspections (one task per batch, not per inspection or measure)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
 
 import pendulum
 from prefect import tags
-from prefect.artifacts import Artifact
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
@@ -81,21 +79,3 @@ def _tag_this_run(*labels: str) -> None:
         return
     with get_client(sync_client=True) as client:
         client.update_flow_run(flow_run.id, tags=sorted(set(flow_run.tags) | set(labels)))
-
-
-def publish(artifacts: list[Artifact], concurrency: int = 8) -> None:
-    """Create many artifacts of this run at once (a province's dispatch sheets): the same
-    artifacts as one by one, without waiting for each answer in turn."""
-
-    async def create_all() -> None:
-        limit = asyncio.Semaphore(concurrency)
-        async with get_client() as client:
-
-            async def create(artifact: Artifact) -> None:
-                async with limit:
-                    await artifact.acreate(client)
-
-            await asyncio.gather(*(create(a) for a in artifacts))
-
-    if artifacts:
-        asyncio.run(create_all())

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from prefect import flow
-from prefect.artifacts import TableArtifact, create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact
 
-from flows.common import in_batches, local_day, parent_run_name, publish, resolve_at
+from flows.common import in_batches, local_day, parent_run_name, resolve_at
 from rectify.policy import Policy
 from tasks.dispatch import dispatch
 from tasks.inspections import list_inspections
@@ -26,7 +26,6 @@ def half_monthly_dispatch(
     due = [i for i, policy in policies_of(ids).items() if _is_dispatch_day(policy, day)]
     runs = in_batches(due, dispatch, "dispatch", at)
     done = [r for r in runs if "skipped" not in r]
-    publish([_sheet(result, day) for result in done])
     if done:
         create_markdown_artifact(
             f"## 半月调度 {day}\n\n| 单位 | 问题 | 无新进展 | 调度通知 | 上次调度 |\n|---|---|---|---|---|\n"
@@ -45,27 +44,6 @@ def half_monthly_dispatch(
         "notices": sum(r.get("notices", 0) for r in runs),
         "delivery": delivery,
     }
-
-
-def _sheet(result: dict, day: str) -> TableArtifact:
-    return TableArtifact(
-        table=[
-            {
-                "问题": r["ref"],
-                "标题": r["title"],
-                "状态": r["state"],
-                "最近进展": r["last_progress"] or "—",
-                "进展日期": r["last_progress_on"] or "—",
-                "下一时限": r["next_due"] or "—",
-                "剩余天数": "" if r["days_to_due"] is None else r["days_to_due"],
-                "无新进展": "⚠" if r["flagged"] else "",
-            }
-            for r in result["sheet"]
-        ],
-        key=f"dispatch-sheet-{result['inspection']}",
-        description=f"{result['unit']} 半月调度表 {day}(自上次调度以来无进展 {result['flagged']} 个,"
-        f"发出调度通知 {result['notices']} 条)",
-    )
 
 
 def _is_dispatch_day(policy: Policy, day: str) -> bool:

@@ -132,7 +132,15 @@ def read_ledger(path: Path, *, default_by: str | None = None) -> LedgerPlan:
     ws = book[SHEET]
     header = [str(c.value or "") for c in ws[1]]
     if header[: len(LOCKED) + len(EDITABLE)] != LOCKED + EDITABLE:
-        plan.errors.append(f"{path}:sheet {SHEET}, row 1: the header row was changed")
+        col = next(
+            i
+            for i, name in enumerate(LOCKED + EDITABLE, start=1)
+            if i > len(header) or header[i - 1] != name
+        )
+        plan.errors.append(
+            f"{path}:sheet {SHEET}, row 1, column {get_column_letter(col)} "
+            f"({(LOCKED + EDITABLE)[col - 1]}): the header row was changed"
+        )
         return plan
     exported = {
         row[0]: list(row) + [None] * (len(LOCKED) - len(row))
@@ -230,7 +238,7 @@ def apply_ledger(plan: LedgerPlan) -> list[str]:
                 outcome = perform(session, inspection, action, change.at)
                 if not outcome.done:
                     refusals.append(
-                        f"{plan.file}: row {change.row}: refused ({outcome.code}): {outcome.message}"
+                        f"{plan.file}:sheet {SHEET}, row {change.row}: refused ({outcome.code}): {outcome.message}"
                     )
             if refusals:
                 raise Refused

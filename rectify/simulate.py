@@ -70,7 +70,7 @@ def load_scenario(path: Path) -> Scenario:
         report(("feedback",), "required: the feedback file, relative to this file")
         raise ScenarioErrors(errors)
     feedback_path = (path.parent / feedback_rel).resolve()
-    if not feedback_path.exists():
+    if not feedback_path.is_file():
         report(("feedback",), f"no such file: {feedback_path}")
         raise ScenarioErrors(errors)
     feedback, _ = load_feedback(feedback_path)  # raises FeedbackErrors, located in that file
@@ -80,10 +80,14 @@ def load_scenario(path: Path) -> Scenario:
         report(("clock",), "required: start and until")
     instants: dict[str, dt.datetime] = {}
     for key in ("start", "until"):
+        if clock.get(key) is None:  # parse_instant would take None for "now"
+            if clock:
+                report(("clock", key), "required")
+            continue
         try:
-            instants[key] = parse_instant(_text(clock.get(key)), tz)
-        except (ValueError, TypeError) as exc:
-            report(("clock", key), str(exc) if clock.get(key) is not None else "required")
+            instants[key] = parse_instant(_text(clock[key]), tz)
+        except (ValueError, TypeError, OverflowError) as exc:  # Overflow: before year 1 in UTC
+            report(("clock", key), str(exc))
     if len(instants) == 2 and instants["start"] >= instants["until"]:
         report(("clock", "until"), "until is not after start")
     events = _events(located, data.get("events"), tz, report)
@@ -125,10 +129,13 @@ def _events(located: Located, raw: Any, tz: str, report) -> list[Event]:
             )
             continue
         kind = kinds[0]
+        if entry.get("at") is None:  # parse_instant would take None for "now"
+            report(where + ("at",), "required")
+            continue
         try:
-            at = parse_instant(_text(entry.get("at")), tz)
-        except (ValueError, TypeError) as exc:
-            report(where + ("at",), str(exc) if entry.get("at") is not None else "required")
+            at = parse_instant(_text(entry["at"]), tz)
+        except (ValueError, TypeError, OverflowError) as exc:  # Overflow: before year 1 in UTC
+            report(where + ("at",), str(exc))
             continue
         payload = entry[kind]
         try:

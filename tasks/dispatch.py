@@ -1,22 +1,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from collections.abc import Callable
+from functools import partial
 
 from prefect import task
+from prefect.artifacts import Artifact, TableArtifact
 
-from rectify.rules.notices import dispatch_notices, dispatch_sheet
+from rectify.rules.notices import SheetRow, dispatch_notices, dispatch_sheet
 from tasks.context import Context, each_inspection
+from tasks.publish import Publisher
 
 
 @task(name="半月调度")
 def dispatch(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     """The dispatch sheet and one digest per responsible person, per department head and
-    one summary per deputy leader (副组长). Once per inspection per dispatch day."""
-    return each_inspection(inspection_ids, at, dispatch_one)
+    one summary per deputy leader (副组长). Once per inspection per dispatch day. Each unit's
+    sheet is published as an artifact as soon as it is drawn up."""
+    with Publisher() as publish:
+        return each_inspection(inspection_ids, at, partial(dispatch_one, publish))
 
 
-def dispatch_one(ctx: Context):
+def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: Context):
     period = ctx.today.isoformat()
     inspection_id = ctx.inspection.id
     if ctx.plan_approved_on is None:
@@ -24,6 +29,8 @@ def dispatch_one(ctx: Context):
     done = ctx.cycle_run("dispatch", period)
     previous = ctx.previous_cycle("dispatch")
     sheet = dispatch_sheet(ctx.snap.problems, ctx.snap.last_progress, previous, ctx.today)
+    if publish is not None:
+        publish(sheet_artifact(ctx, sheet, previous))
     failures = ctx.failures()
     plans = dispatch_notices(
         problems=ctx.snap.problems,
@@ -52,19 +59,32 @@ def dispatch_one(ctx: Context):
             "inspection": inspection_id,
             "unit": ctx.unit,
             "date": period,
-            "previous_dispatch": previous.isoformat() if previous else None,
-            "sheet": [
-                {
-                    **asdict(r),
-                    "last_progress_on": _iso(r.last_progress_on),
-                    "next_due": _iso(r.next_due),
-                }
-                for r in sheet
-            ],
+            "previous_dispatch": _iso(previous),
             **summary,
         }
 
     return finish
+
+
+def sheet_artifact(ctx: Context, sheet: list[SheetRow], previous: dt.date | None) -> TableArtifact:
+    return TableArtifact(
+        table=[
+            {
+                "问题": r.ref,
+                "标题": r.title,
+                "状态": r.state,
+                "最近进展": r.last_progress or "—",
+                "进展日期": _iso(r.last_progress_on) or "—",
+                "下一时限": _iso(r.next_due) or "—",
+                "剩余天数": "" if r.days_to_due is None else r.days_to_due,
+                "无新进展": "⚠" if r.flagged else "",
+            }
+            for r in sheet
+        ],
+        key=f"dispatch-sheet-{ctx.inspection.id}",
+        description=f"{ctx.unit} 半月调度表 {ctx.today}(上次调度 {_iso(previous) or '无'},"
+        f"其后无进展 {sum(r.flagged for r in sheet)} 个)",
+    )
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -4,6 +4,7 @@ SMTP/HTTP receivers on localhost: who received what, and when."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 import pendulum
@@ -218,6 +219,29 @@ def test_dispatch_sheet_digests_and_flags(inspection, receivers):
     half_monthly_dispatch(as_of=local(2024, 10, 1, 9))  # National Day: delivered on the 8th
     deliver_notices(as_of=local(2024, 10, 8, 9))
     assert "自上次调度以来无进展的问题2个" in to(http, "deputy_law")[-1].body
+    # the office sees each dispatch's sheet in the UI: the latest one flags both problems
+    sheet = _latest_artifact("dispatch-sheet-binhai-2024-r8")
+    assert "2024-10-01" in sheet.description and "上次调度 2024-09-16" in sheet.description
+    assert [(r["问题"], r["无新进展"]) for r in json.loads(sheet.data)] == [("1", "⚠"), ("2", "⚠")]
+
+
+def _latest_artifact(key: str):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    async def read():
+        async with get_client() as client:
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
+                sort=ArtifactSort.CREATED_DESC,
+                limit=1,
+            )
+
+    (artifact,) = asyncio.run(read())
+    return artifact
 
 
 def test_monthly_supervision_escalates_each_cycle(inspection, receivers):

@@ -61,10 +61,15 @@ def _read_yaml(path: Path, text: str) -> Located:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}" if mark else "?"
+        if mark:
+            line = f"line {mark.line + 1}"
+        elif isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+            line = f"line {text[: exc.position].count(chr(10)) + 1}"
+        else:
+            line = "line 1"
         raise FileError(f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if node is None:
-        raise FileError(f"{path}: the file is empty")
+        raise FileError(f"{path}:line 1: the file is empty")
     located = Located(str(path), None)
     located.data = _convert(node, (), located, yaml.SafeLoader(""))
     return located
@@ -98,13 +103,15 @@ def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
 def _read_json(path: Path) -> Located:
     text = path.read_text(encoding="utf-8")
     try:
-        json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileError(f"{path}:line {exc.lineno}: not valid JSON: {exc.msg}") from None
     try:
         # JSON is YAML: composing it keeps the line of every field.
         located = _read_yaml(path, text)
     except FileError:
-        located = Located(str(path), json.loads(text), {(): "line 1"})
-    # JSON has no dates: keep strings, the schema parses and checks them.
+        located = Located(str(path), data, {(): "line 1"})
+    # The values as JSON reads them (YAML would read the number 1e-05 as the text "1e-05");
+    # JSON has no dates: strings stay strings, the schema parses and checks them.
+    located.data = data
     return located

@@ -77,7 +77,7 @@ class InspectionHeader(Strict):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia", a directory
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 

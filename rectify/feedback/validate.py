@@ -40,7 +40,9 @@ def load_feedback(path: Path) -> tuple[FeedbackFile, Located]:
             report(where[:-1], "key given twice")
     _pop_conflicts(located, report)
     if not isinstance(located.data, dict):
-        raise FeedbackErrors([f"{located.file}: the file must hold a mapping at the top"])
+        raise FeedbackErrors(
+            [f"{located.file}:{located.locate(())}: the file must hold a mapping at the top"]
+        )
     feedback = None
     try:
         feedback = FeedbackFile.model_validate(located.data)
@@ -75,10 +77,10 @@ def _pop_conflicts(located: Located, report) -> None:
     data = located.data
     if not isinstance(data, dict):
         return
-    for a, aspect in enumerate(data.get("aspects") or []):
-        for c, category in enumerate(aspect.get("categories") or []):
-            for p, problem in enumerate(category.get("problems") or []):
-                for src in problem.pop("__conflict__", []):
+    for a, aspect in enumerate(_list(data.get("aspects"))):
+        for c, category in enumerate(_list(_dict(aspect).get("categories"))):
+            for p, problem in enumerate(_list(_dict(category).get("problems"))):
+                for src in _dict(problem).pop("__conflict__", []):
                     report(
                         ("aspects", a, "categories", c, "problems", p, "title"),
                         "the same problem ref is written with another title",
@@ -114,10 +116,11 @@ def _cross_checks(data: dict, report) -> None:
     ids: dict[str, set] = {}
     for kind in ("people", "departments"):
         items = [_dict(item) for item in _list(data.get(kind))]
-        counts = Counter(item.get("id") for item in items)
-        for i, item in enumerate(items):
-            if item.get("id") is not None and counts[item.get("id")] > 1:
-                report((kind, i, "id"), f"id {item.get('id')!r} is not unique")
+        keys = [item.get("id") if isinstance(item.get("id"), str) else None for item in items]
+        counts = Counter(keys)  # an id of another type is a schema error already
+        for i, key in enumerate(keys):
+            if key is not None and counts[key] > 1:
+                report((kind, i, "id"), f"id {key!r} is not unique")
         ids[kind] = set(counts)
 
     for i, department in enumerate(_list(data.get("departments"))):
@@ -134,10 +137,12 @@ def _cross_checks(data: dict, report) -> None:
         categories = _list(_dict(aspect).get("categories"))
         if categories and not any(_list(_dict(c).get("problems")) for c in categories):
             report(("aspects", a, "categories"), "the aspect has no problem")
-    refs = Counter(str(problem.get("ref")) for _, problem in problems)
+    # compared as the schema stores them: " 1" and 1 are the ref "1"
+    refs = Counter(str(problem.get("ref")).strip() for _, problem in problems)
     for at, problem in problems:
-        if problem.get("ref") is not None and refs[str(problem.get("ref"))] > 1:
-            report(at + ("ref",), f"problem ref {str(problem.get('ref'))!r} is not unique")
+        ref = str(problem.get("ref")).strip()
+        if problem.get("ref") is not None and refs[ref] > 1:
+            report(at + ("ref",), f"problem ref {ref!r} is not unique")
         for m, measure in enumerate(_list(problem.get("measures"))):
             _check_measure(at + ("measures", m), _dict(measure), ids, feedback_date, report)
 
@@ -156,7 +161,7 @@ def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report
         return
     if measure.get("due") == "long_term":
         checkpoint = _date(measure.get("checkpoint"))
-        if "checkpoint" not in measure:
+        if measure.get("checkpoint") is None:
             report(at + ("checkpoint",), "a long_term measure needs a checkpoint date")
         elif checkpoint and checkpoint <= feedback_date:
             report(

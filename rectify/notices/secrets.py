@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import threading
+from urllib.parse import quote, quote_plus
 
 VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -60,12 +61,20 @@ def expand(url: str) -> tuple[str, list[str]]:
             raise MissingSecret(
                 f"secret {match.group(1)} is not set (environment or Prefect Secret block)"
             )
-        used.append(value)
+        written = written_forms(value)
+        used.extend(written)
         with _LOCK:
-            _KNOWN.add(value)
+            _KNOWN.update(written)
         return value
 
     return VAR.sub(fill, url), used
+
+
+def written_forms(value: str) -> list[str]:
+    """The value and the ways Apprise and HTTP libraries write it back into a URL they log
+    or report (percent-encoded), so that each is redacted: a token like ``a+b/c=`` appears
+    as ``a%2Bb%2Fc%3D`` in the URL of an error."""
+    return list(dict.fromkeys([value, quote(value, safe=""), quote(value), quote_plus(value)]))
 
 
 def redact(text: str, secrets: list[str]) -> str:

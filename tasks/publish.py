@@ -1,0 +1,68 @@
+"""Artifacts published while the work goes on: a province's dispatch sheets (hundreds of
+them) are sent to the Prefect API from a background thread as each unit's sheet is ready,
+so the waiting on the server overlaps the reading and planning of the next units."""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from uuid import UUID
+
+from prefect.artifacts import Artifact
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import ArtifactCreate
+from prefect.utilities.context import get_task_and_flow_run_ids
+
+CONCURRENCY = 8
+_DONE = None
+
+
+class Publisher:
+    """``with Publisher() as publish: publish(artifact)``; the block ends when every
+    artifact is created, and raises if one could not be."""
+
+    def __init__(self) -> None:
+        task_run_id, flow_run_id = get_task_and_flow_run_ids()
+        self.ids: tuple[UUID | None, UUID | None] = (flow_run_id, task_run_id)
+        self.queue: queue.Queue[Artifact | None] = queue.Queue()
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self.queue.put
+
+    def __exit__(self, *exc) -> None:
+        self.queue.put(_DONE)
+        self.thread.join()
+        if self.errors and exc[0] is None:
+            raise RuntimeError(f"artifact not created: {self.errors[0]!r}") from self.errors[0]
+
+    async def _run(self) -> None:
+        limit = asyncio.Semaphore(CONCURRENCY)
+        loop = asyncio.get_running_loop()
+        pending: set[asyncio.Task] = set()
+        async with get_client() as client:
+            while (artifact := await loop.run_in_executor(None, self.queue.get)) is not _DONE:
+                await limit.acquire()
+                job = asyncio.create_task(self._create(client, artifact))
+                pending.add(job)
+                job.add_done_callback(lambda j: (pending.discard(j), limit.release()))
+            await asyncio.gather(*pending)
+
+    async def _create(self, client, artifact: Artifact) -> None:
+        flow_run_id, task_run_id = self.ids
+        try:
+            await client.create_artifact(
+                artifact=ArtifactCreate(
+                    type=artifact.type,
+                    key=artifact.key,
+                    description=artifact.description,
+                    flow_run_id=flow_run_id,
+                    task_run_id=task_run_id,
+                    data=await artifact.aformat(),
+                )
+            )
+        except Exception as exc:  # reported when the block ends
+            self.errors.append(exc)

@@ -1,0 +1,431 @@
+"""Random sequences of actions by random people on random, later and later dates: approvals,
+progress, sign-offs (销号), long-term declarations, extensions and 回头看 reviews, by leaders,
+reviewers, the responsible people themselves, people without the right, and strangers.
+
+After every step, against a model of the rules written here independently of rectify/rules:
+the action is done or refused exactly when the model says; a refusal changes nothing but the
+audit log; every problem is in the state the model gives, in the database and rebuilt from its
+history; the counts add up; the audit chain verifies; and no notice planner names a closed
+problem (a long-term one only for its checkpoint, never in supervision).
+
+200 sequences of 4 to 20 steps (SQLite); 50 on PostgreSQL (RECTIFY_TEST_DATABASE_URL), to
+keep that run fast."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pendulum
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from sqlmodel import SQLModel, select
+
+from models import Inspection, Problem, get_engine, session_scope
+from rectify import service
+from rectify.actions import ApprovePlan, Extend, LongTerm, Progress, ReviewAction, SignOffAction
+from rectify.audit import verify
+from rectify.clock import local_date
+from rectify.rules.notices import deadline_watch, dispatch_notices, dispatch_sheet, supervision
+from rectify.status import snapshot
+from rectify.store import person_views
+from tests.conftest import POSTGRES_URL, SPEC_EXAMPLE, dump_database
+
+TZ = "Asia/Shanghai"
+FEEDBACK_DATE = dt.date(2024, 6, 27)
+PLAN_DUE = dt.date(2024, 8, 26)  # 60 days after the feedback
+
+# ---------------------------------------------------------------- the inspection
+
+ROLES = {
+    "secretary": {"leader"},
+    "deputy_law": {"deputy"},
+    "office_head": {"office", "reviewer"},
+    "discipline": {"reviewer"},
+    "clerk": set(),
+}
+ACTORS = [*ROLES, "ghost"]  # ghost is nobody in the file
+# ref → measures as (lead_leader, responsible_leader, responsible_person, due or None)
+MEASURES = {
+    "1": [
+        ("secretary", "deputy_law", "office_head", dt.date(2024, 10, 31)),
+        ("secretary", "deputy_law", "office_head", None),  # long-term, checkpoint 2024-12-31
+    ],
+    "2": [("secretary", "deputy_law", "clerk", dt.date(2024, 9, 30))],
+    "3": [("deputy_law", "deputy_law", "discipline", dt.date(2024, 11, 30))],
+}
+REFS = [*MEASURES, "9"]  # 9 is no problem of the inspection
+
+
+def feedback_file(tmp_path) -> Path:
+    data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
+    data["people"] = [
+        {"id": key, "name": key, "roles": sorted(roles), "contacts": []}
+        for key, roles in ROLES.items()
+    ]
+    template = data["aspects"][0]["categories"][0]["problems"][0]
+    problems = []
+    for ref, measures in MEASURES.items():
+        problem = copy.deepcopy(template)
+        problem.update(ref=ref, title=f"问题{ref}")
+        problem["measures"] = [
+            {
+                "text": f"措施{i + 1}",
+                "lead_leader": lead,
+                "responsible_leader": leader,
+                "department": "office",
+                "responsible_person": person,
+                **({"due": due} if due else {"due": "long_term", "checkpoint": "2024-12-31"}),
+            }
+            for i, (lead, leader, person, due) in enumerate(measures)
+        ]
+        problems.append(problem)
+    data["aspects"][0]["categories"][0]["problems"] = problems
+    path = tmp_path / "binhai.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- the model
+
+NOT_STARTED, IN_PROGRESS, LONG_TERM, CLOSED, REOPENED = (
+    "not_started",
+    "in_progress",
+    "long_term",
+    "closed",
+    "reopened",
+)
+OPEN = {NOT_STARTED, IN_PROGRESS, REOPENED}
+# (state, what happens) → the next state; anything missing is illegal
+ALLOWED = {
+    **{(s, "progress"): (IN_PROGRESS if s == NOT_STARTED else s) for s in OPEN | {LONG_TERM}},
+    **{(s, "sign_off"): CLOSED for s in OPEN | {LONG_TERM}},
+    **{(s, "long_term"): LONG_TERM for s in OPEN | {LONG_TERM}},
+    **{(s, "extend"): s for s in OPEN},
+    (CLOSED, "sustained"): CLOSED,
+    (CLOSED, "relapsed"): REOPENED,
+}
+PROGRESS_ROLES = {"leader", "deputy", "office"}  # anyone the problem names may report too
+NEEDS_ROLE = {
+    "approve_plan": "leader",
+    "long_term": "leader",
+    "extend": "leader",
+    "sign_off": "reviewer",
+    "review": "reviewer",
+}
+
+
+@dataclass
+class Model:
+    states: dict[str, str] = field(default_factory=lambda: dict.fromkeys(MEASURES, NOT_STARTED))
+    dues: dict[str, list[dt.date | None]] = field(
+        default_factory=lambda: {ref: [m[3] for m in ms] for ref, ms in MEASURES.items()}
+    )
+    checkpoints: dict[str, dt.date] = field(default_factory=dict)
+    approved: bool = False
+
+    def refusal(self, action, today: dt.date) -> str | None:
+        """The code the rules refuse ``action`` with on ``today``, or None if it is done."""
+        if today < FEEDBACK_DATE:
+            return "before_feedback"
+        roles = ROLES.get(action.by)
+        if action.kind == "approve_plan":
+            if roles is None:
+                return "unknown_person"
+            if "leader" not in roles:
+                return "not_permitted"
+            return "already_approved" if self.approved else None
+        if action.problem not in MEASURES:
+            return "unknown_problem"
+        if roles is None:
+            return "unknown_person"
+        if action.kind in NEEDS_ROLE and NEEDS_ROLE[action.kind] not in roles:
+            return "not_permitted"
+        measures = MEASURES[action.problem]
+        if action.kind in ("sign_off", "review") and action.by in {m[2] for m in measures}:
+            return "own_measure"
+        involved = {key for m in measures for key in m[:3]}
+        if action.kind == "progress" and action.by not in involved and not roles & PROGRESS_ROLES:
+            return "not_permitted"
+        state = self.states[action.problem]
+        happens = action.outcome if action.kind == "review" else action.kind
+        if action.kind == "progress" and not action.text.strip():
+            return "missing_text"
+        if action.kind == "sign_off" and not any(e.strip() for e in action.evidence):
+            return "missing_evidence"
+        if action.kind == "long_term":
+            if not action.stage_goal.strip():
+                return "missing_stage_goal"
+            if action.checkpoint <= today:
+                return "checkpoint_not_future"
+        if action.kind == "extend" and not action.reason.strip():
+            return "missing_reason"
+        if (state, happens) not in ALLOWED:
+            return "illegal_transition"
+        if action.kind == "extend" and not any(
+            d is not None and d < action.new_due for d in self.dues[action.problem]
+        ):
+            return "not_later"
+        return None
+
+    def apply(self, action) -> None:
+        if action.kind == "approve_plan":
+            self.approved = True
+            return
+        ref = action.problem
+        happens = action.outcome if action.kind == "review" else action.kind
+        self.states[ref] = ALLOWED[self.states[ref], happens]
+        if action.kind == "long_term":
+            self.checkpoints[ref] = action.checkpoint
+        if action.kind == "extend":
+            self.dues[ref] = [
+                action.new_due if d is not None and d < action.new_due else d
+                for d in self.dues[ref]
+            ]
+
+    def overdue(self, on: dt.date) -> set[str]:
+        return {
+            ref
+            for ref, state in self.states.items()
+            if state in OPEN and any(d is not None and on > d for d in self.dues[ref])
+        }
+
+
+# ---------------------------------------------------------------- the steps
+
+# Who usually does what: half the actors are drawn from these, half from everyone.
+USUAL = {
+    "approve_plan": ["secretary"],
+    "progress": ["office_head", "clerk", "deputy_law", "discipline"],
+    "sign_off": ["office_head", "discipline"],
+    "long_term": ["secretary"],
+    "extend": ["secretary"],
+    "review": ["office_head", "discipline"],
+}
+
+
+def blank_or(values: list):
+    """Mostly the first (valid) value, sometimes one of the others (blank or missing)."""
+    return st.one_of(st.just(values[0]), st.sampled_from(values))
+
+
+@st.composite
+def steps(draw) -> tuple[int, str, dict]:
+    """Minutes after the previous step, the action's kind, its fields (dates as days after
+    the step's own date, filled in when it runs). At least a minute: actions at one instant
+    are rebuilt out of order (see the last test)."""
+    minutes = draw(st.integers(1, 60 * 24 * 12))
+    kind = draw(st.sampled_from(sorted(USUAL)))
+    fields = {"by": draw(st.one_of(st.sampled_from(USUAL[kind]), st.sampled_from(ACTORS)))}
+    if kind != "approve_plan":
+        # any ref, or (resolved when the step runs) one the action makes sense for
+        fields["problem"] = draw(st.one_of(st.sampled_from(REFS), st.integers(0, 2)))
+    if kind == "progress":
+        fields["text"] = draw(blank_or(["已推进", "", "  "]))
+        fields["evidence"] = draw(st.sampled_from([[], ["进展.pdf"]]))
+    elif kind == "sign_off":
+        fields["evidence"] = draw(blank_or([["纪要.pdf"], [], [" "], ["", "台账.xlsx"]]))
+    elif kind == "long_term":
+        fields["stage_goal"] = draw(blank_or(["建立长效机制", ""]))
+        fields["checkpoint"] = draw(st.integers(-30, 200))
+    elif kind == "extend":
+        fields["reason"] = draw(blank_or(["待财政拨付", ""]))
+        fields["new_due"] = draw(st.integers(-30, 240))
+    elif kind == "review":
+        fields["outcome"] = draw(st.sampled_from(["sustained", "relapsed"]))
+    return minutes, kind, fields
+
+
+KINDS = {
+    "approve_plan": ApprovePlan,
+    "progress": Progress,
+    "sign_off": SignOffAction,
+    "long_term": LongTerm,
+    "extend": Extend,
+    "review": ReviewAction,
+}
+
+
+SENSIBLE = {  # the states an action is meant for
+    "progress": OPEN | {LONG_TERM},
+    "sign_off": OPEN | {LONG_TERM},
+    "long_term": OPEN,
+    "extend": OPEN,
+    "review": {CLOSED},
+}
+
+
+def build(kind: str, fields: dict, today: dt.date, model: Model):
+    fields = dict(fields)
+    if isinstance(fields.get("problem"), int):
+        fitting = [ref for ref, state in model.states.items() if state in SENSIBLE[kind]]
+        fields["problem"] = fitting[fields["problem"] % len(fitting)] if fitting else "1"
+    for name in ("checkpoint", "new_due"):
+        if name in fields:
+            fields[name] = today + dt.timedelta(days=fields[name])
+    return KINDS[kind](**fields)
+
+
+# ---------------------------------------------------------------- the checks
+
+
+def wipe() -> None:
+    """An empty database for the next sequence, quicker than a new one."""
+    with get_engine().begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def without_audit(dump: dict) -> dict:
+    return {k: v for k, v in dump.items() if k != "auditevent"}
+
+
+def check_planners(snap, people, today: dt.date, model: Model) -> None:
+    """No planner names a closed problem; a long-term one only for its checkpoint."""
+    states = {p.ref: p.state.value for p in snap.problems}
+    reminders = snap.policy.reminder_pair
+    plans, _ = deadline_watch(
+        problems=snap.problems,
+        people=people,
+        plan_due=PLAN_DUE,
+        plan_approved_on=today if model.approved else None,
+        centralised_end=None,
+        reminders=reminders,
+        marks=set(),
+        today=today,
+    )
+    for plan in plans:
+        for item in plan.items:
+            if item.ref:
+                assert states[item.ref] != CLOSED, (plan.kind, item)
+            if item.ref and states[item.ref] == LONG_TERM:
+                assert item.due == model.checkpoints[item.ref], (plan.kind, item)
+    sheet = dispatch_sheet(snap.problems, snap.last_progress, None, today)
+    plans = dispatch_notices(
+        problems=snap.problems,
+        sheet=sheet,
+        people=people,
+        department_heads={},
+        reminders=reminders,
+        today=today,
+        failures=[],
+    )
+    for plan in plans:
+        for item in plan.items:
+            assert states[item.ref] != CLOSED, (plan.kind, item)
+            if states[item.ref] == LONG_TERM:
+                assert item.level is None, (plan.kind, item)
+    plans, cycles = supervision(
+        problems=snap.problems,
+        people=people,
+        last_progress=snap.last_progress,
+        previous_supervision=None,
+        previous_cycles={},
+        reminders=reminders,
+        today=today,
+        failures=[],
+    )
+    for plan in plans:
+        for item in plan.items:
+            assert states[item.ref] in OPEN, (plan.kind, item)
+    assert set(cycles) == model.overdue(today)
+
+
+def check_state(iid: str, at: dt.datetime, model: Model) -> None:
+    today = local_date(at, TZ)
+    with session_scope() as session:
+        stored = {p.ref: p.state.value for p in session.exec(select(Problem))}
+        assert stored == model.states, "stored states"
+        inspection = session.get(Inspection, iid)
+        snap = snapshot(session, inspection, today)
+        assert {p.ref: p.state.value for p in snap.problems} == model.states, "rebuilt states"
+        assert {p.ref: [m.due for m in p.measures] for p in snap.problems} == model.dues
+        totals = snap.totals()
+        assert totals.problems == len(MEASURES)
+        assert (
+            totals.closed
+            + totals.long_term
+            + totals.in_progress
+            + totals.not_started
+            + totals.reopened
+            == totals.problems
+        )
+        for state in (NOT_STARTED, IN_PROGRESS, LONG_TERM, CLOSED, REOPENED):
+            assert getattr(totals, state) == list(model.states.values()).count(state)
+        assert totals.overdue == len(model.overdue(today))
+        by_aspect = [counts for _, _, counts in snap.aspect_counts()]
+        assert sum(c.problems for c in by_aspect) == totals.problems
+        assert sum(c.overdue for c in by_aspect) == totals.overdue
+        assert verify(session) == []
+        check_planners(snap, person_views(session, iid), today, model)
+
+
+@pytest.fixture
+def feedback(db, tmp_path) -> Path:
+    return feedback_file(tmp_path)
+
+
+@settings(
+    max_examples=50 if POSTGRES_URL else 200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=st.integers(4, 20).flatmap(lambda n: st.lists(steps(), min_size=n, max_size=n)))
+def test_random_actions_keep_every_rule(feedback, sequence):
+    wipe()
+    at = pendulum.datetime(2024, 6, 26, 9, tz=TZ)  # the day before the feedback
+    imported = service.import_file(feedback, at=at)
+    assert imported.done, imported.errors
+    iid = imported.inspection_id
+    model = Model()
+    after = dump_database()
+    for minutes, kind, fields in sequence:
+        at = at.add(minutes=minutes)
+        today = local_date(at, TZ)
+        action = build(kind, fields, today, model)
+        expected = model.refusal(action, today)
+        before = after
+        outcome = service.act(iid, action, at)
+        after = dump_database()
+        assert outcome.done == (expected is None), (action, outcome, model)
+        event(f"{kind}: {outcome.code or 'done'}")  # --hypothesis-show-statistics
+        new_events = len(after["auditevent"]) - len(before["auditevent"])
+        assert new_events == 1, "every action is audited once"
+        if expected is None:
+            model.apply(action)
+        else:
+            assert outcome.code == expected, (action, outcome, model)
+            assert without_audit(after) == without_audit(before), "a refusal changed data"
+            (audited,) = set(after["auditevent"]) - set(before["auditevent"])
+            assert "refused" in audited and expected in audited
+        check_state(iid, at, model)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rectify/status.py orders the events of one instant by each table's own id, "
+    "not in the order they happened (reported; status.py is being refactored)",
+)
+def test_actions_at_one_instant_are_rebuilt_in_the_order_they_happened(feedback):
+    """Three actions entered with the same `--at 2024-07-01` (09:00): declared long-term,
+    signed off, found relapsed. The problem is reopened; status must say so too."""
+    at = pendulum.datetime(2024, 7, 1, 9, tz=TZ)
+    iid = service.import_file(feedback, at=at).inspection_id
+    for action in (
+        LongTerm(
+            by="secretary", problem="2", stage_goal="建立长效机制", checkpoint=dt.date(2025, 1, 1)
+        ),
+        SignOffAction(by="discipline", problem="2", evidence=["纪要.pdf"]),
+        ReviewAction(by="discipline", problem="2", outcome="relapsed"),
+    ):
+        assert service.act(iid, action, at).done
+    with session_scope() as session:
+        stored = session.exec(select(Problem).where(Problem.ref == "2")).one().state.value
+        snap = snapshot(session, session.get(Inspection, iid), dt.date(2024, 7, 1))
+        rebuilt = next(p.state.value for p in snap.problems if p.ref == "2")
+    assert (stored, rebuilt) == (REOPENED, REOPENED)
