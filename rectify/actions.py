@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+import pendulum
 from pydantic import BaseModel, StringConstraints
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from models import (
     Evidence,
@@ -21,7 +23,7 @@ from models import (
     SignOff,
 )
 from rectify.audit import record
-from rectify.clock import local_date
+from rectify.clock import as_utc, local_date
 from rectify.rules.permissions import check_actor
 from rectify.rules.states import Refusal, Transition, next_state
 from rectify.store import load_ledger, person_views
@@ -156,6 +158,7 @@ def _apply(session: Session, inspection: Inspection, action: AnyAction, at: dt.d
     view = ledger.view(problem)
     check_actor(action.kind, actor, view)
     iid = problem.id or 0
+    at = _in_order(session, problem, at, inspection.timezone)
     if isinstance(action, Progress):
         if not action.text:
             raise Refusal("missing_text", "请填写进展情况")
@@ -233,6 +236,41 @@ def _apply(session: Session, inspection: Inspection, action: AnyAction, at: dt.d
     session.add(problem)
     session.flush()
     return message
+
+
+# The tables of a problem's history, replayed in time order by rectify.status.
+HISTORY = (ProgressUpdate, SignOff, Review, LongTermDeclaration)
+SAME_INSTANT = dt.timedelta(milliseconds=1)
+
+
+def _in_order(session: Session, problem, at: dt.datetime, tz: str) -> dt.datetime:
+    """The instant to record a problem's event at, so that its history replays in the order
+    it was entered: an action entered at the instant of the problem's latest event (several
+    commands with one ``--at``) is recorded a microsecond after it; one entered before the
+    latest event is refused (its place in the history would contradict the state)."""
+    latest = max(
+        (
+            as_utc(t)
+            for table in HISTORY
+            if (
+                t := session.exec(
+                    select(func.max(table.at)).where(table.problem_id == problem.id)
+                ).one()
+            )
+            is not None
+        ),
+        default=None,
+    )
+    at = as_utc(at)
+    if latest is None or at > latest:
+        return at
+    if latest - at < SAME_INSTANT:
+        return latest + dt.timedelta(microseconds=1)
+    raise Refusal(
+        "before_last_event",
+        f"{pendulum.instance(at).in_tz(tz):%Y-%m-%d %H:%M} 早于问题 {problem.ref} 最近一次记录"
+        f"({pendulum.instance(latest).in_tz(tz):%Y-%m-%d %H:%M}),不能补录在其之前",
+    )
 
 
 def _approve_plan(session, inspection, action: ApprovePlan, actor, at, today) -> str:

@@ -34,7 +34,6 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    field_validator,
 )
 from sqlmodel import Session, select
 
@@ -51,7 +50,7 @@ from models import (
 from rectify.audit import record
 from rectify.clock import local_date, parse_instant, utc_now
 from rectify.feedback.locate import FileError, Located, dotted, read_located
-from rectify.feedback.schema import InspectionId, Key, RealDate, Strict, Text, _ref
+from rectify.feedback.schema import Contacts, InspectionId, Key, RealDate, Strict, Text, _ref
 from rectify.feedback.validate import (
     FeedbackErrors,
     _date,
@@ -351,15 +350,7 @@ Number = Annotated[
 class ContactIn(Strict):
     id: Key
     name: Text
-    contacts: list[str] = []
-
-    @field_validator("contacts")
-    @classmethod
-    def _urls(cls, value: list[str]) -> list[str]:
-        for url in value:
-            if "://" not in url:
-                raise ValueError(f"not an Apprise URL (scheme://…): {url!r}")
-        return value
+    contacts: Contacts = []
 
 
 class BodyIn(Strict):

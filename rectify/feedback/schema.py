@@ -6,7 +6,14 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from rectify.policy import Policy
 
@@ -82,19 +89,21 @@ class InspectionHeader(Strict):
         return value
 
 
+def _apprise_urls(value: list[str]) -> list[str]:
+    for url in value:
+        if "://" not in url:
+            raise ValueError(f"not an Apprise URL (scheme://…): {url!r}")
+    return value
+
+
+Contacts = Annotated[list[str], AfterValidator(_apprise_urls)]
+
+
 class PersonIn(Strict):
     id: Key
     name: Text
     roles: list[Literal["leader", "deputy", "office", "reviewer"]] = []
-    contacts: list[str] = []
-
-    @field_validator("contacts")
-    @classmethod
-    def _urls(cls, value: list[str]) -> list[str]:
-        for url in value:
-            if "://" not in url:
-                raise ValueError(f"not an Apprise URL (scheme://…): {url!r}")
-        return value
+    contacts: Contacts = []
 
 
 class DepartmentIn(Strict):
