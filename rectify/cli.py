@@ -296,13 +296,23 @@ app.add_typer(audit_app, name="audit")
 
 
 @audit_app.callback()
-def audit(ctx: typer.Context, inspection: InspectionOpt = None, limit: int = 50) -> None:
-    """The audit log, newest first: every action, done or refused, with its reason."""
+def audit(
+    ctx: typer.Context,
+    inspection: InspectionOpt = None,
+    limit: int = 50,
+    actor: Annotated[
+        str | None, typer.Option(help="who reads: the office sees problem-clue events in full")
+    ] = None,
+) -> None:
+    """The audit log, newest first: every action, done or refused, with its reason. Events
+    about problem clues show their clue number and reason only to the office or an
+    authorised reader (--actor)."""
     if ctx.invoked_subcommand is not None:
         return
     from sqlmodel import select
 
     from models import AuditEvent
+    from rectify.clues import may_read
 
     create_schema()
     with session_scope() as session:
@@ -310,7 +320,13 @@ def audit(ctx: typer.Context, inspection: InspectionOpt = None, limit: int = 50)
         if inspection:
             query = query.where(AuditEvent.inspection_id == inspection)
         rows = session.exec(query).all()
+        readable = {
+            i: may_read(session, i, actor)
+            for i in {e.inspection_id for e in rows if e.action.startswith("clue")}
+        }
     for e in rows:
+        if e.action.startswith("clue") and not readable[e.inspection_id]:
+            e.subject, e.reason = "(问题线索)", None
         reason = f" — {e.code}: {e.reason.splitlines()[0]}" if e.reason else ""
         console.print(
             f"#{e.id} {e.at:%Y-%m-%d %H:%M}Z {e.inspection_id or '-'} {e.actor or '-'} "

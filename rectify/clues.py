@@ -171,6 +171,18 @@ def check_clue_actor(action: str, actor: PersonView | None, readers: Collection[
     )
 
 
+def may_read(session: Session, inspection_id: str | None, actor: str | None) -> bool:
+    """Whether ``actor`` may see this inspection's clues (the office, or a reader)."""
+    if not inspection_id or not actor:
+        return False
+    try:
+        person = person_views(session, inspection_id).get(actor)
+        check_clue_actor("clue_list", person, readers_of(session, inspection_id))
+    except Refusal:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class ClueView:
     number: str

@@ -291,6 +291,18 @@ def test_the_example_imports_and_only_the_office_and_readers_see_it(inspection, 
         assert "XS-R8" not in result.output and "礼金" not in result.output
         assert event.actor == actor and event.action == "clue_list"
 
+    # the audit log names the clue only to the office and its readers
+    transfer = run(
+        "clue", "transfer", "XS-R8-003", "--to", "district_cdi", "--due", "2024-12-31",
+        "--actor", "deputy_law", "--at", "2024-07-01",
+    )  # fmt: skip
+    refused(transfer, "not_permitted")  # audited with the number it named
+    for actor in (None, "secretary"):
+        log = run("audit", "--limit", "100", *(["--actor", actor] if actor else []))
+        assert log.exit_code == 0 and "clue_transfer (问题线索) refused" in log.output
+        assert "XS-R8" not in log.output and "礼金" not in log.output, log.output
+    assert "XS-R8-003" in run("audit", "--limit", "100", "--actor", "office_head").output
+
 
 def test_a_bad_file_lists_every_error_located_and_writes_nothing(inspection, clue_file):
     text = clue_file.read_text(encoding="utf-8")
