@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
-from sqlmodel import func, select
+from sqlmodel import select
 
 from models import Inspection, Review, Unit, session_scope
-from rectify.clock import local_date, utc_now
-from rectify.status import snapshot
+from rectify.clock import as_utc, end_of_local_day_utc, local_date, utc_now
+from rectify.status import snapshots_on
 
 
 def unit_path(units: dict[int, Unit], unit_id: int) -> str:
@@ -28,18 +29,24 @@ def office_rows(as_of: dt.date | None = None) -> list[dict]:
     rows = []
     with session_scope() as session:
         units = {u.id: u for u in session.exec(select(Unit))}
-        relapses = dict(
-            session.exec(
-                select(Review.problem_id, func.count())
-                .where(Review.outcome == "relapsed")
-                .group_by(Review.problem_id)
-            ).all()
-        )
-        for inspection in session.exec(select(Inspection).order_by(Inspection.id)):
-            day = as_of or local_date(utc_now(), inspection.timezone)
-            snap = snapshot(session, inspection, day)
-            figures = snap.as_json()
-            ids = [p.id for p in snap.ledger.problems]
+        inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
+        days = {i.id: as_of or local_date(utc_now(), i.timezone) for i in inspections}
+        snaps = snapshots_on(session, inspections, days)
+        owner = {
+            p.id: (s.inspection, end_of_local_day_utc(s.as_of, s.inspection.timezone))
+            for s in snaps.values()
+            for p in s.ledger.problems
+        }
+        relapses: Counter[str] = Counter()
+        for problem_id, at in session.exec(
+            select(Review.problem_id, Review.at).where(Review.outcome == "relapsed")
+        ):
+            inspection, cutoff = owner[problem_id]
+            if as_utc(at) < cutoff:
+                relapses[inspection.id] += 1
+        for inspection in inspections:
+            day = days[inspection.id]
+            figures = snaps[inspection.id].as_json()
             rows.append(
                 {
                     "unit": unit_path(units, inspection.unit_id),
@@ -52,7 +59,7 @@ def office_rows(as_of: dt.date | None = None) -> list[dict]:
                     "open": figures["in_progress"] + figures["not_started"] + figures["reopened"],
                     "overdue": figures["overdue"],
                     "plan_late": figures["plan"]["late"],
-                    "relapses": sum(relapses.get(i, 0) for i in ids),
+                    "relapses": relapses[inspection.id],
                     "closed_share": round(figures["closed"] / figures["problems"], 3)
                     if figures["problems"]
                     else 1.0,

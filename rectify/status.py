@@ -132,6 +132,18 @@ def snapshots(
     )
 
 
+def snapshots_on(
+    session: Session, inspections: list[Inspection], days: dict[str, dt.date]
+) -> dict[str, Snapshot]:
+    """Many inspections as they stood at the end of each one's day in ``days``, in a fixed
+    number of queries."""
+    return _rebuild(
+        session,
+        inspections,
+        {i.id: (days[i.id], end_of_local_day_utc(days[i.id], i.timezone)) for i in inspections},
+    )
+
+
 Event = tuple[dt.datetime, int, Transition]
 
 
@@ -140,6 +152,8 @@ def _rebuild(
     inspections: list[Inspection],
     when: dict[str, tuple[dt.date, dt.datetime]],
 ) -> dict[str, Snapshot]:
+    if not inspections:
+        return {}
     ids = [i.id for i in inspections]
     ledgers = load_ledgers(session, inspections)
     latest = max(cutoff for _, cutoff in when.values())
