@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from models import Inspection, Measure, Person, Problem, ProgressUpdate, SignOff, session_scope
 from rectify.clock import local_date
-from rectify.notices.outbox import enqueue
+from rectify.notices.outbox import Outbox
 from rectify.rules.counting import replay
 from rectify.rules.escalation import escalation_level
 from rectify.rules.notices import Digests, Item
@@ -69,24 +69,21 @@ def naive_dispatch(at: dt.datetime, measure_ids: list[int]) -> int:
             "responsible_person",
             Item(item["ref"], item["title"], item["text"], item["due"], item["level"]),
         )
-    written = 0
     with session_scope() as session:
-        calendar = load_calendar(session)
+        outbox = Outbox(session, load_calendar(session))
         for inspection_id, plans in digests.items():
             inspection = session.get(Inspection, inspection_id)
-            written += len(
-                enqueue(
-                    session,
-                    inspection,
-                    inspection.id,
-                    plans.plans(),
-                    period="naive",
-                    at=at,
-                    today=local_date(at, inspection.timezone),
-                    calendar=calendar,
-                )
+            people = session.exec(select(Person).where(Person.inspection_id == inspection_id))
+            outbox.add(
+                inspection,
+                inspection.id,
+                {p.key: p for p in people},
+                plans.plans(),
+                period="naive",
+                at=at,
+                today=local_date(at, inspection.timezone),
             )
-    return written
+        return len(outbox.flush())
 
 
 def all_measure_ids() -> list[int]:

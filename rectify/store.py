@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -52,7 +53,11 @@ def policy_of(inspection: Inspection) -> Policy:
 
 
 def person_views(session: Session, inspection_id: str) -> dict[str, PersonView]:
-    people = session.exec(select(Person).where(Person.inspection_id == inspection_id)).all()
+    return views_of(session.exec(select(Person).where(Person.inspection_id == inspection_id)))
+
+
+def views_of(people: Iterable[Person]) -> dict[str, PersonView]:
+    """The active people, by key, as the rules see them."""
     return {p.key: PersonView(p.key, p.name, frozenset(p.roles)) for p in people if p.active}
 
 

@@ -31,10 +31,11 @@ from rectify.clues import (
     render_clue_notice,
     undelivered_notice,
 )
-from rectify.notices.outbox import FAILED_STATES, Outbox
+from rectify.notices.outbox import FAILED_STATES, failure_line
 from rectify.rules.escalation import Level
 from rectify.rules.notices import Mark
 from rectify.store import load_calendar, policy_of
+from tasks.context import Batch
 
 SCOPE_SUFFIX = "/clues"
 
@@ -48,7 +49,7 @@ def notice_scope(inspection_id: str) -> str:
 
 
 @dataclass
-class Batch:
+class Loaded:
     inspections: list[Inspection]
     clues: dict[str, list[Clue]] = field(default_factory=lambda: defaultdict(list))
     bodies: dict[str, list[ClueBody]] = field(default_factory=lambda: defaultdict(list))
@@ -67,7 +68,7 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
     create_schema()
     with session_scope() as session:
         batch = _load(session, inspection_id)
-        outbox = Outbox(session, load_calendar(session))
+        rows = Batch(session, load_calendar(session))
         undelivered_keys: dict[str, list[str] | None] = {}
         reminders = 0
         for inspection in batch.inspections:
@@ -86,13 +87,13 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
                 today=today,
             )
             # A failed "undelivered" digest is not reported again: no endless chain.
-            lines = [_line(n) for n in batch.failed[iid] if n.kind != "clue_undelivered"]
+            lines = [failure_line(n) for n in batch.failed[iid] if n.kind != "clue_undelivered"]
             undelivered = undelivered_notice([p.key for p in office], lines)
             addressees = {p.key: p for p in office} | {
                 b.contact_key: Person(key=b.contact_key, name=b.contact_name, contacts=b.contacts)
                 for b in bodies
             }
-            keys = outbox.add(
+            keys = rows.outbox.add(
                 Inspection(
                     id=notice_scope(iid), round=inspection.round, timezone=inspection.timezone
                 ),
@@ -111,7 +112,7 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
             # reported once told; failures of "undelivered" digests alone are dropped as told
             undelivered_keys[iid] = keys[len(plans) :] if lines else None
             for mark in new_marks:
-                session.add(
+                rows.add(
                     NoticeMark(
                         inspection_id=iid,
                         subject=mark.subject,
@@ -121,7 +122,8 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
                     )
                 )
             reminders += len(new_marks)
-        new = outbox.flush()
+        new = rows.outbox.flush()
+        rows.flush()
         for inspection in batch.inspections:
             told = undelivered_keys[inspection.id]
             if told is None or any(key in new for key in told):
@@ -131,7 +133,7 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
         return {"inspections": len(batch.inspections), "reminders": reminders, "notices": len(new)}
 
 
-def _load(session: Session, inspection_id: str | None) -> Batch:
+def _load(session: Session, inspection_id: str | None) -> Loaded:
     """The inspections with a transferred clue or an unreported failed clue notice, and all
     their watch needs: seven queries, however many inspections."""
     clue_query = select(Clue).where(Clue.state == ClueState.TRANSFERRED.value)
@@ -149,7 +151,7 @@ def _load(session: Session, inspection_id: str | None) -> Batch:
         {c.inspection_id for c in clues}
         | {n.inspection_id.removesuffix(SCOPE_SUFFIX) for n in failed}
     )
-    batch = Batch(
+    batch = Loaded(
         inspections=list(
             session.exec(select(Inspection).where(Inspection.id.in_(ids)).order_by(Inspection.id))
         )
@@ -174,8 +176,3 @@ def _load(session: Session, inspection_id: str | None) -> Batch:
         u.id or 0: u.name for u in session.exec(select(Unit).where(Unit.id.in_(unit_ids)))
     }
     return batch
-
-
-def _line(notice: Notice) -> str:
-    """A failed notice as the outbox's summaries list it."""
-    return f"{notice.person_key}的{notice.subject}({notice.last_error or notice.status})"

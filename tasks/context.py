@@ -18,12 +18,12 @@ from sqlmodel import Session, SQLModel, select
 from models import CycleRun, Inspection, Notice, session_scope
 from rectify.calendar import WorkCalendar
 from rectify.clock import as_utc, local_date
-from rectify.notices.outbox import FAILED_STATES, Outbox
+from rectify.notices.outbox import FAILED_STATES, Outbox, failure_line
 from rectify.rules.notices import NoticePlan
 from rectify.rules.states import Refusal
 from rectify.rules.views import PersonView
 from rectify.status import Snapshot, snapshots
-from rectify.store import load_calendar
+from rectify.store import load_calendar, views_of
 
 
 class Batch:
@@ -39,7 +39,8 @@ class Batch:
         self._rows.setdefault(type(row), []).append(row.model_dump(exclude={"id"}))
 
     def flush(self) -> None:
-        self.outbox.flush()
+        """Write the rows other than notices. The outbox is flushed on its own, before: what
+        each inspection reports counts the notices it wrote."""
         for table, rows in self._rows.items():
             self.session.execute(insert(table.__table__), rows)
         self._rows = {}
@@ -63,11 +64,7 @@ class Context:
 
     @property
     def people(self) -> dict[str, PersonView]:
-        return {
-            p.key: PersonView(p.key, p.name, frozenset(p.roles))
-            for p in self.snap.ledger.people.values()
-            if p.active
-        }
+        return views_of(self.snap.ledger.people.values())
 
     @property
     def plan_approved_on(self) -> dt.date | None:
@@ -110,7 +107,7 @@ class Context:
 
     def failures(self) -> list[str]:
         """The failed notices as lines for the next summary."""
-        return [f"{n.person_key}的{n.subject}({n.last_error or n.status})" for n in self.failed]
+        return [failure_line(n) for n in self.failed]
 
     def mark_failures_reported(self) -> None:
         for row in self.failed:

@@ -134,42 +134,6 @@ class Outbox:
         return [k for k in keys if k in self._new]
 
 
-def enqueue(
-    session: Session,
-    inspection: Inspection,
-    unit: str,
-    plans: list[NoticePlan],
-    *,
-    period: str,
-    at: dt.datetime,
-    today: dt.date,
-    calendar: WorkCalendar,
-    by_items: bool = False,
-) -> list[str]:
-    """Write one outbox row per plan whose key is new; returns the new rows' keys."""
-    people = {
-        p.key: p for p in session.exec(select(Person).where(Person.inspection_id == inspection.id))
-    }
-    outbox = Outbox(session, calendar)
-    keys = outbox.add(
-        inspection, unit, people, plans, period=period, at=at, today=today, by_items=by_items
-    )
-    outbox.flush()
-    return outbox.new(keys)
-
-
-def unreported_failures(session: Session, inspection_id: str) -> tuple[list[str], list[Notice]]:
-    """Failed notices not yet surfaced in a summary, as lines for the next summary."""
-    rows = list(
-        session.exec(
-            select(Notice)
-            .where(
-                Notice.inspection_id == inspection_id,
-                Notice.status.in_(FAILED_STATES),
-                Notice.reported.is_(False),
-            )
-            .order_by(Notice.id)
-        )
-    )
-    lines = [f"{n.person_key}的{n.subject}({n.last_error or n.status})" for n in rows]
-    return lines, rows
+def failure_line(notice: Notice) -> str:
+    """A failed notice as the next summary lists it to the office."""
+    return f"{notice.person_key}的{notice.subject}({notice.last_error or notice.status})"
