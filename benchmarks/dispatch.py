@@ -153,7 +153,7 @@ def run_child(home: Path, env: dict, *args: str) -> dict:
 @contextmanager
 def prefect_server():
     """A Prefect server of its own (API and UI process, SQLite) for one benchmark run."""
-    from rectify.server import embedded_server
+    from rectify.runtime.server import embedded_server
 
     home = Path(tempfile.mkdtemp(prefix="rectify-bench-prefect-"))
     os.environ["PREFECT_HOME"] = str(home)

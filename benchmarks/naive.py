@@ -14,13 +14,13 @@ from prefect import flow, task
 from sqlmodel import select
 
 from models import Inspection, Measure, Person, Problem, ProgressUpdate, SignOff, session_scope
-from rectify.clock import local_date
+from rectify.core.clock import local_date
 from rectify.notices.outbox import Outbox
-from rectify.rules.counting import replay
-from rectify.rules.escalation import escalation_level
-from rectify.rules.notices import Digests, Item
-from rectify.rules.states import Transition
-from rectify.store import load_calendar, policy_of
+from rectify.problems.rules.counting import replay
+from rectify.problems.rules.escalation import escalation_level
+from rectify.notices.planning import Digests, Item
+from rectify.problems.rules.states import Transition
+from rectify.problems.tree import load_calendar, policy_of
 
 
 @task(name="measure-item")

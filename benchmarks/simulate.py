@@ -15,7 +15,7 @@ TARGET_SECONDS = 60
 
 
 def main() -> None:
-    from rectify.simulate import load_scenario, prepare_embedded_prefect, simulate
+    from rectify.runtime.simulation import load_scenario, prepare_embedded_prefect, simulate
 
     prepare_embedded_prefect()
     scenario = load_scenario(ROOT / "examples" / "wulong-scenario.yaml")

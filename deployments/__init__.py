@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from prefect.schedules import Cron
 
-from rectify.settings import get_settings
+from rectify.core.settings import get_settings
 
 TIMEZONE = "Asia/Shanghai"
 
@@ -86,7 +86,7 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         "整改进展情况通报(按需运行)",
         ("report",),
     ),
-    DeploymentSpec("intake", "flows/intake.py:intake", None, "导入反馈意见(按需运行)", ("intake",)),
+    DeploymentSpec("feedback-import", "flows/feedback_import.py:feedback_import", None, "导入反馈意见(按需运行)", ("feedback-import",)),
     DeploymentSpec(
         "office-overview",
         "flows/office_overview.py:office_overview",
@@ -108,7 +108,7 @@ def policy_crons(policies: list) -> dict[str, str]:
     """The dispatch and supervision crons that cover every inspection's policy days (the
     defaults, 1st/16th and 25th, included); each flow then works only on the inspections
     whose day it is."""
-    from rectify.policy import Policy
+    from rectify.core.policy import Policy
 
     default = Policy()
     dispatch = sorted({*default.dispatch_days, *(d for p in policies for d in p.dispatch_days)})
@@ -123,7 +123,7 @@ def stored_policies() -> list:
     from sqlmodel import select
 
     from models import Inspection, create_schema, session_scope
-    from rectify.policy import Policy
+    from rectify.core.policy import Policy
 
     create_schema()
     with session_scope() as session:

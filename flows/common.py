@@ -11,8 +11,8 @@ from prefect import tags
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
-from rectify.clock import as_utc, utc_now
-from rectify.settings import get_settings
+from rectify.core.clock import as_utc, utc_now
+from rectify.core.settings import get_settings
 
 
 def resolve_at(as_of: dt.datetime | str | None) -> dt.datetime:

@@ -9,7 +9,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
 from flows.common import in_batches, local_day, parent_run_name, resolve_at
-from rectify.policy import Policy
+from rectify.core.policy import Policy
 from tasks.dispatch import dispatch
 from tasks.inspections import list_inspections
 from tasks.outbox import deliver

@@ -13,7 +13,7 @@ from flows.common import local_day, parent_run_name, resolve_at
 
 @task(name="各单位整改进展")
 def office_figures(as_of: dt.date) -> list[dict]:
-    from rectify.office import office_rows
+    from rectify.reports.office import office_rows
 
     return office_rows(as_of)
 

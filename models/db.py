@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Session, create_engine
 
-from rectify.settings import get_settings
+from rectify.core.settings import get_settings
 
 
 class UtcDateTime(TypeDecorator):
@@ -85,7 +85,7 @@ def create_schema() -> None:
     url = get_engine().url.render_as_string(hide_password=False)
     if url in _MIGRATED:
         return
-    from rectify.migrate import upgrade
+    from models.migrate import upgrade
 
     upgrade()
     _MIGRATED.add(url)

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.db import UtcDateTime
-from rectify.rules.states import ProblemState
+from rectify.problems.rules.states import ProblemState
 
 
 def _instant(**kwargs: Any) -> Any:
@@ -306,7 +306,7 @@ class ReviewAssignment(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- problem clues (问题线索)
-# Confidential. Read and written only through rectify.clues, which checks the actor and audits
+# Confidential. Read and written only through rectify.clues.register, which checks the actor and audits
 # every access; no report, status, ledger, dispatch sheet or artifact reads these tables.
 
 

@@ -21,8 +21,8 @@ from models import (
     create_schema,
     session_scope,
 )
-from rectify.clock import as_utc, local_date
-from rectify.clues import (
+from rectify.core.clock import as_utc, local_date
+from rectify.clues.register import (
     MARK_PREFIX,
     BodyView,
     ClueState,
@@ -32,9 +32,9 @@ from rectify.clues import (
     undelivered_notice,
 )
 from rectify.notices.outbox import FAILED_STATES, failure_line
-from rectify.rules.escalation import Level
-from rectify.rules.notices import Mark
-from rectify.store import load_calendar, policy_of
+from rectify.problems.rules.escalation import Level
+from rectify.notices.planning import Mark
+from rectify.problems.tree import load_calendar, policy_of
 from tasks.context import Batch
 
 SCOPE_SUFFIX = "/clues"

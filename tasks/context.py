@@ -16,14 +16,14 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, SQLModel, select
 
 from models import CycleRun, Inspection, Notice, session_scope
-from rectify.calendar import WorkCalendar
-from rectify.clock import as_utc, local_date
+from rectify.core.calendar import WorkCalendar
+from rectify.core.clock import as_utc, local_date
 from rectify.notices.outbox import FAILED_STATES, Outbox, failure_line
-from rectify.rules.notices import NoticePlan
-from rectify.rules.states import Refusal
-from rectify.rules.views import PersonView
-from rectify.status import Snapshot, snapshots
-from rectify.store import load_calendar, views_of
+from rectify.notices.planning import NoticePlan
+from rectify.problems.rules.states import Refusal
+from rectify.problems.rules.views import PersonView
+from rectify.problems.snapshots import Snapshot, snapshots
+from rectify.problems.tree import load_calendar, views_of
 
 
 class Batch:

@@ -6,9 +6,9 @@ from prefect import task
 from sqlmodel import select
 
 from models import NoticeMark
-from rectify.rules.deadlines import add_period
-from rectify.rules.escalation import Level
-from rectify.rules.notices import Mark, deadline_watch
+from rectify.core.deadlines import add_period
+from rectify.problems.rules.escalation import Level
+from rectify.notices.planning import Mark, deadline_watch
 from tasks.context import Context, each_inspection
 
 Marks = dict[str, set[Mark]]

@@ -7,7 +7,7 @@ from functools import partial
 from prefect import task
 from prefect.artifacts import Artifact, TableArtifact
 
-from rectify.rules.notices import SheetRow, dispatch_notices, dispatch_sheet
+from rectify.notices.planning import SheetRow, dispatch_notices, dispatch_sheet
 from tasks.context import Context, each_inspection
 from tasks.publish import Publisher
 

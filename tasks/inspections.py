@@ -6,7 +6,7 @@ from prefect import task
 from sqlmodel import select
 
 from models import Inspection, create_schema, session_scope
-from rectify.clock import as_utc, local_date
+from rectify.core.clock import as_utc, local_date
 
 
 @task(name="在办巡察")

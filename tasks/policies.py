@@ -4,7 +4,7 @@ from prefect import task
 from sqlmodel import select
 
 from models import Inspection, session_scope
-from rectify.policy import Policy
+from rectify.core.policy import Policy
 
 
 @task(name="巡察政策")

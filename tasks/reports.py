@@ -5,8 +5,8 @@ import datetime as dt
 from prefect import task
 
 from models import session_scope
-from rectify.status import snapshot
-from rectify.store import get_inspection
+from rectify.problems.snapshots import snapshot
+from rectify.problems.tree import get_inspection
 
 
 @task(name="整改进展")
@@ -19,8 +19,8 @@ def progress_figures(inspection_id: str, as_of: dt.date) -> dict:
 @task(name="整改进展图")
 def progress_chart(inspection_id: str, as_of: dt.date) -> dict:
     """The chart (PNG under RECTIFY_HOME/reports) and the weekly figures it plots."""
-    from rectify.report_chart import write_chart
-    from rectify.settings import get_settings
+    from rectify.reports.chart import write_chart
+    from rectify.core.settings import get_settings
 
     path = get_settings().home / "reports" / f"{inspection_id}-{as_of.isoformat()}.png"
     path.parent.mkdir(parents=True, exist_ok=True)

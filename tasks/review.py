@@ -6,10 +6,10 @@ from prefect import task
 from sqlmodel import select
 
 from models import Problem, ReviewAssignment
-from rectify.clock import as_utc, local_date
-from rectify.rules.deadlines import add_period
-from rectify.rules.notices import ClosedProblem, review_assignments
-from rectify.rules.states import ProblemState
+from rectify.core.clock import as_utc, local_date
+from rectify.core.deadlines import add_period
+from rectify.notices.planning import ClosedProblem, review_assignments
+from rectify.problems.rules.states import ProblemState
 from tasks.context import Context, each_inspection
 
 Assigned = set[tuple[int, dt.datetime]]  # (problem id, closed at) already assigned

@@ -6,7 +6,7 @@ from prefect import task
 from sqlmodel import select
 
 from models import Problem, SupervisionCycle
-from rectify.rules.notices import step_label, supervision
+from rectify.notices.planning import step_label, supervision
 from tasks.context import Context, each_inspection
 
 Cycles = dict[tuple[int, str], int]  # (problem id, month) → consecutive overdue cycles

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from models import create_schema, get_engine, reset_engine
-from rectify.settings import reset_settings
+from rectify.core.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -65,7 +65,7 @@ def prefect_harness():
 
     from prefect.testing.utilities import prefect_test_harness
 
-    from rectify.simulate import prepare_embedded_prefect
+    from rectify.runtime.simulation import prepare_embedded_prefect
 
     prepare_embedded_prefect()  # the same embedded server as `rectify simulate` uses
     with prefect_test_harness(server_startup_timeout=120):

@@ -30,7 +30,7 @@ def main(mode: str) -> int:
         from flows.half_monthly_dispatch import half_monthly_dispatch
 
         try:  # a finished flow run waits up to 1 s for its heartbeat; the simulation skips it
-            from rectify.simulate import _without_flow_heartbeats as without_heartbeats
+            from rectify.runtime.simulation import _without_flow_heartbeats as without_heartbeats
         except ImportError:  # pragma: no cover - only slower
             without_heartbeats = contextlib.nullcontext
     else:

@@ -6,8 +6,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from models import get_engine
-from rectify import service
-from rectify.actions import ApprovePlan, Progress
+from rectify.problems import service
+from rectify.problems.actions import ApprovePlan, Progress
 from rectify.cli import app
 
 runner = CliRunner()

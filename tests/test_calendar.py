@@ -2,9 +2,9 @@ import datetime as dt
 
 from typer.testing import CliRunner
 
-from rectify.calendar import WorkCalendar
+from rectify.core.calendar import WorkCalendar
 from rectify.cli import app
-from rectify.rules.deadlines import Period, add_period
+from rectify.core.deadlines import Period, add_period
 
 D = dt.date
 

@@ -20,10 +20,10 @@ from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
 from models import AuditEvent, Notice, get_engine, session_scope
-from rectify import service
-from rectify.actions import ApprovePlan
+from rectify.problems import service
+from rectify.problems.actions import ApprovePlan
 from rectify.cli import app
-from rectify.clues import (
+from rectify.clues.register import (
     BodyView,
     ClueClass,
     ClueState,
@@ -38,10 +38,10 @@ from rectify.clues import (
     render_clue_notice,
     supervision_cycles,
 )
-from rectify.rules.escalation import Level
-from rectify.rules.notices import Mark
-from rectify.rules.states import Refusal
-from rectify.rules.views import PersonView
+from rectify.problems.rules.escalation import Level
+from rectify.notices.planning import Mark
+from rectify.problems.rules.states import Refusal
+from rectify.problems.rules.views import PersonView
 from tests.conftest import EXAMPLES, SPEC_EXAMPLE, dump_database
 
 runner = CliRunner()
@@ -450,7 +450,7 @@ def test_migration_0003_adds_exactly_the_clue_tables_and_removes_them(db):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from rectify.migrate import alembic_config, upgrade
+    from models.migrate import alembic_config, upgrade
 
     engine = get_engine()
     with engine.connect() as conn:
@@ -487,7 +487,7 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
 ):
     from flows.deadline_watch import deadline_watch
     from flows.half_monthly_dispatch import half_monthly_dispatch
-    from rectify.clues import import_clues
+    from rectify.clues.register import import_clues
 
     smtp, http = receivers
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
@@ -604,16 +604,16 @@ def texts_in(path: Path) -> str:
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeypatch, caplog):
-    import flows.intake
-    from rectify.clues import import_clues
-    from rectify.simulate import load_scenario, simulate, write_outputs
+    import flows.feedback_import
+    from rectify.clues.register import import_clues
+    from rectify.runtime.simulation import load_scenario, simulate, write_outputs
 
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
     data["people"].append({"id": "discipline", "name": "纪检组长", "roles": ["reviewer"]})
     (tmp_path / "binhai.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     (tmp_path / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
     (tmp_path / "clues.yaml").write_text(CLUES, encoding="utf-8")
-    real_intake = flows.intake.intake
+    real_intake = flows.feedback_import.feedback_import
 
     def intake_then_clues(path, replace=False, as_of=None):
         """The office registers the clues right after the feedback, as it would."""
@@ -621,7 +621,7 @@ def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeyp
         assert import_clues(tmp_path / "clues.yaml", actor="office_head", at=as_of).done
         return result
 
-    monkeypatch.setattr(flows.intake, "intake", intake_then_clues)
+    monkeypatch.setattr(flows.feedback_import, "feedback_import", intake_then_clues)
     caplog.set_level(logging.DEBUG)
     out = tmp_path / "out"
     write_outputs(simulate(load_scenario(tmp_path / "scenario.yaml"), in_place=True), out)

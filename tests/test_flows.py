@@ -18,8 +18,8 @@ from flows.half_monthly_dispatch import half_monthly_dispatch
 from flows.lookback_review import lookback_review
 from flows.monthly_supervision import monthly_supervision
 from models import Notice, session_scope
-from rectify import service
-from rectify.actions import ApprovePlan, Progress, SignOffAction
+from rectify.problems import service
+from rectify.problems.actions import ApprovePlan, Progress, SignOffAction
 from tests.conftest import SPEC_EXAMPLE
 from tests.receivers import HttpReceiver, SmtpReceiver
 

@@ -5,8 +5,8 @@ import openpyxl
 import yaml
 from typer.testing import CliRunner
 
-from rectify import service
-from rectify.actions import Progress, SignOffAction
+from rectify.problems import service
+from rectify.problems.actions import Progress, SignOffAction
 from rectify.cli import app
 from tests.conftest import EXAMPLES, dump_database
 

@@ -8,8 +8,8 @@ import docx
 import pytest
 import yaml
 
-from rectify import service
-from rectify.outline import (
+from rectify.problems import service
+from rectify.intake.outline import (
     PLACEHOLDER,
     find_dates,
     normalise,

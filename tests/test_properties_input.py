@@ -27,8 +27,8 @@ from openpyxl.utils import get_column_letter
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
-from rectify import service
-from rectify.actions import ACTIONS
+from rectify.problems import service
+from rectify.problems.actions import ACTIONS
 from rectify.cli import app
 from rectify.feedback.locate import dotted
 from rectify.feedback.schema import (
@@ -44,9 +44,9 @@ from rectify.feedback.schema import (
     ProblemIn,
 )
 from rectify.feedback.validate import FeedbackErrors
-from rectify.ledger import EDITABLE, LOCKED, SHEET, apply_ledger, read_ledger
-from rectify.policy import Policy
-from rectify.simulate import load_scenario
+from rectify.reports.ledger_workbook import EDITABLE, LOCKED, SHEET, apply_ledger, read_ledger
+from rectify.core.policy import Policy
+from rectify.runtime.simulation import load_scenario
 from tests.conftest import POSTGRES_URL, SPEC_EXAMPLE, dump_database
 
 runner = CliRunner()

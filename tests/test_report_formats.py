@@ -10,12 +10,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from rectify import service
-from rectify.actions import ApprovePlan, LongTerm, Progress, SignOffAction
-from rectify.clock import parse_instant
-from rectify.report import build_report, cn_number, headline
-from rectify.report_chart import write_chart
-from rectify.report_formats import LEDGER_COLUMNS, write_docx, write_ledger_report_xlsx
+from rectify.problems import service
+from rectify.problems.actions import ApprovePlan, LongTerm, Progress, SignOffAction
+from rectify.core.clock import parse_instant
+from rectify.reports.progress import build_report, cn_number, headline
+from rectify.reports.chart import write_chart
+from rectify.reports.formats import LEDGER_COLUMNS, write_docx, write_ledger_report_xlsx
 from tests.conftest import EXAMPLES
 
 WULONG = EXAMPLES / "wulong-2023.yaml"
@@ -254,7 +254,7 @@ def test_chart_png_and_figures(wulong, tmp_path):
 def test_chart_labels_follow_the_font_found(wulong, tmp_path, monkeypatch):
     import warnings
 
-    import rectify.report_chart as chart
+    import rectify.reports.chart as chart
 
     monkeypatch.setattr(chart, "cjk_font", lambda: None)
     assert write_chart(wulong, AS_OF, tmp_path / "en.png")["font"] is None

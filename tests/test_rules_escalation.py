@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from rectify.rules.escalation import Level, escalation_level
+from rectify.problems.rules.escalation import Level, escalation_level
 
 DUE = dt.date(2024, 10, 31)
 

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from rectify.rules.permissions import check_actor
-from rectify.rules.states import ProblemState, Refusal
-from rectify.rules.views import MeasureView, PersonView, ProblemView
+from rectify.problems.rules.permissions import check_actor
+from rectify.problems.rules.states import ProblemState, Refusal
+from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
 
 LEADER = PersonView("secretary", "局党组书记", frozenset({"leader"}))
 DEPUTY = PersonView("deputy", "副局长", frozenset({"deputy"}))

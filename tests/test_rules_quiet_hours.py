@@ -3,8 +3,8 @@ import datetime as dt
 import pendulum
 import pytest
 
-from rectify.calendar import WorkCalendar
-from rectify.rules.quiet_hours import delivery_instant
+from rectify.core.calendar import WorkCalendar
+from rectify.notices.quiet_hours import delivery_instant
 
 TZ = "Asia/Shanghai"
 

@@ -1,9 +1,9 @@
 import pytest
 
-from rectify.rules.counting import replay
-from rectify.rules.states import ProblemState as S
-from rectify.rules.states import Refusal, next_state
-from rectify.rules.states import Transition as T
+from rectify.problems.rules.counting import replay
+from rectify.problems.rules.states import ProblemState as S
+from rectify.problems.rules.states import Refusal, next_state
+from rectify.problems.rules.states import Transition as T
 
 ALLOWED = [
     (S.NOT_STARTED, T.PROGRESS, S.IN_PROGRESS),

@@ -75,7 +75,7 @@ def test_schedules_from_prefect_yaml_give_the_same_dates():
 
 def test_served_schedules_cover_every_policy_day():
     from deployments import policy_crons, to_deployments
-    from rectify.policy import Policy
+    from rectify.core.policy import Policy
 
     assert policy_crons([]) == {
         "half-monthly-dispatch": "0 9 1,16 * *",

@@ -25,7 +25,7 @@ import yaml
 from sqlmodel import select
 
 from models import Notice, Person, session_scope
-from rectify.simulate import load_scenario, simulate, write_outputs
+from rectify.runtime.simulation import load_scenario, simulate, write_outputs
 from tests.conftest import SPEC_EXAMPLE, dump_database
 from tests.receivers import HttpReceiver, SmtpReceiver, free_port
 

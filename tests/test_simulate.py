@@ -48,7 +48,7 @@ def scenario(db, tmp_path):
 
 def run(scenario, out):
     """What `rectify simulate SCENARIO --out DIR` does (the CLI adds the progress bar)."""
-    from rectify.simulate import load_scenario, simulate, write_outputs
+    from rectify.runtime.simulation import load_scenario, simulate, write_outputs
 
     write_outputs(simulate(load_scenario(scenario)), out)
     return out
@@ -109,7 +109,7 @@ def test_exact_notices_summary_and_refusals(scenario, tmp_path):
         ("2024-10-22", "progress", "office_head", "unknown_problem"),
     ]
     runs = lines(out / "runs.jsonl")
-    assert runs[0]["flow"] == "intake" and runs[-1]["flow"] == "deliver-notices"
+    assert runs[0]["flow"] == "feedback-import" and runs[-1]["flow"] == "deliver-notices"
     flows = [r["flow"] for r in runs]
     assert flows.count("half-monthly-dispatch") == 2 and flows.count("monthly-supervision") == 1
     assert flows.count("deadline-watch") == 25  # 9 October to 2 November, daily at 09:00

@@ -15,7 +15,7 @@ from pydantic import (
     field_validator,
 )
 
-from rectify.policy import Policy
+from rectify.core.policy import Policy
 
 InspectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]

@@ -26,9 +26,9 @@ from models import (
     Unit,
 )
 from rectify.feedback.schema import FeedbackFile, MeasureIn
-from rectify.rules.deadlines import add_period
-from rectify.rules.states import ProblemState, Refusal
-from rectify.store import load_calendar
+from rectify.core.deadlines import add_period
+from rectify.problems.rules.states import ProblemState, Refusal
+from rectify.problems.tree import load_calendar
 
 
 @dataclass

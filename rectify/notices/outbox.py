@@ -13,11 +13,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from models import Inspection, Notice, Person
-from rectify.calendar import WorkCalendar
+from rectify.core.calendar import WorkCalendar
 from rectify.notices.render import render
-from rectify.rules.notices import NoticePlan
-from rectify.rules.quiet_hours import delivery_instant
-from rectify.settings import get_settings
+from rectify.notices.planning import NoticePlan
+from rectify.notices.quiet_hours import delivery_instant
+from rectify.core.settings import get_settings
 
 FAILED_STATES = ("failed", "no_contact")
 

@@ -7,8 +7,8 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from rectify.rules.escalation import LEVEL_LABELS, Level
-from rectify.rules.notices import NoticePlan
+from rectify.problems.rules.escalation import LEVEL_LABELS, Level
+from rectify.notices.planning import NoticePlan
 
 KIND_TITLES = {
     "plan_reminder": "整改方案审议提醒",
@@ -35,7 +35,7 @@ ROLE_LABELS = {
 @cache
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("rectify", "templates"),
+        loader=PackageLoader("rectify.notices", "templates"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -21,7 +21,7 @@ from sqlalchemy import or_, update
 from sqlmodel import select
 
 from models import Notice, session_scope
-from rectify.clock import as_utc, utc_now
+from rectify.core.clock import as_utc, utc_now
 from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 
 MAX_ATTEMPTS = 5

@@ -1,0 +1,109 @@
+"""The append-only audit log: every action, done or refused, with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from models import AuditEvent
+from rectify.core.clock import utc_now
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "id",
+    "at",
+    "recorded_at",
+    "inspection_id",
+    "actor",
+    "action",
+    "subject",
+    "outcome",
+    "code",
+    "reason",
+    "details",
+)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        utc = value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, str) and value.startswith(("{", "[")):
+        try:
+            return json.loads(value)  # JSON read back as text by a raw query
+        except ValueError:
+            return value
+    return value
+
+
+def event_hash(previous: str, fields: dict[str, Any]) -> str:
+    """sha256 over the previous hash and the event's content, canonically serialised."""
+    content = {name: _canonical(fields.get(name)) for name in HASHED_FIELDS}
+    if isinstance(content["at"], str) and " " in content["at"]:  # a raw SQLite timestamp
+        content["at"] = _canonical(dt.datetime.fromisoformat(content["at"]))
+    if isinstance(content["recorded_at"], str) and " " in content["recorded_at"]:
+        content["recorded_at"] = _canonical(dt.datetime.fromisoformat(content["recorded_at"]))
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((previous + text).encode("utf-8")).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    """One writer extends the chain at a time (SQLite: BEGIN IMMEDIATE already serialises)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(7305771)"))
+
+
+def record(
+    session: Session,
+    *,
+    at: dt.datetime,
+    action: str,
+    outcome: str,
+    inspection_id: str | None = None,
+    actor: str | None = None,
+    subject: str | None = None,
+    code: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        at=at,
+        recorded_at=utc_now(),
+        inspection_id=inspection_id,
+        actor=actor,
+        action=action,
+        subject=subject,
+        outcome=outcome,
+        code=code,
+        reason=reason,
+        details=details or {},
+    )
+    _lock_chain(session)
+    last = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    event.prev_hash = (last.hash if last else None) or GENESIS
+    session.add(event)
+    session.flush()  # the id is part of what is hashed
+    event.hash = event_hash(event.prev_hash, event.model_dump())
+    session.add(event)
+    return event
+
+
+def verify(session: Session) -> list[str]:
+    """Every place the chain does not hold: an edited event, or one inserted or deleted."""
+    problems: list[str] = []
+    expected = GENESIS
+    for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
+        if event.prev_hash != expected:
+            problems.append(
+                f"event #{event.id}: does not follow the event before it — an event was deleted "
+                f"or inserted just before #{event.id}"
+            )
+        if event.hash != event_hash(event.prev_hash or "", event.model_dump()):
+            problems.append(f"event #{event.id}: its content was edited after it was recorded")
+        expected = event.hash or ""
+    return problems

@@ -1,0 +1,81 @@
+"""One problem in full, as the office reads it."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models import (
+    Evidence,
+    Extension,
+    LongTermDeclaration,
+    ProgressUpdate,
+    Review,
+    SignOff,
+    session_scope,
+)
+from rectify.core.clock import local_text
+from rectify.problems.rules.states import STATE_LABELS
+from rectify.problems.tree import get_inspection, load_ledger
+
+
+def problem_detail(inspection_id: str | None, ref: str) -> str:
+    with session_scope() as session:
+        inspection = get_inspection(session, inspection_id)
+        tz = inspection.timezone
+        ledger = load_ledger(session, inspection)
+        problem = ledger.problem(ref)
+        aspect = ledger.aspect_of(problem)
+        lines = [
+            f"问题 {problem.ref}:{problem.title}",
+            f"巡察:{inspection.id}  方面:{aspect.position + 1}. {aspect.title}",
+            f"状态:{STATE_LABELS[problem.state]}"
+            + (f"(销号于 {local_text(problem.closed_at, tz)})" if problem.closed_at else ""),
+        ]
+        if problem.stage_goal:
+            lines.append(f"阶段性目标:{problem.stage_goal};下一检查节点:{problem.checkpoint}")
+        lines.append("整改措施:")
+        for m in ledger.measures.get(problem.id, []):
+            due = "长期整改" if m.due is None else str(m.due)
+            if m.original_due and m.due != m.original_due:
+                due += f"(原定 {m.original_due})"
+            if m.checkpoint:
+                due += f",检查节点 {m.checkpoint}"
+            lines.append(
+                f"  {m.position + 1}. {m.text}\n"
+                f"     牵头领导 {ledger.people[m.lead_leader_id].name};责任领导 {ledger.people[m.responsible_leader_id].name};"
+                f"责任科室 {ledger.departments[m.department_id].name};责任人 {ledger.people[m.responsible_person_id].name};"
+                f"整改时限 {due}"
+            )
+        history: list[tuple] = []
+        pid = problem.id
+        for row in session.exec(select(ProgressUpdate).where(ProgressUpdate.problem_id == pid)):
+            history.append((row.at, f"进展({row.by}):{row.text}"))
+        for row in session.exec(select(SignOff).where(SignOff.problem_id == pid)):
+            history.append((row.at, f"销号({row.by}):{row.note}"))
+        for row in session.exec(
+            select(LongTermDeclaration).where(LongTermDeclaration.problem_id == pid)
+        ):
+            history.append(
+                (row.at, f"转长期整改({row.by}):{row.stage_goal},检查节点 {row.checkpoint}")
+            )
+        for row in session.exec(select(Review).where(Review.problem_id == pid)):
+            history.append(
+                (
+                    row.at,
+                    f"回头看({row.by}):{'反弹回潮' if row.outcome == 'relapsed' else '成效保持'} {row.note}",
+                )
+            )
+        measure_ids = [m.id for m in ledger.measures.get(pid, [])]
+        for row in session.exec(select(Extension).where(Extension.measure_id.in_(measure_ids))):
+            history.append(
+                (row.at, f"延期({row.by}):{row.previous_due} → {row.new_due},理由:{row.reason}")
+            )
+        evidence = session.exec(select(Evidence).where(Evidence.problem_id == pid)).all()
+        if history:
+            lines.append("记录:")
+            lines += [
+                f"  {local_text(at, tz)} {text}" for at, text in sorted(history, key=lambda h: h[0])
+            ]
+        if evidence:
+            lines.append("支撑材料:" + "、".join(e.name for e in evidence))
+        return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""Replaying a problem's history to its state on a date, and the counts the report gives.
+
+The report counts problems (Wulong: 3 aspects, 31 problems). Overdue is a fact on a date,
+not a state: an open, not long-term problem with a measure past its due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from rectify.problems.rules.escalation import is_overdue
+from rectify.problems.rules.states import OPEN_STATES, ProblemState, Refusal, Transition, next_state
+from rectify.problems.rules.views import ProblemView
+
+
+def replay(transitions: Iterable[Transition]) -> ProblemState:
+    """The state reached from not-started by ``transitions`` in time order; a transition the
+    machine refuses (none is ever recorded) leaves the state as it was."""
+    state = ProblemState.NOT_STARTED
+    for transition in transitions:
+        try:
+            state = next_state(state, transition)
+        except Refusal:
+            continue
+    return state
+
+
+def problem_overdue(problem: ProblemView, on: dt.date) -> bool:
+    return problem.state in OPEN_STATES and any(is_overdue(m.due, on) for m in problem.measures)
+
+
+@dataclass
+class Counts:
+    problems: int = 0
+    closed: int = 0
+    long_term: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    reopened: int = 0
+    overdue: int = 0
+
+    def add(self, problem: ProblemView, on: dt.date) -> None:
+        self.problems += 1
+        field = problem.state.value
+        setattr(self, field, getattr(self, field) + 1)
+        self.overdue += problem_overdue(problem, on)
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def count(problems: Iterable[ProblemView], on: dt.date) -> Counts:
+    counts = Counts()
+    for problem in problems:
+        counts.add(problem, on)
+    return counts

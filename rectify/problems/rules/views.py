@@ -1,0 +1,53 @@
+"""Plain, immutable views of stored data that the rules decide on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rectify.problems.rules.states import ProblemState
+
+
+@dataclass(frozen=True)
+class PersonView:
+    key: str
+    name: str
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    position: int
+    text: str
+    lead_leader: str
+    responsible_leader: str
+    department: str
+    responsible_person: str
+    due: dt.date | None  # None for a long-term measure
+    checkpoint: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    ref: str
+    title: str
+    state: ProblemState
+    measures: tuple[MeasureView, ...] = field(default_factory=tuple)
+    checkpoint: dt.date | None = None  # the next long-term checkpoint, if declared
+
+    @property
+    def responsible_people(self) -> frozenset[str]:
+        return frozenset(m.responsible_person for m in self.measures)
+
+    @property
+    def involved_people(self) -> frozenset[str]:
+        return frozenset(
+            key
+            for m in self.measures
+            for key in (m.lead_leader, m.responsible_leader, m.responsible_person)
+        )
+
+    @property
+    def latest_due(self) -> dt.date | None:
+        dues = [m.due for m in self.measures if m.due is not None]
+        return max(dues) if dues else None

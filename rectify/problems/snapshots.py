@@ -1,0 +1,244 @@
+"""Where every problem stands on a date, rebuilt from its recorded history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pendulum
+from sqlmodel import Session, select
+
+from models import (
+    Extension,
+    Inspection,
+    LongTermDeclaration,
+    Measure,
+    Plan,
+    Problem,
+    ProgressUpdate,
+    Review,
+    SignOff,
+    Unit,
+)
+from rectify.core.clock import end_of_local_day_utc, local_date
+from rectify.core.policy import Policy
+from rectify.problems.rules.counting import Counts, problem_overdue, replay
+from rectify.problems.rules.escalation import escalation_level
+from rectify.problems.rules.states import STATE_LABELS, Transition
+from rectify.problems.rules.views import ProblemView
+from rectify.problems.tree import Ledger, load_ledgers, policy_of
+
+
+@dataclass
+class Snapshot:
+    """The inspection as it stood at the end of ``as_of`` (local)."""
+
+    inspection: Inspection
+    unit: str
+    policy: Policy
+    as_of: dt.date
+    ledger: Ledger
+    problems: list[ProblemView]
+    plan: Plan
+    last_progress: dict[str, tuple[dt.date, str]]
+
+    def aspect_counts(self) -> list[tuple[int, str, Counts]]:
+        out = []
+        by_id = {}
+        for aspect in self.ledger.aspects:
+            by_id[aspect.id] = Counts()
+            out.append((aspect.position + 1, aspect.title, by_id[aspect.id]))
+        for problem, view in zip(self.ledger.problems, self.problems, strict=True):
+            by_id[self.ledger.aspect_of(problem).id].add(view, self.as_of)
+        return out
+
+    def totals(self) -> Counts:
+        totals = Counts()
+        for view in self.problems:
+            totals.add(view, self.as_of)
+        return totals
+
+    def as_json(self) -> dict:
+        tz = self.inspection.timezone
+        approved = (
+            self.plan.approved_at
+            if self.plan.approved_at
+            and self.plan.approved_at < end_of_local_day_utc(self.as_of, tz)
+            else None
+        )
+        return {
+            "inspection": self.inspection.id,
+            "unit": self.unit,
+            "as_of": self.as_of.isoformat(),
+            "aspects": len(self.ledger.aspects),
+            **self.totals().as_dict(),
+            "plan": {
+                "due": self.plan.due.isoformat(),
+                "approved": approved is not None,
+                "approved_on": pendulum.instance(approved).in_tz(tz).date().isoformat()
+                if approved
+                else None,
+                "late": (approved is None and self.as_of > self.plan.due)
+                or (
+                    approved is not None
+                    and pendulum.instance(approved).in_tz(tz).date() > self.plan.due
+                ),
+            },
+            "by_aspect": [
+                {"aspect": pos, "title": title, **counts.as_dict()}
+                for pos, title, counts in self.aspect_counts()
+            ],
+            "items": [self.problem_row(view) for view in self.problems],
+        }
+
+    def problem_row(self, view: ProblemView) -> dict:
+        dues = [m.due for m in view.measures if m.due is not None]
+        next_due = min((d for d in dues if d >= self.as_of), default=None)
+        levels = [
+            escalation_level(m.due, self.as_of, self.policy.reminder_pair) for m in view.measures
+        ]
+        worst = max((lv for lv in levels if lv), default=None, key=["green", "yellow", "red"].index)
+        open_ = view.state.value not in ("closed", "long_term")
+        return {
+            "ref": view.ref,
+            "title": view.title,
+            "state": view.state.value,
+            "state_label": STATE_LABELS[view.state],
+            "overdue": problem_overdue(view, self.as_of),
+            "level": worst.value if worst and open_ else None,
+            "next_due": next_due.isoformat() if next_due else None,
+            "checkpoint": view.checkpoint.isoformat() if view.checkpoint else None,
+        }
+
+
+def snapshot(
+    session: Session, inspection: Inspection, as_of: dt.date, until: dt.datetime | None = None
+) -> Snapshot:
+    """Rebuild every problem's state and due dates as they were at the end of ``as_of``
+    (or at the instant ``until``, for a run in the middle of that day)."""
+    cutoff = until or end_of_local_day_utc(as_of, inspection.timezone)
+    return _rebuild(session, [inspection], {inspection.id: (as_of, cutoff)})[inspection.id]
+
+
+def snapshots(
+    session: Session, inspections: list[Inspection], until: dt.datetime
+) -> dict[str, Snapshot]:
+    """Many inspections as they stood at the instant ``until``, each on its own local date,
+    in a fixed number of queries however many problems and measures they hold."""
+    return _rebuild(
+        session,
+        inspections,
+        {i.id: (local_date(until, i.timezone), until) for i in inspections},
+    )
+
+
+def snapshots_on(
+    session: Session, inspections: list[Inspection], days: dict[str, dt.date]
+) -> dict[str, Snapshot]:
+    """Many inspections as they stood at the end of each one's day in ``days``, in a fixed
+    number of queries."""
+    return _rebuild(
+        session,
+        inspections,
+        {i.id: (days[i.id], end_of_local_day_utc(days[i.id], i.timezone)) for i in inspections},
+    )
+
+
+Event = tuple[dt.datetime, int, Transition]
+
+
+def _rebuild(
+    session: Session,
+    inspections: list[Inspection],
+    when: dict[str, tuple[dt.date, dt.datetime]],
+) -> dict[str, Snapshot]:
+    if not inspections:
+        return {}
+    ids = [i.id for i in inspections]
+    ledgers = load_ledgers(session, inspections)
+    latest = max(cutoff for _, cutoff in when.values())
+    owner = {p.id: p.inspection_id for ledger in ledgers.values() for p in ledger.problems}
+
+    def before_cutoff(problem_id: int, at: dt.datetime) -> bool:
+        return at < when[owner[problem_id]][1]
+
+    def history(table):
+        """Rows of ``table`` about these inspections' problems, before each one's cutoff."""
+        rows = session.exec(
+            select(table)
+            .join(Problem, table.problem_id == Problem.id)
+            .where(Problem.inspection_id.in_(ids), table.at < latest)
+            .order_by(table.at, table.id)
+        )
+        return [r for r in rows if before_cutoff(r.problem_id, r.at)]
+
+    events: dict[int, list[Event]] = {pid: [] for pid in owner}
+    progress = history(ProgressUpdate)
+    for row in progress:
+        events[row.problem_id].append((row.at, row.id, Transition.PROGRESS))
+    for row in history(SignOff):
+        events[row.problem_id].append((row.at, row.id, Transition.SIGN_OFF))
+    for row in history(Review):
+        relapsed = row.outcome == "relapsed"
+        transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
+        events[row.problem_id].append((row.at, row.id, transition))
+    checkpoints: dict[int, dt.date] = {}
+    for row in history(LongTermDeclaration):  # in order: the latest declaration wins
+        events[row.problem_id].append((row.at, row.id or 0, Transition.LONG_TERM))
+        checkpoints[row.problem_id] = row.checkpoint
+    extended: dict[int, dt.date] = {}
+    for ext, problem_id in session.exec(
+        select(Extension, Measure.problem_id)
+        .join(Measure, Extension.measure_id == Measure.id)
+        .join(Problem, Measure.problem_id == Problem.id)
+        .where(Problem.inspection_id.in_(ids), Extension.at < latest)
+        .order_by(Extension.at, Extension.id)
+    ):
+        if before_cutoff(problem_id, ext.at):
+            extended[ext.measure_id] = ext.new_due
+    last_progress: dict[int, tuple[dt.datetime, str]] = {}
+    for row in progress:
+        last_progress[row.problem_id] = (row.at, row.text)
+    units = {
+        u.id: u.name
+        for u in session.exec(select(Unit).where(Unit.id.in_({i.unit_id for i in inspections})))
+    }
+    plans = {
+        p.inspection_id: p for p in session.exec(select(Plan).where(Plan.inspection_id.in_(ids)))
+    }
+    out = {}
+    for inspection in inspections:
+        ledger = ledgers[inspection.id]
+        views = []
+        for problem in ledger.problems:
+            view = ledger.view(problem)
+            measures = ledger.measures.get(problem.id, [])
+            views.append(
+                replace(
+                    view,
+                    state=replay(t for _, _, t in sorted(events[problem.id], key=lambda e: e[:2])),
+                    checkpoint=checkpoints.get(problem.id),
+                    measures=tuple(
+                        replace(
+                            mv, due=extended.get(m.id, m.original_due) if m.original_due else mv.due
+                        )
+                        for m, mv in zip(measures, view.measures, strict=True)
+                    ),
+                )
+            )
+        tz = inspection.timezone
+        out[inspection.id] = Snapshot(
+            inspection,
+            units.get(inspection.unit_id, ""),
+            policy_of(inspection),
+            when[inspection.id][0],
+            ledger,
+            views,
+            plans.get(inspection.id),
+            {
+                p.ref: (local_date(last_progress[p.id][0], tz), last_progress[p.id][1])
+                for p in ledger.problems
+                if p.id in last_progress
+            },
+        )
+    return out

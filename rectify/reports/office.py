@@ -1,0 +1,69 @@
+"""The office view across units (巡察办): every inspection under the office, laggards first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from sqlmodel import select
+
+from models import Inspection, Review, Unit, session_scope
+from rectify.core.clock import as_utc, end_of_local_day_utc, local_date, utc_now
+from rectify.problems.snapshots import snapshots_on
+
+
+def unit_path(units: dict[int, Unit], unit_id: int) -> str:
+    names = []
+    seen = set()
+    current = units.get(unit_id)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        names.append(current.name)
+        current = units.get(current.parent_id) if current.parent_id else None
+    return " / ".join(reversed(names))
+
+
+def office_rows(as_of: dt.date | None = None) -> list[dict]:
+    """One row per inspection: problems, closed, long-term, overdue, late plan, relapses;
+    sorted with the laggards first (most overdue, late plan, lowest share closed)."""
+    rows = []
+    with session_scope() as session:
+        units = {u.id: u for u in session.exec(select(Unit))}
+        inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
+        days = {i.id: as_of or local_date(utc_now(), i.timezone) for i in inspections}
+        snaps = snapshots_on(session, inspections, days)
+        owner = {
+            p.id: (s.inspection, end_of_local_day_utc(s.as_of, s.inspection.timezone))
+            for s in snaps.values()
+            for p in s.ledger.problems
+        }
+        relapses: Counter[str] = Counter()
+        for problem_id, at in session.exec(
+            select(Review.problem_id, Review.at).where(Review.outcome == "relapsed")
+        ):
+            inspection, cutoff = owner[problem_id]
+            if as_utc(at) < cutoff:
+                relapses[inspection.id] += 1
+        for inspection in inspections:
+            day = days[inspection.id]
+            figures = snaps[inspection.id].as_json()
+            rows.append(
+                {
+                    "unit": unit_path(units, inspection.unit_id),
+                    "inspection": inspection.id,
+                    "round": inspection.round,
+                    "as_of": day.isoformat(),
+                    "problems": figures["problems"],
+                    "closed": figures["closed"],
+                    "long_term": figures["long_term"],
+                    "open": figures["in_progress"] + figures["not_started"] + figures["reopened"],
+                    "overdue": figures["overdue"],
+                    "plan_late": figures["plan"]["late"],
+                    "relapses": relapses[inspection.id],
+                    "closed_share": round(figures["closed"] / figures["problems"], 3)
+                    if figures["problems"]
+                    else 1.0,
+                }
+            )
+    rows.sort(key=lambda r: (-r["overdue"], not r["plan_late"], r["closed_share"], r["inspection"]))
+    return rows

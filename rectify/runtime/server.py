@@ -1,0 +1,70 @@
+"""The embedded Prefect server with its UI, for ``rectify serve``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from rectify.core.settings import get_settings
+
+
+def prefect_home() -> Path:
+    return Path(os.environ.get("PREFECT_HOME") or get_settings().home / "prefect")
+
+
+@contextmanager
+def embedded_server(host: str, port: int, *, record_task_runs: bool = True, timeout: float = 120):
+    """Run ``prefect server start`` (API and UI) until the block ends; point this process at it.
+    Its database lives in PREFECT_HOME (default ~/.rectify/prefect), so deployments, schedules
+    and run history survive a restart."""
+    env = os.environ.copy()
+    env["PREFECT_HOME"] = str(prefect_home())
+    env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not record_task_runs:
+        env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED"] = "false"
+    prefect_home().mkdir(parents=True, exist_ok=True)
+    log = open(prefect_home() / "server.log", "ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    api = f"http://{host}:{port}/api"
+    try:
+        _wait_healthy(api, process, timeout)
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        # Prefect reads its settings once at import: point this process at the server
+        # through its settings context, not only the environment.
+        with temporary_settings(updates={PREFECT_API_URL: api}):
+            yield api
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_healthy(api: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"the Prefect server stopped at start; see {prefect_home() / 'server.log'}"
+            )
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s")

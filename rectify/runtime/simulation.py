@@ -1,0 +1,368 @@
+"""Replay a rectification on a virtual clock (scenario-format.md).
+
+The engine's own scheduled flows run as Prefect flow runs at the instants their schedules
+give between ``start`` and ``until``; the scripted events are applied in time order in
+between, through the same rules as the commands (at an instant shared with a flow run, the
+events come first: people act, then the engine looks). Nothing waits for real time.
+Notices are captured, not sent, unless ``send`` is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from rectify.problems.actions import ACTIONS, Action
+from rectify.core.clock import local_iso, parse_instant
+from rectify.feedback.locate import FileError, Located, dotted, read_located
+from rectify.feedback.validate import FeedbackErrors, load_feedback
+
+
+class ScenarioErrors(FeedbackErrors):
+    """Every violation in a scenario file, located; nothing was run."""
+
+
+@dataclass
+class Event:
+    at: dt.datetime
+    index: int  # position in the file, to keep the order of events at one instant
+    kind: str
+    action: Action
+
+
+@dataclass
+class Scenario:
+    path: Path
+    feedback_path: Path
+    inspection_id: str
+    timezone: str
+    start: dt.datetime
+    until: dt.datetime
+    events: list[Event]
+    policy: Any = None
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        located = read_located(path)
+    except FileError as exc:
+        raise ScenarioErrors([str(exc)]) from None
+    errors: list[str] = []
+
+    def report(where: tuple, message: str) -> None:
+        errors.append(f"{located.file}:{located.locate(where)}: {dotted(where)}: {message}")
+
+    data = located.data if isinstance(located.data, dict) else {}
+    for key in data:
+        if key not in ("feedback", "clock", "events"):
+            report((key,), "unknown field")
+    feedback_rel = data.get("feedback")
+    if not isinstance(feedback_rel, str):
+        report(("feedback",), "required: the feedback file, relative to this file")
+        raise ScenarioErrors(errors)
+    feedback_path = (path.parent / feedback_rel).resolve()
+    if not feedback_path.is_file():
+        report(("feedback",), f"no such file: {feedback_path}")
+        raise ScenarioErrors(errors)
+    feedback, _ = load_feedback(feedback_path)  # raises FeedbackErrors, located in that file
+    tz = feedback.inspection.timezone
+    clock = data.get("clock") if isinstance(data.get("clock"), dict) else {}
+    if not clock:
+        report(("clock",), "required: start and until")
+    instants: dict[str, dt.datetime] = {}
+    for key in ("start", "until"):
+        if clock.get(key) is None:  # parse_instant would take None for "now"
+            if clock:
+                report(("clock", key), "required")
+            continue
+        try:
+            instants[key] = parse_instant(_text(clock[key]), tz)
+        except (ValueError, TypeError, OverflowError) as exc:  # Overflow: before year 1 in UTC
+            report(("clock", key), str(exc))
+    if len(instants) == 2 and instants["start"] >= instants["until"]:
+        report(("clock", "until"), "until is not after start")
+    events = _events(located, data.get("events"), tz, report)
+    if errors:
+        raise ScenarioErrors(errors)
+    return Scenario(
+        path=path,
+        feedback_path=feedback_path,
+        inspection_id=feedback.inspection.id,
+        timezone=tz,
+        start=instants["start"],
+        until=instants["until"],
+        events=sorted(events, key=lambda e: (e.at, e.index)),
+        policy=feedback.policy,
+    )
+
+
+def _text(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def _events(located: Located, raw: Any, tz: str, report) -> list[Event]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        report(("events",), "must be a list")
+        return []
+    events = []
+    for i, entry in enumerate(raw):
+        where = ("events", i)
+        if not isinstance(entry, dict):
+            report(where, "an event is a mapping with `at` and one action")
+            continue
+        kinds = [k for k in entry if k != "at"]
+        if len(kinds) != 1 or kinds[0] not in ACTIONS:
+            report(
+                where,
+                f"give exactly one action of {', '.join(ACTIONS)} (got {', '.join(kinds) or 'none'})",
+            )
+            continue
+        kind = kinds[0]
+        if entry.get("at") is None:  # parse_instant would take None for "now"
+            report(where + ("at",), "required")
+            continue
+        try:
+            at = parse_instant(_text(entry["at"]), tz)
+        except (ValueError, TypeError, OverflowError) as exc:  # Overflow: before year 1 in UTC
+            report(where + ("at",), str(exc))
+            continue
+        payload = entry[kind]
+        try:
+            action = ACTIONS[kind].model_validate(payload if isinstance(payload, dict) else {})
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = where + (kind, *err["loc"])
+                msg = "required field is missing" if err["type"] == "missing" else err["msg"]
+                report(loc, msg.removeprefix("Value error, "))
+            continue
+        events.append(Event(at=at, index=i, kind=kind, action=action))
+    return events
+
+
+class SimulationResult(BaseModel):
+    summary: dict
+    notices: list[dict]
+    runs: list[dict]
+    report: str
+
+
+def timeline(scenario: Scenario) -> list[tuple[dt.datetime, int, str]]:
+    """Every scheduled flow instant between start and until, in the inspection's policy."""
+    from deployments import SCHEDULED, DeploymentSpec
+
+    out = []
+    policy = scenario.policy
+    for order, spec in enumerate(SCHEDULED):
+        if spec.name == "deliver-notices":
+            continue  # captured notices need no delivery runs; each run captures what is due
+        cron = spec.cron
+        if spec.name == "half-monthly-dispatch":
+            cron = f"0 9 {','.join(map(str, policy.dispatch_days))} * *"
+        elif spec.name == "monthly-supervision":
+            cron = f"0 9 {policy.supervision_day} * *"
+        adjusted = DeploymentSpec(spec.name, spec.entrypoint, cron, spec.description)
+        out += [
+            (t, order, spec.name)
+            for t in adjusted.next_runs(scenario.start, scenario.until, scenario.timezone)
+        ]
+    return sorted(out, key=lambda x: (x[0], x[1]))
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    send: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+    in_place: bool = False,
+) -> SimulationResult:
+    """Run the scenario against a fresh temporary database (or, ``in_place``, the engine's
+    own database: the demo) and return what it produced."""
+    from models import reset_engine
+    from rectify.core.settings import reset_settings
+
+    if in_place:
+        with _without_flow_heartbeats():
+            return _run(scenario, send=send, progress=progress)
+
+    saved = os.environ.get("RECTIFY_DATABASE_URL")
+    with tempfile.TemporaryDirectory(prefix="rectify-sim-") as tmp:
+        os.environ["RECTIFY_DATABASE_URL"] = f"sqlite:///{Path(tmp) / 'simulation.db'}"
+        reset_settings()
+        reset_engine()
+        try:
+            with _without_flow_heartbeats():
+                return _run(scenario, send=send, progress=progress)
+        finally:
+            reset_engine()
+            if saved is None:
+                os.environ.pop("RECTIFY_DATABASE_URL", None)
+            else:
+                os.environ["RECTIFY_DATABASE_URL"] = saved
+            reset_settings()
+
+
+def prepare_embedded_prefect() -> None:
+    """When the simulation starts its own embedded Prefect server (no PREFECT_API_URL), that
+    server runs without its task-run recorder: in Prefect 3.8.8 on SQLite the recorder holds
+    the write lock so often that one flow-run creation in three is answered "busy" and the
+    client waits 2 s before retrying. Flow runs, their names, tags, logs and artifacts are
+    recorded as usual; the tasks inside them are not listed. A simulation pointed at a real
+    server (PREFECT_API_URL) uses that server as it is configured."""
+    if not os.environ.get("PREFECT_API_URL"):
+        os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
+
+
+@contextmanager
+def _without_flow_heartbeats():
+    """Prefect 3.8.8 makes every finished sync flow run wait up to a second for its heartbeat
+    thread to wake up; its heartbeats (crash detection for long runs) cannot be switched off
+    by setting. A simulation's runs last milliseconds of a virtual clock, so it runs them
+    without heartbeats; production runs keep theirs."""
+    from prefect import flow_engine
+
+    original = flow_engine._send_heartbeats
+
+    @contextmanager
+    def no_heartbeats(engine, join_on_exit: bool = True):
+        yield
+
+    flow_engine._send_heartbeats = no_heartbeats
+    try:
+        yield
+    finally:
+        flow_engine._send_heartbeats = original
+
+
+def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
+    from prefect import tags
+    from sqlmodel import select
+
+    from deployments import by_name
+    from flows.deliver_notices import deliver_notices
+    from flows.feedback_import import feedback_import
+    from models import Notice, create_schema, session_scope
+    from rectify.problems import service
+    from rectify.core.clock import local_date
+    from rectify.reports.progress import progress_report_markdown
+
+    create_schema()
+    tz, iid = scenario.timezone, scenario.inspection_id
+    runs: list[dict] = []
+    refused: list[dict] = []
+    capture = not send
+
+    def record_run(at: dt.datetime, flow: str, result: Any) -> None:
+        runs.append({"at": local_iso(at, tz), "flow": flow, "result": _plain(result)})
+
+    steps: list[tuple[dt.datetime, int, int, Any]] = []
+    for event in scenario.events:
+        steps.append((event.at, 0, event.index, event))
+    for at, order, name in timeline(scenario):
+        steps.append((at, 1, order, name))
+    steps.sort(key=lambda s: (s[0], s[1], s[2]))
+    total = len(steps) + 2
+    with tags(f"inspection:{iid}", "simulation"):
+        result = feedback_import(str(scenario.feedback_path), as_of=scenario.start)
+        record_run(
+            scenario.start,
+            "feedback-import",
+            {
+                k: result[k]
+                for k in ("done", "inspection_id", "aspects", "problems", "measures", "plan_due")
+            },
+        )
+        if progress:
+            progress(1, total, "feedback-import")
+        for n, (at, is_flow, _, what) in enumerate(steps, start=2):
+            if is_flow:
+                flow = by_name(what).load_flow()
+                record_run(at, what, flow(as_of=at, inspection_id=iid, capture=capture))
+            else:
+                outcome = service.act(iid, what.action, at)
+                if not outcome.done:
+                    refused.append(
+                        {
+                            "at": local_iso(at, tz),
+                            "event": what.kind,
+                            "by": what.action.by,
+                            "problem": getattr(what.action, "problem", None),
+                            "code": outcome.code,
+                            "reason": outcome.message,
+                        }
+                    )
+            if progress:
+                progress(n, total, what if is_flow else what.kind)
+        record_run(
+            scenario.until,
+            "deliver-notices",
+            deliver_notices(as_of=scenario.until, inspection_id=iid, capture=capture),
+        )
+        if progress:
+            progress(total, total, "done")
+    as_of = local_date(scenario.until, tz)
+    figures = service.status(iid, as_of)
+    summary = {
+        "as_of": local_iso(scenario.until, tz),
+        **{
+            k: figures[k]
+            for k in (
+                "aspects",
+                "problems",
+                "closed",
+                "long_term",
+                "in_progress",
+                "not_started",
+                "overdue",
+                "reopened",
+            )
+        },
+        "refused_events": refused,
+    }
+    with session_scope() as session:
+        rows = session.exec(
+            select(Notice)
+            .where(Notice.status != "pending")
+            .order_by(Notice.deliver_after, Notice.id)
+        ).all()
+        notices = [
+            {
+                "at": local_iso(n.deliver_after, tz),
+                "kind": n.kind,
+                "level": n.level,
+                "to": n.person_key,
+                "role": n.role,
+                "problems": list(n.problems),
+            }
+            for n in rows
+        ]
+    report = progress_report_markdown(iid, as_of)
+    return SimulationResult(summary=summary, notices=notices, runs=runs, report=report)
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def write_outputs(result: SimulationResult, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(
+        json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out / "notices.jsonl").write_text(
+        "".join(json.dumps(n, ensure_ascii=False) + "\n" for n in result.notices), encoding="utf-8"
+    )
+    (out / "runs.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.runs), encoding="utf-8"
+    )
+    (out / "report.md").write_text(result.report, encoding="utf-8")
