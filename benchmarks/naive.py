@@ -16,9 +16,9 @@ from sqlmodel import select
 from models import Inspection, Measure, Person, Problem, ProgressUpdate, SignOff, session_scope
 from rectify.core.clock import local_date
 from rectify.notices.outbox import Outbox
+from rectify.notices.planning import Digests, Item
 from rectify.problems.rules.counting import replay
 from rectify.problems.rules.escalation import escalation_level
-from rectify.notices.planning import Digests, Item
 from rectify.problems.rules.states import Transition
 from rectify.problems.tree import load_calendar, policy_of
 

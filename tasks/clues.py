@@ -21,7 +21,6 @@ from models import (
     create_schema,
     session_scope,
 )
-from rectify.core.clock import as_utc, local_date
 from rectify.clues.register import (
     MARK_PREFIX,
     BodyView,
@@ -31,11 +30,12 @@ from rectify.clues.register import (
     render_clue_notice,
     undelivered_notice,
 )
+from rectify.core.clock import as_utc, local_date
 from rectify.notices.outbox import FAILED_STATES, failure_line
-from rectify.problems.rules.escalation import Level
 from rectify.notices.planning import Mark
+from rectify.problems.rules.escalation import Level
 from rectify.problems.tree import load_calendar, policy_of
-from tasks.context import Batch
+from tasks.context import BatchWriter
 
 SCOPE_SUFFIX = "/clues"
 
@@ -68,7 +68,7 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
     create_schema()
     with session_scope() as session:
         batch = _load(session, inspection_id)
-        rows = Batch(session, load_calendar(session))
+        rows = BatchWriter(session, load_calendar(session))
         undelivered_keys: dict[str, list[str] | None] = {}
         reminders = 0
         for inspection in batch.inspections:

@@ -2,7 +2,7 @@
 
 A batch is read in a fixed number of queries however many problems, measures and people it
 holds, its notices are written in one insert, and each inspection's work sees only its own
-``Context``.
+``InspectionRun``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from rectify.problems.snapshots import Snapshot, snapshots
 from rectify.problems.tree import load_calendar, views_of
 
 
-class Batch:
+class BatchWriter:
     """What the inspections of a batch write: their notices through one outbox, and their
     other rows (cycles, marks, assignments) one insert per table, however many there are."""
 
@@ -47,14 +47,14 @@ class Batch:
 
 
 @dataclass
-class Context:
+class InspectionRun:
     session: Session
     inspection: Inspection
     at: dt.datetime
     today: dt.date
     calendar: WorkCalendar
     snap: Snapshot
-    batch: Batch
+    batch: BatchWriter
     cycles: list[CycleRun]
     failed: list[Notice]  # failed notices not yet surfaced in a summary
 
@@ -64,7 +64,7 @@ class Context:
 
     @property
     def people(self) -> dict[str, PersonView]:
-        return views_of(self.snap.ledger.people.values())
+        return views_of(self.snap.tree.people.values())
 
     @property
     def plan_approved_on(self) -> dt.date | None:
@@ -103,7 +103,7 @@ class Context:
         )
 
     def department_heads(self) -> dict[str, str]:
-        return {d.key: d.head for d in self.snap.ledger.departments.values() if d.head}
+        return {d.key: d.head for d in self.snap.tree.departments.values() if d.head}
 
     def failures(self) -> list[str]:
         """The failed notices as lines for the next summary."""
@@ -119,7 +119,7 @@ class Context:
         return self.batch.outbox.add(
             self.inspection,
             self.unit,
-            {p.key: p for p in self.snap.ledger.people.values()},
+            {p.key: p for p in self.snap.tree.people.values()},
             plans,
             period=period,
             at=self.at,
@@ -133,19 +133,19 @@ class Context:
 
 # The work of one inspection: returns its result, or a function giving it once the batch's
 # notices are written (for results that count them).
-Work = Callable[[Context], dict | Callable[[], dict]]
+InspectionWork = Callable[[InspectionRun], dict | Callable[[], dict]]
 
 
 def each_inspection(
     inspection_ids: list[str],
     at: dt.datetime,
-    work: Work,
-    load: Callable[[list[Context]], object] | None = None,
+    work: InspectionWork,
+    load: Callable[[list[InspectionRun]], object] | None = None,
 ) -> list[dict]:
     """Run ``work`` for each inspection of a batch, in one transaction. What ``load`` reads
     for the whole batch is passed first: ``work(loaded, ctx)``."""
     with session_scope() as session:
-        contexts = load_contexts(session, inspection_ids, at)
+        contexts = load_inspection_runs(session, inspection_ids, at)
         if load is not None:
             work = partial(work, load(contexts))
         pending = [work(ctx) for ctx in contexts]
@@ -157,7 +157,7 @@ def each_inspection(
         return results
 
 
-def load_contexts(session: Session, inspection_ids: list[str], at: dt.datetime) -> list[Context]:
+def load_inspection_runs(session: Session, inspection_ids: list[str], at: dt.datetime) -> list[InspectionRun]:
     at = as_utc(at)
     _lock(session, inspection_ids)
     inspections = list(
@@ -184,9 +184,9 @@ def load_contexts(session: Session, inspection_ids: list[str], at: dt.datetime) 
         .order_by(Notice.id)
     ):
         failed.setdefault(row.inspection_id, []).append(row)
-    batch = Batch(session, calendar)
+    batch = BatchWriter(session, calendar)
     return [
-        Context(
+        InspectionRun(
             session=session,
             inspection=i,
             at=at,

@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from models import NoticeMark
 from rectify.core.deadlines import add_period
-from rectify.problems.rules.escalation import Level
 from rectify.notices.planning import Mark, deadline_watch
-from tasks.context import Context, each_inspection
+from rectify.problems.rules.escalation import Level
+from tasks.context import InspectionRun, each_inspection
 
 Marks = dict[str, set[Mark]]
 
@@ -21,7 +21,7 @@ def watch_deadlines(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     return each_inspection(inspection_ids, at, watch_one, load=_marks)
 
 
-def _marks(contexts: list[Context]) -> Marks:
+def _marks(contexts: list[InspectionRun]) -> Marks:
     """The reminder levels already given, per inspection."""
     out: Marks = {c.inspection.id: set() for c in contexts}
     for m in contexts[0].session.exec(
@@ -31,7 +31,7 @@ def _marks(contexts: list[Context]) -> Marks:
     return out
 
 
-def watch_one(all_marks: Marks, ctx: Context):
+def watch_one(all_marks: Marks, ctx: InspectionRun):
     inspection_id = ctx.inspection.id
     marks = all_marks[inspection_id]
     plan = ctx.snap.plan

@@ -8,7 +8,7 @@ from prefect import task
 from prefect.artifacts import Artifact, TableArtifact
 
 from rectify.notices.planning import SheetRow, dispatch_notices, dispatch_sheet
-from tasks.context import Context, each_inspection
+from tasks.context import InspectionRun, each_inspection
 from tasks.publish import Publisher
 
 
@@ -21,7 +21,7 @@ def dispatch(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
         return each_inspection(inspection_ids, at, partial(dispatch_one, publish))
 
 
-def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: Context):
+def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: InspectionRun):
     period = ctx.today.isoformat()
     inspection_id = ctx.inspection.id
     if ctx.plan_approved_on is None:
@@ -66,7 +66,7 @@ def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: Context):
     return finish
 
 
-def sheet_artifact(ctx: Context, sheet: list[SheetRow], previous: dt.date | None) -> TableArtifact:
+def sheet_artifact(ctx: InspectionRun, sheet: list[SheetRow], previous: dt.date | None) -> TableArtifact:
     return TableArtifact(
         table=[
             {

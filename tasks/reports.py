@@ -19,8 +19,8 @@ def progress_figures(inspection_id: str, as_of: dt.date) -> dict:
 @task(name="整改进展图")
 def progress_chart(inspection_id: str, as_of: dt.date) -> dict:
     """The chart (PNG under RECTIFY_HOME/reports) and the weekly figures it plots."""
-    from rectify.reports.chart import write_chart
     from rectify.core.settings import get_settings
+    from rectify.reports.chart import write_chart
 
     path = get_settings().home / "reports" / f"{inspection_id}-{as_of.isoformat()}.png"
     path.parent.mkdir(parents=True, exist_ok=True)

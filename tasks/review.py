@@ -10,7 +10,7 @@ from rectify.core.clock import as_utc, local_date
 from rectify.core.deadlines import add_period
 from rectify.notices.planning import ClosedProblem, review_assignments
 from rectify.problems.rules.states import ProblemState
-from tasks.context import Context, each_inspection
+from tasks.context import InspectionRun, each_inspection
 
 Assigned = set[tuple[int, dt.datetime]]  # (problem id, closed at) already assigned
 
@@ -21,7 +21,7 @@ def assign_reviews(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     return each_inspection(inspection_ids, at, assign_one, load=_assigned)
 
 
-def _assigned(contexts: list[Context]) -> Assigned:
+def _assigned(contexts: list[InspectionRun]) -> Assigned:
     rows = contexts[0].session.exec(
         select(ReviewAssignment)
         .join(Problem, ReviewAssignment.problem_id == Problem.id)
@@ -30,10 +30,10 @@ def _assigned(contexts: list[Context]) -> Assigned:
     return {(a.problem_id, as_utc(a.closed_at)) for a in rows}
 
 
-def assign_one(assigned: Assigned, ctx: Context):
+def assign_one(assigned: Assigned, ctx: InspectionRun):
     at = ctx.at
     tz = ctx.inspection.timezone
-    problems = {p.ref: p for p in ctx.snap.ledger.problems}
+    problems = {p.ref: p for p in ctx.snap.tree.problems}
     closed_views = [v for v in ctx.snap.problems if v.state is ProblemState.CLOSED]
     closed = []
     for view in closed_views:

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from models import Problem, SupervisionCycle
 from rectify.notices.planning import step_label, supervision
-from tasks.context import Context, each_inspection
+from tasks.context import InspectionRun, each_inspection
 
 Cycles = dict[tuple[int, str], int]  # (problem id, month) → consecutive overdue cycles
 
@@ -19,7 +19,7 @@ def supervise(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     return each_inspection(inspection_ids, at, supervise_one, load=_last_cycles)
 
 
-def _last_cycles(contexts: list[Context]) -> Cycles:
+def _last_cycles(contexts: list[InspectionRun]) -> Cycles:
     """Each problem's overdue cycles counted at its inspection's previous supervision."""
     months = {p.strftime("%Y-%m") for c in contexts if (p := c.previous_cycle("supervision"))}
     if not months:
@@ -36,7 +36,7 @@ def _last_cycles(contexts: list[Context]) -> Cycles:
     return {(row.problem_id, row.period): row.cycles for row in rows}
 
 
-def supervise_one(last_cycles: Cycles, ctx: Context):
+def supervise_one(last_cycles: Cycles, ctx: InspectionRun):
     inspection_id = ctx.inspection.id
     period = ctx.today.strftime("%Y-%m")
     if ctx.plan_approved_on is None:
@@ -50,7 +50,7 @@ def supervise_one(last_cycles: Cycles, ctx: Context):
             **done.summary,
         }
     previous = ctx.previous_cycle("supervision")
-    problem_ids = {p.ref: p.id for p in ctx.snap.ledger.problems}
+    problem_ids = {p.ref: p.id for p in ctx.snap.tree.problems}
     previous_cycles: dict[str, int] = {}
     if previous is not None:
         last_period = previous.strftime("%Y-%m")

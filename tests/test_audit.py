@@ -6,9 +6,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from models import get_engine
+from rectify.cli import app
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan, Progress
-from rectify.cli import app
 
 runner = CliRunner()
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 from typer.testing import CliRunner
 
-from rectify.core.calendar import WorkCalendar
 from rectify.cli import app
+from rectify.core.calendar import WorkCalendar
 from rectify.core.deadlines import Period, add_period
 
 D = dt.date

@@ -20,8 +20,6 @@ from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
 from models import AuditEvent, Notice, get_engine, session_scope
-from rectify.problems import service
-from rectify.problems.actions import ApprovePlan
 from rectify.cli import app
 from rectify.clues.register import (
     BodyView,
@@ -38,8 +36,10 @@ from rectify.clues.register import (
     render_clue_notice,
     supervision_cycles,
 )
-from rectify.problems.rules.escalation import Level
 from rectify.notices.planning import Mark
+from rectify.problems import service
+from rectify.problems.actions import ApprovePlan
+from rectify.problems.rules.escalation import Level
 from rectify.problems.rules.states import Refusal
 from rectify.problems.rules.views import PersonView
 from tests.conftest import EXAMPLES, SPEC_EXAMPLE, dump_database

@@ -31,10 +31,10 @@ from sqlmodel import select
 
 from flows.half_monthly_dispatch import half_monthly_dispatch
 from models import CycleRun, Notice, create_schema, get_engine, reset_engine, session_scope
+from rectify.core.settings import reset_settings
+from rectify.notices.sender import CLAIM_LEASE, MAX_ATTEMPTS, deliver_due
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan
-from rectify.notices.sender import CLAIM_LEASE, MAX_ATTEMPTS, deliver_due
-from rectify.core.settings import reset_settings
 from tests.conftest import POSTGRES_URL, dump_database
 from tests.receivers import HttpReceiver
 

@@ -5,9 +5,9 @@ import openpyxl
 import yaml
 from typer.testing import CliRunner
 
+from rectify.cli import app
 from rectify.problems import service
 from rectify.problems.actions import Progress, SignOffAction
-from rectify.cli import app
 from tests.conftest import EXAMPLES, dump_database
 
 runner = CliRunner()

@@ -5,10 +5,10 @@ import json
 import yaml
 from typer.testing import CliRunner
 
-from rectify.problems import service
-from rectify.problems.actions import SignOffAction
 from rectify.cli import app
 from rectify.core.clock import parse_instant
+from rectify.problems import service
+from rectify.problems.actions import SignOffAction
 from tests.conftest import EXAMPLES, SPEC_EXAMPLE
 
 runner = CliRunner()

@@ -8,7 +8,6 @@ import docx
 import pytest
 import yaml
 
-from rectify.problems import service
 from rectify.intake.outline import (
     PLACEHOLDER,
     find_dates,
@@ -18,6 +17,7 @@ from rectify.intake.outline import (
     read_document,
     write_draft,
 )
+from rectify.problems import service
 
 SEEDS = Path("/work/shared/seeds")
 WULONG = SEEDS / "002_17e8068f29a1747d.txt"

@@ -26,11 +26,18 @@ from hypothesis import strategies as st
 from sqlmodel import SQLModel, select
 
 from models import Inspection, Problem, get_engine, session_scope
-from rectify.problems import service
-from rectify.problems.actions import ApprovePlan, Extend, LongTerm, Progress, ReviewAction, SignOffAction
 from rectify.audit.log import verify
 from rectify.core.clock import local_date
 from rectify.notices.planning import deadline_watch, dispatch_notices, dispatch_sheet, supervision
+from rectify.problems import service
+from rectify.problems.actions import (
+    ApprovePlan,
+    Extend,
+    LongTerm,
+    Progress,
+    ReviewAction,
+    SignOffAction,
+)
 from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import person_views
 from tests.conftest import POSTGRES_URL, SPEC_EXAMPLE, dump_database

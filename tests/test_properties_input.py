@@ -27,9 +27,8 @@ from openpyxl.utils import get_column_letter
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
-from rectify.problems import service
-from rectify.problems.actions import ACTIONS
 from rectify.cli import app
+from rectify.core.policy import Policy
 from rectify.feedback.locate import dotted
 from rectify.feedback.schema import (
     KINDS,
@@ -44,8 +43,9 @@ from rectify.feedback.schema import (
     ProblemIn,
 )
 from rectify.feedback.validate import FeedbackErrors
+from rectify.problems import service
+from rectify.problems.actions import ACTIONS
 from rectify.reports.ledger_workbook import EDITABLE, LOCKED, SHEET, apply_ledger, read_ledger
-from rectify.core.policy import Policy
 from rectify.runtime.simulation import load_scenario
 from tests.conftest import POSTGRES_URL, SPEC_EXAMPLE, dump_database
 

@@ -10,12 +10,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from rectify.core.clock import parse_instant
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan, LongTerm, Progress, SignOffAction
-from rectify.core.clock import parse_instant
-from rectify.reports.progress import build_report, cn_number, headline
 from rectify.reports.chart import write_chart
 from rectify.reports.formats import LEDGER_COLUMNS, write_docx, write_ledger_report_xlsx
+from rectify.reports.progress import build_report, cn_number, headline
 from tests.conftest import EXAMPLES
 
 WULONG = EXAMPLES / "wulong-2023.yaml"

@@ -13,6 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from models import create_schema, session_scope
+from rectify.cli.clues import clue_app
+from rectify.core.clock import local_date, parse_instant, utc_now
+from rectify.core.settings import get_settings
 from rectify.problems import service
 from rectify.problems.actions import (
     AnyAction,
@@ -23,10 +26,7 @@ from rectify.problems.actions import (
     ReviewAction,
     SignOffAction,
 )
-from rectify.core.clock import local_date, parse_instant, utc_now
-from rectify.cli.clues import clue_app
 from rectify.problems.rules.states import Refusal
-from rectify.core.settings import get_settings
 
 app = typer.Typer(
     help="巡察整改 — supervise rectification after a political inspection.", no_args_is_help=True
@@ -393,8 +393,8 @@ def calendar_add(
     working: Annotated[bool, typer.Option("--working", help="count working days (工作日)")] = False,
 ) -> None:
     """The date COUNT calendar (or working) days after START."""
-    from rectify.workdays.store import current_calendar
     from rectify.core.deadlines import Period, add_period
+    from rectify.workdays.store import current_calendar
 
     d = _date(start, "START", get_settings().timezone)
     calendar = current_calendar()
@@ -490,9 +490,9 @@ def report(
 ) -> None:
     """The progress report (整改进展情况通报) as of a date: Markdown (with its chart when
     written to a file), DOCX in official-document layout, or the XLSX ledger (台账)."""
-    from rectify.reports.progress import build_report, progress_report_markdown
     from rectify.reports.chart import write_chart
     from rectify.reports.formats import write_docx, write_ledger_report_xlsx
+    from rectify.reports.progress import build_report, progress_report_markdown
 
     if fmt not in ("md", "docx", "xlsx"):
         _fail("--format: expected md, docx or xlsx", 2)

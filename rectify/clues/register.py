@@ -59,8 +59,8 @@ from rectify.feedback.validate import (
     _list,
     _message,
 )
-from rectify.problems.rules.escalation import LEVEL_LABELS, Level, escalation_level, is_overdue
 from rectify.notices.planning import Digests, Item, Mark, NoticePlan, _new_level, step_label
+from rectify.problems.rules.escalation import LEVEL_LABELS, Level, escalation_level, is_overdue
 from rectify.problems.rules.states import Refusal
 from rectify.problems.rules.views import PersonView
 from rectify.problems.tree import get_inspection, person_views

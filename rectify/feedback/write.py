@@ -25,8 +25,8 @@ from models import (
     SignOff,
     Unit,
 )
-from rectify.feedback.schema import FeedbackFile, MeasureIn
 from rectify.core.deadlines import add_period
+from rectify.feedback.schema import FeedbackFile, MeasureIn
 from rectify.problems.rules.states import ProblemState, Refusal
 from rectify.problems.tree import load_calendar
 

@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 
 from models import Inspection, Notice, Person
 from rectify.core.calendar import WorkCalendar
-from rectify.notices.render import render
+from rectify.core.settings import get_settings
 from rectify.notices.planning import NoticePlan
 from rectify.notices.quiet_hours import delivery_instant
-from rectify.core.settings import get_settings
+from rectify.notices.render import render
 
 FAILED_STATES = ("failed", "no_contact")
 

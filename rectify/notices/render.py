@@ -7,8 +7,8 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from rectify.problems.rules.escalation import LEVEL_LABELS, Level
 from rectify.notices.planning import NoticePlan
+from rectify.problems.rules.escalation import LEVEL_LABELS, Level
 
 KIND_TITLES = {
     "plan_reminder": "整改方案审议提醒",

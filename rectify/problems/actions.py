@@ -26,7 +26,7 @@ from rectify.audit.log import record
 from rectify.core.clock import as_utc, local_date
 from rectify.problems.rules.permissions import check_actor
 from rectify.problems.rules.states import Refusal, Transition, next_state
-from rectify.problems.tree import load_ledger, person_views
+from rectify.problems.tree import load_tree, person_views
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -153,9 +153,9 @@ def _apply(session: Session, inspection: Inspection, action: AnyAction, at: dt.d
     if isinstance(action, ApprovePlan):
         return _approve_plan(session, inspection, action, actor, at, today)
 
-    ledger = load_ledger(session, inspection)
-    problem = ledger.problem(action.problem)
-    view = ledger.view(problem)
+    tree = load_tree(session, inspection)
+    problem = tree.problem(action.problem)
+    view = tree.view(problem)
     check_actor(action.kind, actor, view)
     iid = problem.id or 0
     at = _in_order(session, problem, at, inspection.timezone)
@@ -198,7 +198,7 @@ def _apply(session: Session, inspection: Inspection, action: AnyAction, at: dt.d
         if not action.reason:
             raise Refusal("missing_reason", "延期须说明理由")
         next_state(problem.state, Transition.EXTEND)
-        measures = ledger.measures.get(iid, [])
+        measures = tree.measures.get(iid, [])
         later = [m for m in measures if m.due is not None and m.due < action.new_due]
         if not later:
             raise Refusal(

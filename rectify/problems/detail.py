@@ -15,16 +15,16 @@ from models import (
 )
 from rectify.core.clock import local_text
 from rectify.problems.rules.states import STATE_LABELS
-from rectify.problems.tree import get_inspection, load_ledger
+from rectify.problems.tree import get_inspection, load_tree
 
 
 def problem_detail(inspection_id: str | None, ref: str) -> str:
     with session_scope() as session:
         inspection = get_inspection(session, inspection_id)
         tz = inspection.timezone
-        ledger = load_ledger(session, inspection)
-        problem = ledger.problem(ref)
-        aspect = ledger.aspect_of(problem)
+        tree = load_tree(session, inspection)
+        problem = tree.problem(ref)
+        aspect = tree.aspect_of(problem)
         lines = [
             f"问题 {problem.ref}:{problem.title}",
             f"巡察:{inspection.id}  方面:{aspect.position + 1}. {aspect.title}",
@@ -34,7 +34,7 @@ def problem_detail(inspection_id: str | None, ref: str) -> str:
         if problem.stage_goal:
             lines.append(f"阶段性目标:{problem.stage_goal};下一检查节点:{problem.checkpoint}")
         lines.append("整改措施:")
-        for m in ledger.measures.get(problem.id, []):
+        for m in tree.measures.get(problem.id, []):
             due = "长期整改" if m.due is None else str(m.due)
             if m.original_due and m.due != m.original_due:
                 due += f"(原定 {m.original_due})"
@@ -42,8 +42,8 @@ def problem_detail(inspection_id: str | None, ref: str) -> str:
                 due += f",检查节点 {m.checkpoint}"
             lines.append(
                 f"  {m.position + 1}. {m.text}\n"
-                f"     牵头领导 {ledger.people[m.lead_leader_id].name};责任领导 {ledger.people[m.responsible_leader_id].name};"
-                f"责任科室 {ledger.departments[m.department_id].name};责任人 {ledger.people[m.responsible_person_id].name};"
+                f"     牵头领导 {tree.people[m.lead_leader_id].name};责任领导 {tree.people[m.responsible_leader_id].name};"
+                f"责任科室 {tree.departments[m.department_id].name};责任人 {tree.people[m.responsible_person_id].name};"
                 f"整改时限 {due}"
             )
         history: list[tuple] = []
@@ -65,7 +65,7 @@ def problem_detail(inspection_id: str | None, ref: str) -> str:
                     f"回头看({row.by}):{'反弹回潮' if row.outcome == 'relapsed' else '成效保持'} {row.note}",
                 )
             )
-        measure_ids = [m.id for m in ledger.measures.get(pid, [])]
+        measure_ids = [m.id for m in tree.measures.get(pid, [])]
         for row in session.exec(select(Extension).where(Extension.measure_id.in_(measure_ids))):
             history.append(
                 (row.at, f"延期({row.by}):{row.previous_due} → {row.new_due},理由:{row.reason}")

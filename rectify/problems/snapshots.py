@@ -26,7 +26,7 @@ from rectify.problems.rules.counting import Counts, problem_overdue, replay
 from rectify.problems.rules.escalation import escalation_level
 from rectify.problems.rules.states import STATE_LABELS, Transition
 from rectify.problems.rules.views import ProblemView
-from rectify.problems.tree import Ledger, load_ledgers, policy_of
+from rectify.problems.tree import InspectionTree, load_trees, policy_of
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Snapshot:
     unit: str
     policy: Policy
     as_of: dt.date
-    ledger: Ledger
+    tree: InspectionTree
     problems: list[ProblemView]
     plan: Plan
     last_progress: dict[str, tuple[dt.date, str]]
@@ -45,11 +45,11 @@ class Snapshot:
     def aspect_counts(self) -> list[tuple[int, str, Counts]]:
         out = []
         by_id = {}
-        for aspect in self.ledger.aspects:
+        for aspect in self.tree.aspects:
             by_id[aspect.id] = Counts()
             out.append((aspect.position + 1, aspect.title, by_id[aspect.id]))
-        for problem, view in zip(self.ledger.problems, self.problems, strict=True):
-            by_id[self.ledger.aspect_of(problem).id].add(view, self.as_of)
+        for problem, view in zip(self.tree.problems, self.problems, strict=True):
+            by_id[self.tree.aspect_of(problem).id].add(view, self.as_of)
         return out
 
     def totals(self) -> Counts:
@@ -70,7 +70,7 @@ class Snapshot:
             "inspection": self.inspection.id,
             "unit": self.unit,
             "as_of": self.as_of.isoformat(),
-            "aspects": len(self.ledger.aspects),
+            "aspects": len(self.tree.aspects),
             **self.totals().as_dict(),
             "plan": {
                 "due": self.plan.due.isoformat(),
@@ -155,9 +155,9 @@ def _rebuild(
     if not inspections:
         return {}
     ids = [i.id for i in inspections]
-    ledgers = load_ledgers(session, inspections)
+    trees = load_trees(session, inspections)
     latest = max(cutoff for _, cutoff in when.values())
-    owner = {p.id: p.inspection_id for ledger in ledgers.values() for p in ledger.problems}
+    owner = {p.id: p.inspection_id for tree in trees.values() for p in tree.problems}
 
     def before_cutoff(problem_id: int, at: dt.datetime) -> bool:
         return at < when[owner[problem_id]][1]
@@ -208,11 +208,11 @@ def _rebuild(
     }
     out = {}
     for inspection in inspections:
-        ledger = ledgers[inspection.id]
+        tree = trees[inspection.id]
         views = []
-        for problem in ledger.problems:
-            view = ledger.view(problem)
-            measures = ledger.measures.get(problem.id, [])
+        for problem in tree.problems:
+            view = tree.view(problem)
+            measures = tree.measures.get(problem.id, [])
             views.append(
                 replace(
                     view,
@@ -232,12 +232,12 @@ def _rebuild(
             units.get(inspection.unit_id, ""),
             policy_of(inspection),
             when[inspection.id][0],
-            ledger,
+            tree,
             views,
             plans.get(inspection.id),
             {
                 p.ref: (local_date(last_progress[p.id][0], tz), last_progress[p.id][1])
-                for p in ledger.problems
+                for p in tree.problems
                 if p.id in last_progress
             },
         )

@@ -62,9 +62,9 @@ def views_of(people: Iterable[Person]) -> dict[str, PersonView]:
 
 
 @dataclass
-class Ledger:
+class InspectionTree:
     """One inspection's aspects → categories → problems → measures (``measures`` by problem id,
-    shared by the ledgers loaded together)."""
+    shared by the trees loaded together)."""
 
     inspection: Inspection
     aspects: list[Aspect]
@@ -109,12 +109,12 @@ class Ledger:
         raise Refusal("unknown_problem", f"巡察 {self.inspection.id} 中没有编号为 {ref} 的问题")
 
 
-def load_ledger(session: Session, inspection: Inspection) -> Ledger:
-    return load_ledgers(session, [inspection])[inspection.id]
+def load_tree(session: Session, inspection: Inspection) -> InspectionTree:
+    return load_trees(session, [inspection])[inspection.id]
 
 
-def load_ledgers(session: Session, inspections: list[Inspection]) -> dict[str, Ledger]:
-    """The ledgers of many inspections in six queries, however many measures they hold."""
+def load_trees(session: Session, inspections: list[Inspection]) -> dict[str, InspectionTree]:
+    """The trees of many inspections in six queries, however many measures they hold."""
     ids = [i.id for i in inspections]
     aspects = _grouped(
         session.exec(select(Aspect).where(Aspect.inspection_id.in_(ids)).order_by(Aspect.position)),
@@ -153,7 +153,7 @@ def load_ledgers(session: Session, inspections: list[Inspection]) -> dict[str, L
         lambda d: d.inspection_id,
     )
     return {
-        i.id: Ledger(
+        i.id: InspectionTree(
             i,
             aspects.get(i.id, []),
             categories.get(i.id, []),

@@ -329,8 +329,8 @@ def ledger_rows(inspection_id: str | None, as_of: dt.date) -> list[dict]:
         tz = inspection.timezone
         snap = snapshot(session, inspection, as_of)
         cutoff = end_of_local_day_utc(as_of, tz)
-        ledger = snap.ledger
-        ids = [p.id for p in ledger.problems]
+        tree = snap.tree
+        ids = [p.id for p in tree.problems]
         progress = {
             pid: [f"{day:%Y-%m-%d} {text}" for day, text in entries]
             for pid, entries in progress_entries(session, ids, cutoff, tz).items()
@@ -338,25 +338,25 @@ def ledger_rows(inspection_id: str | None, as_of: dt.date) -> list[dict]:
         signed = closing_dates(session, ids, cutoff, tz)
 
         def person(person_id: int) -> str:
-            found = ledger.people.get(person_id)
+            found = tree.people.get(person_id)
             return found.name if found else ""
 
         def department(department_id: int) -> str:
-            found = ledger.departments.get(department_id)
+            found = tree.departments.get(department_id)
             return found.name if found else ""
 
         rows: list[dict] = []
-        for problem, view in zip(ledger.problems, snap.problems, strict=True):
+        for problem, view in zip(tree.problems, snap.problems, strict=True):
             closed = view.state == ProblemState.CLOSED
             shared = {
                 "序号": int(problem.ref) if problem.ref.isdigit() else problem.ref,
-                "方面": ledger.aspect_of(problem).title,
+                "方面": tree.aspect_of(problem).title,
                 "问题": problem.title,
                 "进展情况": "\n".join(progress.get(problem.id, [])),
                 "状态": STATE_LABELS[view.state],
                 "销号日期": signed.get(problem.id) if closed else None,
             }
-            measures = ledger.measures.get(problem.id, [])
+            measures = tree.measures.get(problem.id, [])
             if not measures:
                 rows.append({c: shared.get(c) for c in LEDGER_COLUMNS})
             for measure, mv in zip(measures, view.measures, strict=True):

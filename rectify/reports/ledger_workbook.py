@@ -18,9 +18,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from models import session_scope
-from rectify.problems.actions import Progress, perform
 from rectify.audit.log import record
 from rectify.core.clock import parse_instant
+from rectify.problems.actions import Progress, perform
 from rectify.problems.rules.states import STATE_LABELS
 from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
@@ -49,12 +49,12 @@ def export_ledger(inspection_id: str | None, as_of: dt.date, path: Path) -> int:
     with session_scope() as session:
         inspection = get_inspection(session, inspection_id)
         snap = snapshot(session, inspection, as_of)
-        ledger = snap.ledger
+        tree = snap.tree
         rows = []
-        for problem, view in zip(ledger.problems, snap.problems, strict=True):
-            aspect = ledger.aspect_of(problem)
+        for problem, view in zip(tree.problems, snap.problems, strict=True):
+            aspect = tree.aspect_of(problem)
             latest = snap.last_progress.get(view.ref, (None, ""))[1]
-            for m, mv in zip(ledger.measures.get(problem.id, []), view.measures, strict=True):
+            for m, mv in zip(tree.measures.get(problem.id, []), view.measures, strict=True):
                 rows.append(
                     [
                         f"{inspection.id}:{view.ref}:{m.position}",
@@ -62,10 +62,10 @@ def export_ledger(inspection_id: str | None, as_of: dt.date, path: Path) -> int:
                         aspect.title,
                         view.title,
                         m.text,
-                        ledger.people[m.lead_leader_id].name,
-                        ledger.people[m.responsible_leader_id].name,
-                        ledger.departments[m.department_id].name,
-                        ledger.people[m.responsible_person_id].name,
+                        tree.people[m.lead_leader_id].name,
+                        tree.people[m.responsible_leader_id].name,
+                        tree.departments[m.department_id].name,
+                        tree.people[m.responsible_person_id].name,
                         mv.due.isoformat() if mv.due else "长期整改",
                         STATE_LABELS[view.state],
                         latest,

@@ -35,7 +35,7 @@ def office_rows(as_of: dt.date | None = None) -> list[dict]:
         owner = {
             p.id: (s.inspection, end_of_local_day_utc(s.as_of, s.inspection.timezone))
             for s in snaps.values()
-            for p in s.ledger.problems
+            for p in s.tree.problems
         }
         relapses: Counter[str] = Counter()
         for problem_id, at in session.exec(

@@ -108,8 +108,8 @@ def build_report(inspection_id: str | None, as_of: dt.date) -> ProgressReport:
         tz = inspection.timezone
         snap = snapshot(session, inspection, as_of)
         cutoff = end_of_local_day_utc(as_of, tz)
-        ledger = snap.ledger
-        ids = [p.id for p in ledger.problems]
+        tree = snap.tree
+        ids = [p.id for p in tree.problems]
         progress = {
             pid: [f"{day:%Y年%-m月%-d日},{text}" for day, text in entries]
             for pid, entries in progress_entries(session, ids, cutoff, tz).items()
@@ -131,13 +131,13 @@ def build_report(inspection_id: str | None, as_of: dt.date) -> ProgressReport:
         rows = {r["ref"]: r for r in figures["items"]}
         aspects: list[AspectReport] = []
         by_category: dict[int, CategoryReport] = {}
-        for aspect in ledger.aspects:
+        for aspect in tree.aspects:
             aspects.append(AspectReport(aspect.title))
-            for category in ledger.categories:
+            for category in tree.categories:
                 if category.aspect_id == aspect.id:
                     by_category[category.id] = CategoryReport(category.title)
                     aspects[-1].categories.append(by_category[category.id])
-        for problem, view in zip(ledger.problems, snap.problems, strict=True):
+        for problem, view in zip(tree.problems, snap.problems, strict=True):
             row = rows[view.ref]
             by_category[problem.category_id].problems.append(
                 ProblemReport(

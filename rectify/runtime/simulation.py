@@ -21,10 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from rectify.problems.actions import ACTIONS, Action
 from rectify.core.clock import local_iso, parse_instant
 from rectify.feedback.locate import FileError, Located, dotted, read_located
 from rectify.feedback.validate import FeedbackErrors, load_feedback
+from rectify.problems.actions import ACTIONS, Action
 
 
 class ScenarioErrors(FeedbackErrors):
@@ -252,8 +252,8 @@ def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
     from flows.deliver_notices import deliver_notices
     from flows.feedback_import import feedback_import
     from models import Notice, create_schema, session_scope
-    from rectify.problems import service
     from rectify.core.clock import local_date
+    from rectify.problems import service
     from rectify.reports.progress import progress_report_markdown
 
     create_schema()
