@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.db import UtcDateTime
-from rectify.problems.rules.states import ProblemState
+from rectify.core.states import ProblemState
 
 
 def _instant(**kwargs: Any) -> Any:

@@ -18,9 +18,9 @@ from sqlmodel import Session, SQLModel, select
 from models import CycleRun, Inspection, Notice, session_scope
 from rectify.core.calendar import WorkCalendar
 from rectify.core.clock import as_utc, local_date
+from rectify.core.errors import Refusal
 from rectify.notices.outbox import FAILED_STATES, Outbox, failure_line
 from rectify.notices.planning import NoticePlan
-from rectify.problems.rules.states import Refusal
 from rectify.problems.rules.views import PersonView
 from rectify.problems.snapshots import Snapshot, snapshots
 from rectify.problems.tree import load_calendar, views_of

@@ -8,8 +8,8 @@ from sqlmodel import select
 from models import Problem, ReviewAssignment
 from rectify.core.clock import as_utc, local_date
 from rectify.core.deadlines import add_period
+from rectify.core.states import ProblemState
 from rectify.notices.planning import ClosedProblem, review_assignments
-from rectify.problems.rules.states import ProblemState
 from tasks.context import InspectionRun, each_inspection
 
 Assigned = set[tuple[int, dt.datetime]]  # (problem id, closed at) already assigned

@@ -36,11 +36,11 @@ from rectify.clues.register import (
     render_clue_notice,
     supervision_cycles,
 )
+from rectify.core.errors import Refusal
 from rectify.notices.planning import Mark
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan
 from rectify.problems.rules.escalation import Level
-from rectify.problems.rules.states import Refusal
 from rectify.problems.rules.views import PersonView
 from tests.conftest import EXAMPLES, SPEC_EXAMPLE, dump_database
 

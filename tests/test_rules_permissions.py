@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
+from rectify.core.errors import Refusal
+from rectify.core.states import ProblemState
 from rectify.problems.rules.permissions import check_actor
-from rectify.problems.rules.states import ProblemState, Refusal
 from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
 
 LEADER = PersonView("secretary", "局党组书记", frozenset({"leader"}))

@@ -1,9 +1,10 @@
 import pytest
 
+from rectify.core.errors import Refusal
+from rectify.core.states import ProblemState as S
 from rectify.problems.rules.counting import replay
-from rectify.problems.rules.states import ProblemState as S
-from rectify.problems.rules.states import Refusal, next_state
 from rectify.problems.rules.states import Transition as T
+from rectify.problems.rules.states import next_state
 
 ALLOWED = [
     (S.NOT_STARTED, T.PROGRESS, S.IN_PROGRESS),

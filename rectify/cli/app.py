@@ -15,6 +15,7 @@ from rich.table import Table
 from models import create_schema, session_scope
 from rectify.cli.clues import clue_app
 from rectify.core.clock import local_date, parse_instant, utc_now
+from rectify.core.errors import Refusal
 from rectify.core.settings import get_settings
 from rectify.problems import service
 from rectify.problems.actions import (
@@ -26,7 +27,6 @@ from rectify.problems.actions import (
     ReviewAction,
     SignOffAction,
 )
-from rectify.problems.rules.states import Refusal
 
 app = typer.Typer(
     help="巡察整改 — supervise rectification after a political inspection.", no_args_is_help=True

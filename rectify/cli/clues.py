@@ -15,8 +15,8 @@ from rich.console import Console
 from models import create_schema, session_scope
 from rectify.clues import register as clues
 from rectify.core.clock import parse_instant
+from rectify.core.errors import Refusal
 from rectify.core.settings import get_settings
-from rectify.problems.rules.states import Refusal
 from rectify.problems.tree import get_inspection
 
 clue_app = typer.Typer(

@@ -49,6 +49,7 @@ from models import (
 )
 from rectify.audit.log import record
 from rectify.core.clock import local_date, parse_instant, utc_now
+from rectify.core.errors import Refusal
 from rectify.feedback.locate import FileError, Located, dotted, read_located
 from rectify.feedback.schema import Contacts, InspectionId, Key, RealDate, Strict, Text, _ref
 from rectify.feedback.validate import (
@@ -61,7 +62,6 @@ from rectify.feedback.validate import (
 )
 from rectify.notices.planning import Digests, Item, Mark, NoticePlan, _new_level, step_label
 from rectify.problems.rules.escalation import LEVEL_LABELS, Level, escalation_level, is_overdue
-from rectify.problems.rules.states import Refusal
 from rectify.problems.rules.views import PersonView
 from rectify.problems.tree import get_inspection, person_views
 

@@ -26,8 +26,9 @@ from models import (
     Unit,
 )
 from rectify.core.deadlines import add_period
+from rectify.core.errors import Refusal
+from rectify.core.states import ProblemState
 from rectify.feedback.schema import FeedbackFile, MeasureIn
-from rectify.problems.rules.states import ProblemState, Refusal
 from rectify.problems.tree import load_calendar
 
 

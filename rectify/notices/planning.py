@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.problems.rules.escalation import Level, escalation_level, is_overdue
-from rectify.problems.rules.states import OPEN_STATES, ProblemState
 from rectify.problems.rules.views import PersonView, ProblemView
 
 LEVEL_ORDER = [Level.GREEN, Level.YELLOW, Level.RED]
@@ -210,7 +210,7 @@ def dispatch_sheet(
     previous_dispatch: dt.date | None,
     today: dt.date,
 ) -> list[SheetRow]:
-    from rectify.problems.rules.states import STATE_LABELS
+    from rectify.core.states import STATE_LABELS
 
     rows = []
     for p in problems:

@@ -24,8 +24,9 @@ from models import (
 )
 from rectify.audit.log import record
 from rectify.core.clock import as_utc, local_date
+from rectify.core.errors import Refusal
 from rectify.problems.rules.permissions import check_actor
-from rectify.problems.rules.states import Refusal, Transition, next_state
+from rectify.problems.rules.states import Transition, next_state
 from rectify.problems.tree import load_tree, person_views
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]

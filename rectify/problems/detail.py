@@ -14,7 +14,7 @@ from models import (
     session_scope,
 )
 from rectify.core.clock import local_text
-from rectify.problems.rules.states import STATE_LABELS
+from rectify.core.states import STATE_LABELS
 from rectify.problems.tree import get_inspection, load_tree
 
 

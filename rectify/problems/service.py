@@ -11,10 +11,10 @@ from pydantic import BaseModel
 from models import create_schema, session_scope
 from rectify.audit.log import record
 from rectify.core.clock import utc_now
+from rectify.core.errors import Refusal
 from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.feedback.write import write_feedback
 from rectify.problems.actions import AnyAction, Outcome, perform
-from rectify.problems.rules.states import Refusal
 from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
 

@@ -22,9 +22,10 @@ from models import (
 )
 from rectify.core.clock import end_of_local_day_utc, local_date
 from rectify.core.policy import Policy
+from rectify.core.states import STATE_LABELS
 from rectify.problems.rules.counting import Counts, problem_overdue, replay
 from rectify.problems.rules.escalation import escalation_level
-from rectify.problems.rules.states import STATE_LABELS, Transition
+from rectify.problems.rules.states import Transition
 from rectify.problems.rules.views import ProblemView
 from rectify.problems.tree import InspectionTree, load_trees, policy_of
 

@@ -19,8 +19,8 @@ from models import (
     Problem,
 )
 from rectify.core.calendar import WorkCalendar
+from rectify.core.errors import Refusal
 from rectify.core.policy import Policy
-from rectify.problems.rules.states import Refusal
 from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
 
 

@@ -320,7 +320,7 @@ def ledger_rows(inspection_id: str | None, as_of: dt.date) -> list[dict]:
 
     from models import session_scope
     from rectify.core.clock import end_of_local_day_utc
-    from rectify.problems.rules.states import STATE_LABELS, ProblemState
+    from rectify.core.states import STATE_LABELS, ProblemState
     from rectify.problems.snapshots import snapshot
     from rectify.problems.tree import get_inspection
 

@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from models import session_scope
 from rectify.audit.log import record
 from rectify.core.clock import parse_instant
+from rectify.core.states import STATE_LABELS
 from rectify.problems.actions import Progress, perform
-from rectify.problems.rules.states import STATE_LABELS
 from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
 

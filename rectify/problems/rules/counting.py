@@ -10,8 +10,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from rectify.core.errors import Refusal
+from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.problems.rules.escalation import is_overdue
-from rectify.problems.rules.states import OPEN_STATES, ProblemState, Refusal, Transition, next_state
+from rectify.problems.rules.states import Transition, next_state
 from rectify.problems.rules.views import ProblemView
 
 

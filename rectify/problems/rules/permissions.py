@@ -8,7 +8,7 @@ the leader.
 
 from __future__ import annotations
 
-from rectify.problems.rules.states import Refusal
+from rectify.core.errors import Refusal
 from rectify.problems.rules.views import PersonView, ProblemView
 
 ROLES = ("leader", "deputy", "office", "reviewer")

@@ -8,24 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class ProblemState(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    LONG_TERM = "long_term"
-    CLOSED = "closed"
-    REOPENED = "reopened"
-
-
-STATE_LABELS = {
-    ProblemState.NOT_STARTED: "未启动",
-    ProblemState.IN_PROGRESS: "推进中",
-    ProblemState.LONG_TERM: "需长期整改",
-    ProblemState.CLOSED: "已销号",
-    ProblemState.REOPENED: "回头看重新整改",
-}
-
-OPEN_STATES = frozenset({ProblemState.NOT_STARTED, ProblemState.IN_PROGRESS, ProblemState.REOPENED})
+from rectify.core.errors import Refusal
+from rectify.core.states import ProblemState
 
 
 class Transition(StrEnum):
@@ -35,15 +19,6 @@ class Transition(StrEnum):
     EXTEND = "extend"
     REVIEW_SUSTAINED = "review_sustained"
     REVIEW_RELAPSED = "review_relapsed"
-
-
-class Refusal(Exception):
-    """An action the rules do not allow; ``code`` is stable, ``message`` is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 S = ProblemState

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from rectify.problems.rules.states import ProblemState
+from rectify.core.states import ProblemState
 
 
 @dataclass(frozen=True)
