@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from rectify.core.errors import Refusal
-from rectify.core.states import ProblemState
+from rectify.core.states import STATE_LABELS, ProblemState
 
 
 class Transition(StrEnum):
