@@ -4,10 +4,15 @@ work pool and workers (a test keeps the two in agreement); ``rectify serve`` ser
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass, field
 
 from prefect.schedules import Cron
+from prefect.server.schemas.schedules import CronSchedule
+from sqlmodel import select
 
+from models import Inspection, create_schema, session_scope
+from rectify.core.policy import Policy
 from rectify.core.settings import get_settings
 
 TIMEZONE = "Asia/Shanghai"
@@ -15,6 +20,8 @@ TIMEZONE = "Asia/Shanghai"
 
 @dataclass(frozen=True)
 class DeploymentSpec:
+    """One deployment: its flow's entrypoint, its cron (none: on demand), its description."""
+
     name: str
     entrypoint: str  # path:function, as in prefect.yaml
     cron: str | None
@@ -22,8 +29,7 @@ class DeploymentSpec:
     tags: tuple[str, ...] = field(default_factory=tuple)
 
     def load_flow(self):
-        import importlib
-
+        """The flow object behind the entrypoint."""
         path, function = self.entrypoint.split(":")
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
         return getattr(module, function)
@@ -37,8 +43,6 @@ class DeploymentSpec:
         """The instants this schedule gives in [after, until), by Prefect's own cron code."""
         if not self.cron:
             return []
-        from prefect.server.schemas.schedules import CronSchedule
-
         schedule = CronSchedule(cron=self.cron, timezone=timezone)
         return [d for d in schedule._get_dates_generator(start=after, end=until) if d < until]
 
@@ -101,6 +105,7 @@ SCHEDULED = tuple(d for d in DEPLOYMENTS if d.cron)
 
 
 def by_name(name: str) -> DeploymentSpec:
+    """The deployment called ``name``."""
     return next(d for d in DEPLOYMENTS if d.name == name)
 
 
@@ -108,8 +113,6 @@ def policy_crons(policies: list) -> dict[str, str]:
     """The dispatch and supervision crons that cover every inspection's policy days (the
     defaults, 1st/16th and 25th, included); each flow then works only on the inspections
     whose day it is."""
-    from rectify.core.policy import Policy
-
     default = Policy()
     dispatch = sorted({*default.dispatch_days, *(d for p in policies for d in p.dispatch_days)})
     supervision = sorted({default.supervision_day, *(p.supervision_day for p in policies)})
@@ -120,11 +123,7 @@ def policy_crons(policies: list) -> dict[str, str]:
 
 
 def stored_policies() -> list:
-    from sqlmodel import select
-
-    from models import Inspection, create_schema, session_scope
-    from rectify.core.policy import Policy
-
+    """The policies of every stored inspection."""
     create_schema()
     with session_scope() as session:
         return [Policy.model_validate(i.policy) for i in session.exec(select(Inspection))]
@@ -153,6 +152,6 @@ def to_deployments(timezone: str | None = None, policies: list | None = None) ->
 
 def serve_all() -> None:
     """Serve every deployment; schedules stay active when this process stops."""
-    from prefect import serve
+    from prefect import serve  # the runner: loaded only when serving
 
     serve(*to_deployments(), pause_on_shutdown=False)

@@ -1,6 +1,7 @@
 """SQLModel tables, the engine factory and the session scope."""
 
-from models.db import create_schema, get_engine, reset_engine, session_scope
+from models.db import get_engine, reset_engine, session_scope
+from models.migrate import create_schema
 from models.tables import (
     Aspect,
     AuditEvent,

@@ -74,21 +74,6 @@ def reset_engine() -> None:
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()
-    _MIGRATED.clear()
-
-
-_MIGRATED: set[str] = set()
-
-
-def create_schema() -> None:
-    """Bring the database to the newest schema revision (Alembic), once per process."""
-    url = get_engine().url.render_as_string(hide_password=False)
-    if url in _MIGRATED:
-        return
-    from models.migrate import upgrade
-
-    upgrade()
-    _MIGRATED.add(url)
 
 
 @contextmanager
