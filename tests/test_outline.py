@@ -8,7 +8,7 @@ import docx
 import pytest
 import yaml
 
-from rectify.intake.outline import (
+from rectify.intake import (
     PLACEHOLDER,
     find_dates,
     normalise,

@@ -534,7 +534,7 @@ def intake(
     out: Annotated[Path, typer.Option("--out", help="the draft feedback file (.yaml) to write")],
 ) -> None:
     """Draft a feedback file from a published document (反馈意见 / 整改进展情况通报)."""
-    from rectify.intake.outline import PLACEHOLDER, UnsupportedDocument, parse_document, write_draft
+    from rectify.intake import PLACEHOLDER, UnsupportedDocument, parse_document, write_draft
 
     try:
         result = parse_document(document)
