@@ -7,7 +7,7 @@ openpyxl is imported inside the functions that write, to keep the command line f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -62,26 +62,27 @@ WORKBOOK_COLUMNS = [c for c in COLUMNS if c.workbook]
 LEDGER_COLUMNS = [c.report[0] for c in REPORT_COLUMNS]
 
 
-@dataclass
+@dataclass(frozen=True)
 class LedgerLine:
     """One measure (整改措施) with its problem, as of a date; a problem without measures has
-    one line with no measure. ``due`` is a date or "长期整改"; ``progress`` every progress
-    update, ``latest`` the last one's text; ``closed_on`` the sign-off date while closed."""
+    one line with no measure (the measure's fields None). ``progress`` is every progress update,
+    ``latest`` the last one's text; ``closed_on`` the sign-off date while closed; ``due`` a
+    date or "长期整改"; ``key`` names the measure in the round-trip workbook."""
 
-    key: str | None
     ref: str
     aspect: str
     problem: str
-    measure: str | None
-    lead_leader: str | None
-    responsible_leader: str | None
-    department: str | None
-    responsible_person: str | None
-    due: dt.date | str | None
     progress: str
     state: str
     latest: str
     closed_on: dt.date | None
+    key: str | None = None
+    measure: str | None = None
+    lead_leader: str | None = None
+    responsible_leader: str | None = None
+    department: str | None = None
+    responsible_person: str | None = None
+    due: dt.date | str | None = None
 
 
 def ledger_lines(session: Session, history: History) -> list[LedgerLine]:
@@ -94,47 +95,33 @@ def ledger_lines(session: Session, history: History) -> list[LedgerLine]:
         found = tree.people.get(person_id)
         return found.name if found else ""
 
-    def department(department_id: int) -> str:
-        found = tree.departments.get(department_id)
-        return found.name if found else ""
-
     lines: list[LedgerLine] = []
     for problem, view in zip(tree.problems, snap.problems, strict=True):
-        closed = view.state == ProblemState.CLOSED
+        entries = progress.get(problem.id, [])
         line = LedgerLine(
-            key=None,
             ref=view.ref,
             aspect=tree.aspect_of(problem).title,
             problem=problem.title,
-            measure=None,
-            lead_leader=None,
-            responsible_leader=None,
-            department=None,
-            responsible_person=None,
-            due=None,
-            progress="\n".join(
-                f"{day:%Y-%m-%d} {text}" for day, text in progress.get(problem.id, [])
-            ),
+            progress="\n".join(f"{day:%Y-%m-%d} {text}" for day, text in entries),
             state=STATE_LABELS[view.state],
             latest=snap.last_progress.get(view.ref, (None, ""))[1],
-            closed_on=signed.get(problem.id) if closed else None,
+            closed_on=signed.get(problem.id) if view.state == ProblemState.CLOSED else None,
         )
         measures = tree.measures.get(problem.id, [])
         if not measures:
             lines.append(line)
         for measure, mv in zip(measures, view.measures, strict=True):
+            found = tree.departments.get(measure.department_id)
             lines.append(
-                LedgerLine(
-                    **{
-                        **vars(line),
-                        "key": f"{history.inspection.id}:{view.ref}:{measure.position}",
-                        "measure": measure.text,
-                        "lead_leader": person(measure.lead_leader_id),
-                        "responsible_leader": person(measure.responsible_leader_id),
-                        "department": department(measure.department_id),
-                        "responsible_person": person(measure.responsible_person_id),
-                        "due": mv.due if mv.due is not None else LONG_TERM_DUE,
-                    }
+                replace(
+                    line,
+                    key=f"{history.inspection.id}:{view.ref}:{measure.position}",
+                    measure=measure.text,
+                    lead_leader=person(measure.lead_leader_id),
+                    responsible_leader=person(measure.responsible_leader_id),
+                    department=found.name if found else "",
+                    responsible_person=person(measure.responsible_person_id),
+                    due=mv.due if mv.due is not None else LONG_TERM_DUE,
                 )
             )
     return lines

@@ -12,7 +12,7 @@ openpyxl is imported inside the functions that use it, to keep the command line 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +37,9 @@ FILL_COLOR = "FFF2CC"
 
 def workbook_row(line: LedgerLine) -> list[Any]:
     """A measure's locked values as exported: 整改时限 as YYYY-MM-DD or "长期整改"."""
-    values = {
-        **vars(line),
-        "due": line.due.isoformat() if isinstance(line.due, dt.date) else line.due,
-    }
-    return [values[key] for key in KEYS[: len(LOCKED)]]
+    if isinstance(line.due, dt.date):
+        line = replace(line, due=line.due.isoformat())
+    return [getattr(line, key) for key in KEYS[: len(LOCKED)]]
 
 
 def export_ledger(
