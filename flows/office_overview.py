@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from prefect import flow, task
+from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from flows.common import local_day, parent_run_name, resolve_at
-
-
-@task(name="各单位整改进展")
-def office_figures(as_of: dt.date) -> list[dict]:
-    from rectify.reports.office import office_rows
-
-    return office_rows(as_of)
+from tasks.reports import office_figures
 
 
 @flow(name="office-overview", flow_run_name=parent_run_name("巡察办总览"))

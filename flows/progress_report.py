@@ -8,7 +8,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
-from rectify.reports.progress import headline
+from rectify.reports import headline
 from tasks.inspections import list_inspections
 from tasks.reports import progress_chart, progress_figures
 

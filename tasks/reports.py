@@ -1,3 +1,5 @@
+"""Tasks of the progress report (整改通报) and the office overview (巡察办总览)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -5,8 +7,10 @@ import datetime as dt
 from prefect import task
 
 from models import session_scope
+from rectify.core.settings import get_settings
 from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
+from rectify.reports import office_rows, write_chart
 
 
 @task(name="整改进展")
@@ -19,9 +23,14 @@ def progress_figures(inspection_id: str, as_of: dt.date) -> dict:
 @task(name="整改进展图")
 def progress_chart(inspection_id: str, as_of: dt.date) -> dict:
     """The chart (PNG under RECTIFY_HOME/reports) and the weekly figures it plots."""
-    from rectify.core.settings import get_settings
-    from rectify.reports.chart import write_chart
-
     path = get_settings().home / "reports" / f"{inspection_id}-{as_of.isoformat()}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return {**write_chart(inspection_id, as_of, path), "png": str(path)}
+    with session_scope() as session:
+        return {**write_chart(inspection_id, as_of, path, session=session), "png": str(path)}
+
+
+@task(name="各单位整改进展")
+def office_figures(as_of: dt.date) -> list[dict]:
+    """One row per inspection under the office, laggards first."""
+    with session_scope() as session:
+        return office_rows(as_of, session=session)

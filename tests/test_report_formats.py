@@ -10,12 +10,19 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from models import session_scope
 from rectify.core.clock import parse_instant
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan, LongTerm, Progress, SignOffAction
-from rectify.reports.chart import write_chart
-from rectify.reports.formats import LEDGER_COLUMNS, write_docx, write_ledger_report_xlsx
-from rectify.reports.progress import build_report, cn_number, headline
+from rectify.reports import (
+    LEDGER_COLUMNS,
+    build_report,
+    cn_number,
+    headline,
+    write_chart,
+    write_docx,
+    write_ledger_report_xlsx,
+)
 from tests.conftest import EXAMPLES
 
 WULONG = EXAMPLES / "wulong-2023.yaml"
@@ -62,8 +69,9 @@ def wulong(db):
 
 def test_docx_is_the_report_in_official_format(wulong, spec, tmp_path):
     chart = tmp_path / "chart.png"
-    write_chart(wulong, AS_OF, chart)
-    report = build_report(wulong, AS_OF)
+    with session_scope() as session:
+        write_chart(wulong, AS_OF, chart, session=session)
+        report = build_report(wulong, AS_OF, session=session)
     path = tmp_path / "report.docx"
     write_docx(report, path, chart)
     doc = Document(str(path))
@@ -148,8 +156,9 @@ def test_docx_is_the_report_in_official_format(wulong, spec, tmp_path):
 
 def test_docx_without_chart_and_the_same_text_twice(wulong, tmp_path):
     first, second = tmp_path / "a.docx", tmp_path / "b.docx"
-    write_docx(build_report(wulong, AS_OF), first)
-    write_docx(build_report(wulong, AS_OF), second)
+    with session_scope() as session:
+        write_docx(build_report(wulong, AS_OF, session=session), first)
+        write_docx(build_report(wulong, AS_OF, session=session), second)
     a, b = Document(str(first)), Document(str(second))
     assert [p.text for p in a.paragraphs] == [p.text for p in b.paragraphs]
     assert len(a.inline_shapes) == 0
@@ -158,7 +167,8 @@ def test_docx_without_chart_and_the_same_text_twice(wulong, tmp_path):
 
 def test_ledger_xlsx_has_one_row_per_measure_with_names(wulong, spec, tmp_path):
     path = tmp_path / "ledger.xlsx"
-    write_ledger_report_xlsx(wulong, AS_OF, path)
+    with session_scope() as session:
+        write_ledger_report_xlsx(wulong, AS_OF, path, session=session)
     ws = openpyxl.load_workbook(path).active
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == [
@@ -215,7 +225,8 @@ def test_ledger_xlsx_has_one_row_per_measure_with_names(wulong, spec, tmp_path):
 
 def test_chart_png_and_figures(wulong, tmp_path):
     path = tmp_path / "chart.png"
-    figures = write_chart(wulong, AS_OF, path)
+    with session_scope() as session:
+        figures = write_chart(wulong, AS_OF, path, session=session)
     assert path.read_bytes()[:8] == PNG_SIGNATURE
     weeks = figures["weeks"]
     assert weeks[0]["date"] == "2023-07-26"  # the feedback date
@@ -245,7 +256,8 @@ def test_chart_png_and_figures(wulong, tmp_path):
     assert [a["aspect"] for a in figures["by_aspect"]] == [1, 2, 3]
 
     again = tmp_path / "again.png"
-    assert write_chart(wulong, AS_OF, again) == figures
+    with session_scope() as session:
+        assert write_chart(wulong, AS_OF, again, session=session) == figures
     assert again.read_bytes() == path.read_bytes()
     assert b"Software" not in path.read_bytes()
     assert b"matplotlib" not in path.read_bytes()
@@ -257,11 +269,13 @@ def test_chart_labels_follow_the_font_found(wulong, tmp_path, monkeypatch):
     import rectify.reports.chart as chart
 
     monkeypatch.setattr(chart, "cjk_font", lambda: None)
-    assert write_chart(wulong, AS_OF, tmp_path / "en.png")["font"] is None
+    with session_scope() as session:
+        assert write_chart(wulong, AS_OF, tmp_path / "en.png", session=session)["font"] is None
     monkeypatch.setattr(chart, "cjk_font", lambda: "DejaVu Sans")  # stands in for a CJK font
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DejaVu has no CJK glyphs
-        figures = write_chart(wulong, AS_OF, tmp_path / "zh.png")
+        with session_scope() as session:
+            figures = write_chart(wulong, AS_OF, tmp_path / "zh.png", session=session)
     assert figures["font"] == "DejaVu Sans"
     assert (tmp_path / "zh.png").read_bytes()[:8] == PNG_SIGNATURE
 

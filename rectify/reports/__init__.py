@@ -1,0 +1,92 @@
+"""Reports (报表): the progress report (整改进展情况通报) as Markdown and as an official DOCX,
+its chart, the 整改台账 as an XLSX report and as the Excel round trip departments fill in, and
+the office view across units (巡察办). Every function that reads the database takes
+``*, session``; ``apply_ledger`` is an audited action and opens its own."""
+
+from rectify.reports.chart import chart_days, chart_figures, cjk_font, write_chart
+from rectify.reports.docx import write_docx
+from rectify.reports.history import (
+    History,
+    closing_dates,
+    evidence_names,
+    history_as_of,
+    progress_entries,
+)
+from rectify.reports.ledger_sheet import (
+    COLUMNS,
+    LEDGER_COLUMNS,
+    LONG_TERM_DUE,
+    Column,
+    LedgerLine,
+    ledger_lines,
+    ledger_rows,
+    write_ledger_report_xlsx,
+)
+from rectify.reports.ledger_workbook import (
+    EDITABLE,
+    LOCKED,
+    SHEET,
+    LedgerChange,
+    LedgerPlan,
+    apply_ledger,
+    export_ledger,
+    read_ledger,
+)
+from rectify.reports.office import office_rows, unit_path
+from rectify.reports.progress import (
+    AspectReport,
+    Block,
+    CategoryReport,
+    ProblemReport,
+    ProgressReport,
+    build_report,
+    cn_date,
+    cn_number,
+    headline,
+    problem_paragraph,
+    progress_report_markdown,
+    report_blocks,
+)
+
+__all__ = [
+    "COLUMNS",
+    "EDITABLE",
+    "LEDGER_COLUMNS",
+    "LOCKED",
+    "LONG_TERM_DUE",
+    "SHEET",
+    "AspectReport",
+    "Block",
+    "CategoryReport",
+    "Column",
+    "History",
+    "LedgerChange",
+    "LedgerLine",
+    "LedgerPlan",
+    "ProblemReport",
+    "ProgressReport",
+    "apply_ledger",
+    "build_report",
+    "chart_days",
+    "chart_figures",
+    "cjk_font",
+    "closing_dates",
+    "cn_date",
+    "cn_number",
+    "evidence_names",
+    "export_ledger",
+    "headline",
+    "history_as_of",
+    "ledger_lines",
+    "ledger_rows",
+    "office_rows",
+    "problem_paragraph",
+    "progress_entries",
+    "progress_report_markdown",
+    "read_ledger",
+    "report_blocks",
+    "unit_path",
+    "write_chart",
+    "write_docx",
+    "write_ledger_report_xlsx",
+]

@@ -1,10 +1,18 @@
 """The progress chart for the 通报: problems closed / long-term / open week by week, and by
-aspect as of the report date. The same database and date give the same PNG and figures."""
+aspect as of the report date. The same database and date give the same PNG and figures.
+
+matplotlib is imported inside the functions that draw, to keep the command line fast."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
+from sqlmodel import Session
+
+from rectify.problems.snapshots import snapshot
+from rectify.problems.tree import get_inspection
+from rectify.reports.progress import cn_date, cn_number
 
 # Fonts that carry the CJK glyphs the labels need, best first.
 CJK_FONTS = (
@@ -79,30 +87,24 @@ def chart_days(start: dt.date, as_of: dt.date) -> list[dt.date]:
     return days
 
 
-def chart_figures(inspection_id: str | None, as_of: dt.date) -> dict:
+def chart_figures(inspection_id: str | None, as_of: dt.date, *, session: Session) -> dict:
     """The figures the chart plots, as plain data."""
-    from models import session_scope
-    from rectify.problems.snapshots import snapshot
-    from rectify.problems.tree import get_inspection
-
-    with session_scope() as session:
-        inspection = get_inspection(session, inspection_id)
-        weeks = []
-        for day in chart_days(inspection.feedback_date, as_of):
-            totals = snapshot(session, inspection, day).totals()
-            weeks.append({"date": day.isoformat(), **_split(totals)})
-        snap = snapshot(session, inspection, as_of)
-        by_aspect = [
-            {"aspect": position, **_split(counts)}
-            for position, _title, counts in snap.aspect_counts()
-        ]
-        return {
-            "inspection": inspection.id,
-            "unit": snap.unit,
-            "as_of": as_of.isoformat(),
-            "weeks": weeks,
-            "by_aspect": by_aspect,
-        }
+    inspection = get_inspection(session, inspection_id)
+    weeks = []
+    for day in chart_days(inspection.feedback_date, as_of):
+        totals = snapshot(session, inspection, day).totals()
+        weeks.append({"date": day.isoformat(), **_split(totals)})
+    snap = snapshot(session, inspection, as_of)
+    by_aspect = [
+        {"aspect": position, **_split(counts)} for position, _title, counts in snap.aspect_counts()
+    ]
+    return {
+        "inspection": inspection.id,
+        "unit": snap.unit,
+        "as_of": as_of.isoformat(),
+        "weeks": weeks,
+        "by_aspect": by_aspect,
+    }
 
 
 def _split(counts) -> dict[str, int]:
@@ -113,7 +115,7 @@ def _split(counts) -> dict[str, int]:
     }
 
 
-def write_chart(inspection_id: str | None, as_of: dt.date, path: Path) -> dict:
+def write_chart(inspection_id: str | None, as_of: dt.date, path: Path, *, session: Session) -> dict:
     """Draw the two-panel progress chart as a PNG at ``path``; return the figures plotted:
     ``{"weeks": [{"date", "closed", "long_term", "open"}, ...],
     "by_aspect": [{"aspect", "closed", "long_term", "open"}, ...]}`` (plus ``inspection``,
@@ -123,9 +125,7 @@ def write_chart(inspection_id: str | None, as_of: dt.date, path: Path) -> dict:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    from rectify.reports.progress import cn_date, cn_number
-
-    figures = chart_figures(inspection_id, as_of)
+    figures = chart_figures(inspection_id, as_of, session=session)
     font = cjk_font()
     lang = "zh" if font else "en"
     t = LABELS[lang]

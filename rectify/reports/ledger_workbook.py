@@ -2,93 +2,73 @@
 what they wrote — shown first, applied all or nothing.
 
 The exported sheet ``台账`` has locked columns (what the plan says) and marked columns to fill
-in (``进展情况(填写)``, ``支撑材料(填写)``, ``报送人(填写)``, ``进展日期(填写)``). A hidden sheet
-``_export`` keeps the locked values as exported, so an edit of a locked column is found even if
-the database has moved on since.
+in (``进展情况(填写)``, ``支撑材料(填写)``, ``报送人(填写)``, ``进展日期(填写)``); both come from
+the one column table in ``ledger_sheet``. A hidden sheet ``_export`` keeps the locked values as
+exported, so an edit of a locked column is found even if the database has moved on since.
+
+openpyxl is imported inside the functions that use it, to keep the command line fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from sqlmodel import Session
 
-from models import session_scope
-from rectify.audit.log import record
+from rectify.audit.guard import Attempt, audited
 from rectify.core.clock import parse_instant
-from rectify.core.states import STATE_LABELS
+from rectify.core.errors import Refusal
 from rectify.problems.actions import Progress, perform
-from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
+from rectify.reports.history import history_as_of
+from rectify.reports.ledger_sheet import WORKBOOK_COLUMNS, LedgerLine, ledger_lines
 
 SHEET = "台账"
-LOCKED = [
-    "行号",
-    "问题编号",
-    "方面",
-    "问题",
-    "整改措施",
-    "牵头领导",
-    "责任领导",
-    "责任科室",
-    "责任人",
-    "整改时限",
-    "状态",
-    "最新进展",
-]
-EDITABLE = ["进展情况(填写)", "支撑材料(填写)", "报送人(填写)", "进展日期(填写)"]
-FILL = PatternFill("solid", fgColor="FFF2CC")
+EXPORT_SHEET = "_export"
+HEADER = [c.workbook[0] for c in WORKBOOK_COLUMNS]  # the locked columns, then those to fill in
+KEYS = [c.key for c in WORKBOOK_COLUMNS]
+LOCKED = [c.workbook[0] for c in WORKBOOK_COLUMNS if not c.to_fill]
+EDITABLE = [c.workbook[0] for c in WORKBOOK_COLUMNS if c.to_fill]
+FILL_COLOR = "FFF2CC"
 
 
-def export_ledger(inspection_id: str | None, as_of: dt.date, path: Path) -> int:
+def workbook_row(line: LedgerLine) -> list[Any]:
+    """A measure's locked values as exported: 整改时限 as YYYY-MM-DD or "长期整改"."""
+    if isinstance(line.due, dt.date):
+        line = replace(line, due=line.due.isoformat())
+    return [getattr(line, key) for key in KEYS[: len(LOCKED)]]
+
+
+def export_ledger(
+    inspection_id: str | None, as_of: dt.date, path: Path, *, session: Session
+) -> int:
     """Write the ledger as of ``as_of``; returns the number of measure rows."""
-    with session_scope() as session:
-        inspection = get_inspection(session, inspection_id)
-        snap = snapshot(session, inspection, as_of)
-        tree = snap.tree
-        rows = []
-        for problem, view in zip(tree.problems, snap.problems, strict=True):
-            aspect = tree.aspect_of(problem)
-            latest = snap.last_progress.get(view.ref, (None, ""))[1]
-            for m, mv in zip(tree.measures.get(problem.id, []), view.measures, strict=True):
-                rows.append(
-                    [
-                        f"{inspection.id}:{view.ref}:{m.position}",
-                        view.ref,
-                        aspect.title,
-                        view.title,
-                        m.text,
-                        tree.people[m.lead_leader_id].name,
-                        tree.people[m.responsible_leader_id].name,
-                        tree.departments[m.department_id].name,
-                        tree.people[m.responsible_person_id].name,
-                        mv.due.isoformat() if mv.due else "长期整改",
-                        STATE_LABELS[view.state],
-                        latest,
-                    ]
-                )
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    history = history_as_of(session, inspection_id, as_of)
+    rows = [workbook_row(line) for line in ledger_lines(session, history) if line.key]
     book = Workbook()
     ws = book.active
     ws.title = SHEET
-    ws.append(LOCKED + EDITABLE)
+    ws.append(HEADER)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for col in range(len(LOCKED) + 1, len(LOCKED) + len(EDITABLE) + 1):
-        ws.cell(row=1, column=col).fill = FILL
+    for cell, column in zip(ws[1], WORKBOOK_COLUMNS, strict=True):
+        if column.to_fill:
+            cell.fill = PatternFill("solid", fgColor=FILL_COLOR)
     for row in rows:
         ws.append(row + [None] * len(EDITABLE))
     ws.freeze_panes = "C2"
-    for i, width in enumerate(
-        [22, 8, 24, 24, 36, 12, 12, 12, 12, 12, 10, 30, 36, 20, 12, 14], start=1
-    ):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    for index, column in enumerate(WORKBOOK_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.workbook[1]
     ws.column_dimensions["A"].hidden = True
-    original = book.create_sheet("_export")
+    original = book.create_sheet(EXPORT_SHEET)
     for row in rows:
         original.append(row)
     original.sheet_state = "hidden"
@@ -98,6 +78,8 @@ def export_ledger(inspection_id: str | None, as_of: dt.date, path: Path) -> int:
 
 @dataclass
 class LedgerChange:
+    """One row's progress update (整改进展) to record."""
+
     row: int
     problem: str
     by: str
@@ -116,100 +98,137 @@ class LedgerPlan:
     errors: list[str] = field(default_factory=list)
 
 
-def read_ledger(path: Path, *, default_by: str | None = None) -> LedgerPlan:
+@dataclass
+class FilledRow:
+    """One row of the filled-in sheet, its values by column key."""
+
+    path: Path
+    number: int
+    values: dict[str, Any]
+
+    def where(self, key: str) -> str:
+        """The row and column, as error lines name them."""
+        from openpyxl.utils import get_column_letter
+
+        col = KEYS.index(key)
+        return (
+            f"{self.path}:sheet {SHEET}, row {self.number}, "
+            f"column {get_column_letter(col + 1)} ({HEADER[col]})"
+        )
+
+    def text(self, key: str) -> str:
+        """The cell's value as text, stripped; a date as YYYY-MM-DD."""
+        return _norm(self.values[key])
+
+
+def read_ledger(path: Path, *, session: Session, default_by: str | None = None) -> LedgerPlan:
     """Compare a filled-in ledger with what was exported; nothing is written."""
     plan = LedgerPlan(str(path))
+    book = _open_ledger(path, plan)
+    if book is None:
+        return plan
+    exported = {
+        row[0]: list(row) + [None] * (len(LOCKED) - len(row))
+        for row in book[EXPORT_SHEET].iter_rows(values_only=True)
+        if row and row[0]
+    }
+    keys = list(exported)
+    inspection = get_inspection(session, keys[0].split(":")[0] if keys else None)
+    plan.inspection_id = inspection.id
+    seen: set[str] = set()
+    for number, cells in enumerate(book[SHEET].iter_rows(min_row=2, values_only=True), start=2):
+        if not any(v not in (None, "") for v in cells):
+            continue
+        values = list(cells) + [None] * (len(HEADER) - len(cells))
+        row = FilledRow(path, number, dict(zip(KEYS, values, strict=False)))
+        key = row.values["key"]
+        if key not in exported or key in seen:
+            plan.errors.append(
+                f"{row.where('key')}: unknown or repeated row {key!r}; rows cannot be added or copied"
+            )
+            continue
+        seen.add(key)
+        plan.errors += _locked_edits(row, exported[key])
+        _read_progress(plan, row, default_by=default_by, tz=inspection.timezone)
+    return plan
+
+
+def _open_ledger(path: Path, plan: LedgerPlan):
+    """The workbook if it is a ledger as exported, with its header row intact; else None and
+    the reason in ``plan.errors``."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
     try:
         book = load_workbook(path, data_only=True)
     except Exception as exc:  # a broken or foreign file
         plan.errors.append(f"{path}: not a readable XLSX workbook: {exc}")
-        return plan
-    if SHEET not in book or "_export" not in book:
+        return None
+    if SHEET not in book or EXPORT_SHEET not in book:
         plan.errors.append(
             f"{path}: not a ledger exported by `rectify ledger export` (sheets {SHEET}, _export)"
         )
-        return plan
-    ws = book[SHEET]
-    header = [str(c.value or "") for c in ws[1]]
-    if header[: len(LOCKED) + len(EDITABLE)] != LOCKED + EDITABLE:
+        return None
+    header = [str(c.value or "") for c in book[SHEET][1]]
+    if header[: len(HEADER)] != HEADER:
         col = next(
-            i
-            for i, name in enumerate(LOCKED + EDITABLE, start=1)
-            if i > len(header) or header[i - 1] != name
+            i for i, name in enumerate(HEADER, start=1) if i > len(header) or header[i - 1] != name
         )
         plan.errors.append(
             f"{path}:sheet {SHEET}, row 1, column {get_column_letter(col)} "
-            f"({(LOCKED + EDITABLE)[col - 1]}): the header row was changed"
+            f"({HEADER[col - 1]}): the header row was changed"
         )
-        return plan
-    exported = {
-        row[0]: list(row) + [None] * (len(LOCKED) - len(row))
-        for row in book["_export"].iter_rows(values_only=True)
-        if row and row[0]
-    }
-    with session_scope() as session:
-        keys = list(exported)
-        inspection_id = keys[0].split(":")[0] if keys else None
-        inspection = get_inspection(session, inspection_id)
-        plan.inspection_id = inspection.id
-        tz = inspection.timezone
-    seen: set[str] = set()
-    for row_no, cells in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-        if not any(v not in (None, "") for v in cells):
-            continue
-        values = list(cells) + [None] * (len(LOCKED) + len(EDITABLE) - len(cells))
-        key = values[0]
+        return None
+    return book
 
-        def where(col: int, row_no: int = row_no) -> str:
-            return f"{path}:sheet {SHEET}, row {row_no}, column {get_column_letter(col + 1)} ({header[col]})"
 
-        if key not in exported or key in seen:
+def _locked_edits(row: FilledRow, exported: list[Any]) -> list[str]:
+    """An error for each locked column whose value differs from the exported one."""
+    return [
+        f"{row.where(key)}: locked column {name} was edited "
+        f"({exported[col]!r} → {row.values[key]!r})"
+        for col, (key, name) in enumerate(zip(KEYS, LOCKED, strict=False))
+        if _norm(row.values[key]) != _norm(exported[col])
+    ]
+
+
+def _read_progress(plan: LedgerPlan, row: FilledRow, *, default_by: str | None, tz: str) -> None:
+    """The row's filled-in progress as a change, or why it cannot be one; nothing if empty."""
+    text = row.text("fill_text")
+    evidence = [
+        e.strip()
+        for e in row.text("fill_evidence").replace(",", ",").replace("\n", ",").split(",")
+        if e.strip()
+    ]
+    by = row.text("fill_by") or default_by or ""
+    when = row.values["fill_date"]
+    if not text:
+        if evidence or row.text("fill_by") or when:
             plan.errors.append(
-                f"{where(0)}: unknown or repeated row {key!r}; rows cannot be added or copied"
+                f"{row.where('fill_text')}: 支撑材料、报送人或日期已填,进展情况却是空的"
             )
-            continue
-        seen.add(key)
-        for col, name in enumerate(LOCKED):
-            if _norm(values[col]) != _norm(exported[key][col]):
-                plan.errors.append(
-                    f"{where(col)}: locked column {name} was edited ({exported[key][col]!r} → {values[col]!r})"
-                )
-        text = _norm(values[len(LOCKED)])
-        evidence = [
-            e.strip()
-            for e in _norm(values[len(LOCKED) + 1]).replace(",", ",").replace("\n", ",").split(",")
-            if e.strip()
-        ]
-        by = _norm(values[len(LOCKED) + 2]) or default_by or ""
-        when = values[len(LOCKED) + 3]
-        if not text:
-            if evidence or _norm(values[len(LOCKED) + 2]) or when:
-                plan.errors.append(
-                    f"{where(len(LOCKED))}: 支撑材料、报送人或日期已填,进展情况却是空的"
-                )
-            continue
-        if not by:
-            plan.errors.append(
-                f"{where(len(LOCKED) + 2)}: who reports this progress? (a person id, or --by)"
-            )
-            continue
-        try:
-            at = parse_instant(
-                when.date()
-                if isinstance(when, dt.datetime)
-                else (None if when in (None, "") else when),
-                tz,
-            )
-        except (ValueError, TypeError):
-            plan.errors.append(
-                f"{where(len(LOCKED) + 3)}: not a real date {when!r} (expected YYYY-MM-DD)"
-            )
-            continue
-        measure_no = int(key.split(":")[2]) + 1
-        plan.changes.append(
-            LedgerChange(row_no, key.split(":")[1], by, at, f"措施{measure_no}:{text}", evidence)
+        return
+    if not by:
+        plan.errors.append(
+            f"{row.where('fill_by')}: who reports this progress? (a person id, or --by)"
         )
-    return plan
+        return
+    try:
+        at = parse_instant(
+            when.date()
+            if isinstance(when, dt.datetime)
+            else (None if when in (None, "") else when),
+            tz,
+        )
+    except (ValueError, TypeError):
+        plan.errors.append(
+            f"{row.where('fill_date')}: not a real date {when!r} (expected YYYY-MM-DD)"
+        )
+        return
+    _, problem, position = row.values["key"].split(":")
+    plan.changes.append(
+        LedgerChange(row.number, problem, by, at, f"措施{int(position) + 1}:{text}", evidence)
+    )
 
 
 def _norm(value) -> str:
@@ -221,37 +240,32 @@ def _norm(value) -> str:
 
 
 def apply_ledger(plan: LedgerPlan) -> list[str]:
-    """Apply every change through the rules in one transaction; if any is refused, none is
-    applied and the refusals are returned (and audited)."""
+    """Apply every change through the rules in one transaction, audited as ``ledger_import``
+    (台账导入): if any row is refused, none is applied, and the refusals are returned (and
+    audited with the code ``refused_rows``)."""
+    if not plan.changes:
+        return []
     refusals: list[str] = []
 
-    class Refused(Exception):
-        pass
-
-    try:
-        with session_scope() as session:
-            inspection = get_inspection(session, plan.inspection_id)
-            for change in plan.changes:
-                action = Progress(
-                    by=change.by, problem=change.problem, text=change.text, evidence=change.evidence
-                )
-                outcome = perform(session, inspection, action, change.at)
-                if not outcome.done:
-                    refusals.append(
-                        f"{plan.file}:sheet {SHEET}, row {change.row}: refused ({outcome.code}): {outcome.message}"
-                    )
-            if refusals:
-                raise Refused
-    except Refused:
-        with session_scope() as session:
-            record(
-                session,
-                at=plan.changes[0].at,
-                action="ledger_import",
-                outcome="refused",
-                inspection_id=plan.inspection_id,
-                subject=Path(plan.file).name,
-                code="refused_rows",
-                reason="\n".join(refusals),
+    def work(session: Session) -> tuple[str, None]:
+        inspection = get_inspection(session, plan.inspection_id)
+        for change in plan.changes:
+            action = Progress(
+                by=change.by, problem=change.problem, text=change.text, evidence=change.evidence
             )
+            outcome = perform(session, inspection, action, change.at)
+            if not outcome.done:
+                refusals.append(
+                    f"{plan.file}:sheet {SHEET}, row {change.row}: refused ({outcome.code}): {outcome.message}"
+                )
+        if refusals:
+            raise Refusal("refused_rows", "\n".join(refusals))
+        return f"已记录{len(plan.changes)}条整改进展", None
+
+    attempt = Attempt(
+        "ledger_import", inspection_id=plan.inspection_id, subject=Path(plan.file).name
+    )
+    outcome, _ = audited(attempt, work, at=plan.changes[0].at)
+    if not outcome.done and not refusals:  # the inspection itself is gone
+        return [f"{plan.file}: refused ({outcome.code}): {outcome.message}"]
     return refusals

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from models import Inspection, Review, Unit, session_scope
+from models import Inspection, Review, Unit
 from rectify.core.clock import as_utc, end_of_local_day_utc, local_date, utc_now
-from rectify.problems.snapshots import snapshots_on
+from rectify.problems.snapshots import Snapshot, snapshots_on
 
 
 def unit_path(units: dict[int, Unit], unit_id: int) -> str:
+    """The unit under its parents, outermost first: "天津市滨海新区 / 滨海新区生态环境局党组"."""
     names = []
     seen = set()
     current = units.get(unit_id)
@@ -23,47 +25,52 @@ def unit_path(units: dict[int, Unit], unit_id: int) -> str:
     return " / ".join(reversed(names))
 
 
-def office_rows(as_of: dt.date | None = None) -> list[dict]:
+def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]:
     """One row per inspection: problems, closed, long-term, overdue, late plan, relapses;
-    sorted with the laggards first (most overdue, late plan, lowest share closed)."""
+    sorted with the laggards first (most overdue, late plan, lowest share closed). Each
+    inspection as of ``as_of``, or of its own local today."""
+    units = {u.id: u for u in session.exec(select(Unit))}
+    inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
+    days = {i.id: as_of or local_date(utc_now(), i.timezone) for i in inspections}
+    snaps = snapshots_on(session, inspections, days)
+    relapses = _relapses(session, snaps.values())
     rows = []
-    with session_scope() as session:
-        units = {u.id: u for u in session.exec(select(Unit))}
-        inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
-        days = {i.id: as_of or local_date(utc_now(), i.timezone) for i in inspections}
-        snaps = snapshots_on(session, inspections, days)
-        owner = {
-            p.id: (s.inspection, end_of_local_day_utc(s.as_of, s.inspection.timezone))
-            for s in snaps.values()
-            for p in s.tree.problems
-        }
-        relapses: Counter[str] = Counter()
-        for problem_id, at in session.exec(
-            select(Review.problem_id, Review.at).where(Review.outcome == "relapsed")
-        ):
-            inspection, cutoff = owner[problem_id]
-            if as_utc(at) < cutoff:
-                relapses[inspection.id] += 1
-        for inspection in inspections:
-            day = days[inspection.id]
-            figures = snaps[inspection.id].as_json()
-            rows.append(
-                {
-                    "unit": unit_path(units, inspection.unit_id),
-                    "inspection": inspection.id,
-                    "round": inspection.round,
-                    "as_of": day.isoformat(),
-                    "problems": figures["problems"],
-                    "closed": figures["closed"],
-                    "long_term": figures["long_term"],
-                    "open": figures["in_progress"] + figures["not_started"] + figures["reopened"],
-                    "overdue": figures["overdue"],
-                    "plan_late": figures["plan"]["late"],
-                    "relapses": relapses[inspection.id],
-                    "closed_share": round(figures["closed"] / figures["problems"], 3)
-                    if figures["problems"]
-                    else 1.0,
-                }
-            )
+    for inspection in inspections:
+        figures = snaps[inspection.id].as_json()
+        rows.append(
+            {
+                "unit": unit_path(units, inspection.unit_id),
+                "inspection": inspection.id,
+                "round": inspection.round,
+                "as_of": days[inspection.id].isoformat(),
+                "problems": figures["problems"],
+                "closed": figures["closed"],
+                "long_term": figures["long_term"],
+                "open": figures["in_progress"] + figures["not_started"] + figures["reopened"],
+                "overdue": figures["overdue"],
+                "plan_late": figures["plan"]["late"],
+                "relapses": relapses[inspection.id],
+                "closed_share": round(figures["closed"] / figures["problems"], 3)
+                if figures["problems"]
+                else 1.0,
+            }
+        )
     rows.sort(key=lambda r: (-r["overdue"], not r["plan_late"], r["closed_share"], r["inspection"]))
     return rows
+
+
+def _relapses(session: Session, snaps: Iterable[Snapshot]) -> Counter[str]:
+    """Relapses (反弹) found by review before each snapshot's day, by inspection id."""
+    owner = {
+        p.id: (s.inspection, end_of_local_day_utc(s.as_of, s.inspection.timezone))
+        for s in snaps
+        for p in s.tree.problems
+    }
+    relapses: Counter[str] = Counter()
+    for problem_id, at in session.exec(
+        select(Review.problem_id, Review.at).where(Review.outcome == "relapsed")
+    ):
+        inspection, cutoff = owner[problem_id]
+        if as_utc(at) < cutoff:
+            relapses[inspection.id] += 1
+    return relapses

@@ -346,7 +346,8 @@ def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
             }
             for n in rows
         ]
-    report = progress_report_markdown(iid, as_of)
+    with session_scope() as session:
+        report = progress_report_markdown(iid, as_of, session=session)
     return SimulationResult(summary=summary, notices=notices, runs=runs, report=report)
 
 
