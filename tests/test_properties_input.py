@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
+from models import session_scope
 from rectify.cli import app
 from rectify.core.policy import Policy
 from rectify.feedback.locate import dotted
@@ -625,7 +626,8 @@ def test_malformed_ledger_is_refused_at_its_cell_and_writes_nothing(exported, tm
     path = tmp_path / "filled.xlsx"
     book.save(path)
     before = dump_database()
-    plan = read_ledger(path)  # what `rectify ledger import --apply` does, without the CLI
+    with session_scope() as session:  # what `rectify ledger import --apply` does, without the CLI
+        plan = read_ledger(path, session=session)
     errors = plan.errors or apply_ledger(plan)
     unchanged_but_audited(before, dump_database(), audited=audited, code="refused_rows")
     located(errors, [path], rf"sheet {SHEET}, row \d+(, column [A-Z]+( \(.+?\))?)?: ")
