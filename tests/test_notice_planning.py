@@ -154,6 +154,16 @@ RECENT = {"1": (TODAY - dt.timedelta(days=2), "已完成制度修订")}  # progr
 STALE = {"1": (TODAY - dt.timedelta(days=40), "已召开专题会")}  # before the last cycle
 
 
+# an overdue problem's monthly supervision: red to the responsible leader, the lead leader
+# and the leader, and the office's summary red as well
+RED_SUPERVISION = {
+    ("zeren_lingdao", "supervision", "responsible_leader", RED),
+    ("qiantou", "supervision", "lead_leader", RED),
+    ("zuzhang", "supervision", "leader", RED),
+    ("ban", "supervision", "office", RED),
+}
+
+
 # ---------------------------------------------------------------- the table
 
 
@@ -364,12 +374,7 @@ CASES = [
     Case(
         "supervision: overdue goes red to the responsible, lead leader and leader; office summary",
         partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT),
-        {
-            ("zeren_lingdao", "supervision", "responsible_leader", RED),
-            ("qiantou", "supervision", "lead_leader", RED),
-            ("zuzhang", "supervision", "leader", RED),
-            ("ban", "supervision", "office", RED),
-        },
+        RED_SUPERVISION,
         notes={"zuzhang": "已超期,第1次督办"},
         lines={"ban": "本次督办:滞后问题0个,超期问题1个"},
         records={"1": 1},
@@ -377,12 +382,7 @@ CASES = [
     Case(
         "supervision: the second overdue cycle is raised (提级督办)",
         partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT, cycles={"1": 1}),
-        {
-            ("zeren_lingdao", "supervision", "responsible_leader", RED),
-            ("qiantou", "supervision", "lead_leader", RED),
-            ("zuzhang", "supervision", "leader", RED),
-            ("ban", "supervision", "office", RED),
-        },
+        RED_SUPERVISION,
         notes={"qiantou": "第2次提级督办"},
         lines={"ban": "问题1连续2个督办周期超期(提级督办)"},
         records={"1": 2},
@@ -390,12 +390,7 @@ CASES = [
     Case(
         "supervision: from the third cycle on, an interview reminder (约谈提醒)",
         partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT, cycles={"1": 4}),
-        {
-            ("zeren_lingdao", "supervision", "responsible_leader", RED),
-            ("qiantou", "supervision", "lead_leader", RED),
-            ("zuzhang", "supervision", "leader", RED),
-            ("ban", "supervision", "office", RED),
-        },
+        RED_SUPERVISION,
         notes={"zeren_lingdao": "第5次约谈提醒"},
         records={"1": 5},
     ),
