@@ -83,7 +83,7 @@ def deliver_due(
             report.captured += len(ids)
         return report
     workers = max(1, concurrency)
-    claim = workers * CLAIM_PER_WORKER
+    batch = workers * CLAIM_PER_WORKER
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running: set[Future] = set()
         more = True
@@ -91,7 +91,7 @@ def deliver_due(
             # Claim more only when the workers are about to run dry, so that few rows are
             # held by this sender at any moment.
             if more and len(running) <= workers:
-                ids = _claim_in(sessions, now, inspection_id, limit=claim)
+                ids = _claim_in(sessions, now, inspection_id, limit=batch)
                 more = bool(ids)
                 running |= {
                     pool.submit(_deliver, sessions, now, *row) for row in _load(sessions, ids)
