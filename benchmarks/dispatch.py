@@ -58,6 +58,7 @@ def child(mode: str, sample: int) -> dict:
     from naive import all_measure_ids, naive_dispatch
 
     from flows.half_monthly_dispatch import half_monthly_dispatch
+    from models import session_scope
     from rectify.notices.sender import deliver_due
     from tasks.context import each_inspection
     from tasks.dispatch import dispatch_one
@@ -70,7 +71,7 @@ def child(mode: str, sample: int) -> dict:
         ids = list_inspections.fn(DISPATCH_AT)
         due = [i for i, p in policies_of.fn(ids).items() if 16 in p.dispatch_days]
         results = each_inspection(due, DISPATCH_AT, partial(dispatch_one, None))
-        deliver_due(DISPATCH_AT, capture=True)
+        deliver_due(DISPATCH_AT, sessions=session_scope, capture=True)
         notices, extra = sum(r.get("notices", 0) for r in results), {}
     elif mode == "flow":
         result = half_monthly_dispatch(as_of=DISPATCH_AT, capture=True)
@@ -119,7 +120,7 @@ def child_deliver(port: int, count: int) -> dict:
                 )
             )
     started = time.perf_counter()
-    report = deliver_due(now, concurrency=8)
+    report = deliver_due(now, sessions=session_scope, concurrency=8)
     wall = time.perf_counter() - started
     return {"wall": wall, "sent": report.sent, "failed": report.failed, "concurrency": 8}
 

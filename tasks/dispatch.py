@@ -66,7 +66,9 @@ def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: InspectionRun)
     return finish
 
 
-def sheet_artifact(ctx: InspectionRun, sheet: list[SheetRow], previous: dt.date | None) -> TableArtifact:
+def sheet_artifact(
+    ctx: InspectionRun, sheet: list[SheetRow], previous: dt.date | None
+) -> TableArtifact:
     return TableArtifact(
         table=[
             {

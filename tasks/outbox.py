@@ -5,10 +5,13 @@ from dataclasses import asdict
 
 from prefect import task
 
+from models import session_scope
 from rectify.notices.sender import deliver_due
 
 
 @task(name="发送通知")
 def deliver(at: dt.datetime, capture: bool = False, inspection_id: str | None = None) -> dict:
-    """Send every outbox row due at ``at`` (or capture it, in a simulation)."""
-    return asdict(deliver_due(at, capture=capture, inspection_id=inspection_id))
+    """Send every outbox row due at ``at`` (or capture it, in a simulation); each claim and
+    each row's outcome is committed in its own transaction, as soon as it is known."""
+    report = deliver_due(at, sessions=session_scope, capture=capture, inspection_id=inspection_id)
+    return asdict(report)

@@ -6,7 +6,7 @@ database.
 starts it ahead of time and so starts its clock when the run itself starts. ``dispatch``
 runs the scheduled entry point, ``half_monthly_dispatch(as_of=AT)``: every inspection's
 dispatch, then the delivery of what is due; ``deliver`` runs the sender alone,
-``deliver_due(AT)``, as the delivery flow does. The last line printed is the run's final
+``deliver_due(AT, sessions=session_scope)``, as the delivery flow does. The last line printed is the run's final
 state as JSON; the exit status is 0 only when the run completed. The database and the
 Prefect API come from the environment (``RECTIFY_HOME``/``RECTIFY_DATABASE_URL``,
 ``PREFECT_API_URL``).
@@ -34,6 +34,7 @@ def main(mode: str) -> int:
         except ImportError:  # pragma: no cover - only slower
             without_heartbeats = contextlib.nullcontext
     else:
+        from models import session_scope
         from rectify.notices.sender import deliver_due
     print("ready", flush=True)
     at = sys.stdin.readline().strip()
@@ -41,7 +42,7 @@ def main(mode: str) -> int:
         return 2  # the test went away before starting this run
     started = time.monotonic()
     if mode == "deliver":
-        report = deliver_due(dt.datetime.fromisoformat(at))
+        report = deliver_due(dt.datetime.fromisoformat(at), sessions=session_scope)
         outcome = {"state": "COMPLETED", "result": dataclasses.asdict(report)}
     else:
         with without_heartbeats():

@@ -322,7 +322,7 @@ def test_dispatch_killed_at_20_random_points_loses_nothing_and_repeats_only_in_f
             outcome = spare["dispatch"].outcome()
             assert outcome["state"] == "COMPLETED", outcome
         # the last run's claims are sent once their lease has run out
-        deliver_due(at + CLAIM_LEASE + dt.timedelta(minutes=1))
+        deliver_due(at + CLAIM_LEASE + dt.timedelta(minutes=1), sessions=session_scope)
         seconds = time.monotonic() - started
         probe.close()
 
@@ -374,9 +374,10 @@ def test_a_hanging_receiver_is_retried_at_1_2_4_8_minutes_then_failed_and_report
             assert {n.status for n in notices} == {"pending"}
             (due,) = {n.next_attempt_at for n in notices}
             schedule.append((due - tried).total_seconds() / 60)
-            deliver_due(due - dt.timedelta(seconds=1))  # not before its time
+            # not before its time
+            deliver_due(due - dt.timedelta(seconds=1), sessions=session_scope)
             assert http.attempts == attempt * expected
-            deliver_due(due)
+            deliver_due(due, sessions=session_scope)
             tried = due
         assert schedule == [1, 2, 4, 8]
         assert {n.status for n in notices} == {"failed"} and http.messages == []
@@ -409,7 +410,7 @@ def test_a_notice_that_timed_out_is_sent_when_the_receiver_recovers(db, tmp_path
         http.slow = 0  # the receiver answers in time again
         http.settle()  # the first posts, handled late
         assert len(http.messages) == expected
-        report = deliver_due(AT + dt.timedelta(minutes=1))
+        report = deliver_due(AT + dt.timedelta(minutes=1), sessions=session_scope)
         assert (report.sent, report.retrying, report.failed) == (expected, 0, 0)
         notices = outbox()
         assert {(n.status, n.attempts, n.last_error) for n in notices} == {("sent", 2, None)}
@@ -481,7 +482,7 @@ def test_two_dispatches_at_once_enqueue_and_deliver_each_notice_once(database, t
                 for run in runs:
                     run.go(AT)
             outcomes = [run.outcome() for run in runs]
-        late = deliver_due(AT + CLAIM_LEASE + dt.timedelta(minutes=1))
+        late = deliver_due(AT + CLAIM_LEASE + dt.timedelta(minutes=1), sessions=session_scope)
         notices = outbox()
         assert_each_notice_once(notices, expected)
         assert Counter(n.status for n in notices) == {"sent": expected}
@@ -579,7 +580,7 @@ def test_database_gone_mid_run_fails_loudly_and_leaves_no_half_written_dispatch(
             again.go(AT)
             outcome = again.outcome()
         assert outcome["state"] == "COMPLETED", outcome
-        deliver_due(AT + CLAIM_LEASE + dt.timedelta(minutes=1))
+        deliver_due(AT + CLAIM_LEASE + dt.timedelta(minutes=1), sessions=session_scope)
         notices = outbox()
         assert_each_notice_once(notices, expected)
         assert Counter(n.status for n in notices) == {"sent": expected}

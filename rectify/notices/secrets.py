@@ -78,6 +78,7 @@ def written_forms(value: str) -> list[str]:
 
 
 def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret in it (脱敏) replaced by ``***``, longest first."""
     for value in sorted(set(secrets), key=len, reverse=True):
         if value:
             text = text.replace(value, "***")

@@ -6,6 +6,10 @@ it is known: a sender that dies leaves only its last claims unfinished, and of t
 the rows its workers were sending at that moment delivered but not recorded. Its claims run
 out after ``CLAIM_LEASE`` and those rows are sent again; HTTP receivers get the dedupe key
 in an ``X-Rectify-Key`` header so they can drop such a repeat.
+
+The sender opens no session of its own: the caller (the delivery task) passes ``sessions``,
+a factory of committed transactions such as ``models.session_scope``, and each claim, load
+and outcome is one transaction of it.
 """
 
 from __future__ import annotations
@@ -13,14 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import apprise
 from sqlalchemy import or_, update
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from models import Notice, session_scope
+from models import Notice
 from rectify.core.clock import as_utc, utc_now
 from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 
@@ -37,6 +43,9 @@ HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls:
 # other's write lock by sleeping.
 _RECORDING = threading.Lock()
 
+# A factory of transactions: each ``with sessions() as session:`` block commits on leaving.
+Sessions = Callable[[], AbstractContextManager[Session]]
+
 
 @dataclass
 class DeliveryReport:
@@ -48,29 +57,33 @@ class DeliveryReport:
 
 
 def backoff(attempts: int) -> dt.timedelta:
+    """The wait before the next attempt after ``attempts`` failed ones (1, 2, 4, 8 min)."""
     return BACKOFF * (2 ** max(attempts - 1, 0))
 
 
 def deliver_due(
     now: dt.datetime | None = None,
     *,
+    sessions: Sessions,
     capture: bool = False,
     inspection_id: str | None = None,
     concurrency: int = 8,
 ) -> DeliveryReport:
-    """Deliver every outbox row due at ``now``. With ``capture`` nothing is sent: rows are
-    marked captured at their delivery instant (the simulation's mode)."""
+    """Deliver every outbox row due at ``now``, each claim and each outcome committed in its
+    own transaction of ``sessions``. With ``capture`` nothing is sent: rows are marked
+    captured at their delivery instant (the simulation's mode)."""
     now = as_utc(now) if now else utc_now()
     for name in GUARDED_LOGGERS:
         guard_logger(name)
     report = DeliveryReport()
     if capture:
-        while ids := _claim(now, inspection_id, limit=None):
-            _capture(ids)
+        while ids := _claim_in(sessions, now, inspection_id, limit=None):
+            with sessions() as session:
+                capture_rows(ids, session=session)
             report.captured += len(ids)
         return report
     workers = max(1, concurrency)
-    claim = workers * CLAIM_PER_WORKER
+    batch = workers * CLAIM_PER_WORKER
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running: set[Future] = set()
         more = True
@@ -78,9 +91,11 @@ def deliver_due(
             # Claim more only when the workers are about to run dry, so that few rows are
             # held by this sender at any moment.
             if more and len(running) <= workers:
-                ids = _claim(now, inspection_id, limit=claim)
+                ids = _claim_in(sessions, now, inspection_id, limit=batch)
                 more = bool(ids)
-                running |= {pool.submit(_deliver, now, *row) for row in _load(ids)}
+                running |= {
+                    pool.submit(_deliver, sessions, now, *row) for row in _load(sessions, ids)
+                }
                 continue
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
@@ -95,73 +110,101 @@ def deliver_due(
     return report
 
 
-def _load(ids: list[int]) -> list[tuple]:
+def _claim_in(
+    sessions: Sessions, now: dt.datetime, inspection_id: str | None, *, limit: int | None
+) -> list[int]:
+    """A claim in its own transaction, committed before anything claimed is sent."""
+    with sessions() as session:
+        return claim(now, inspection_id, limit=limit, session=session)
+
+
+def _load(sessions: Sessions, ids: list[int]) -> list[tuple]:
     if not ids:
         return []
-    with session_scope() as session:
-        return [
-            (n.id, n.dedupe_key, list(n.contacts), n.subject, n.body)
-            for n in session.exec(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id))
-        ]
-
-
-def _capture(ids: list[int]) -> None:
-    with session_scope() as session:
-        for notice in session.exec(select(Notice).where(Notice.id.in_(ids))):
-            notice.status, notice.sent_at = "captured", notice.deliver_after
-            session.add(notice)
+    with sessions() as session:
+        return load(ids, session=session)
 
 
 def _deliver(
-    now: dt.datetime, notice_id: int, key: str, contacts: list[str], subject: str, body: str
+    sessions: Sessions,
+    now: dt.datetime,
+    notice_id: int,
+    key: str,
+    contacts: list[str],
+    subject: str,
+    body: str,
 ) -> tuple[str, str]:
     """Send one claimed row and commit its outcome at once, so that a sender that dies
-    leaves at most the rows in its workers' hands delivered but not recorded. Returns
-    'sent', 'retrying' or 'failed', and the error line for a failure."""
+    leaves at most the rows in its workers' hands delivered but not recorded."""
     error = _send(key, contacts, subject, body)
-    with _RECORDING, session_scope() as session:
-        notice = session.get(Notice, notice_id)
-        notice.attempts += 1
-        notice.claimed_at = None
-        if error is None:
-            notice.status, notice.sent_at, notice.last_error = "sent", utc_now(), None
-            outcome = "sent"
-        elif notice.attempts >= MAX_ATTEMPTS:
-            notice.status, notice.last_error = "failed", error
-            outcome = "failed"
-        else:
-            notice.status, notice.last_error = "pending", error
-            notice.next_attempt_at = now + backoff(notice.attempts)
-            outcome = "retrying"
+    with _RECORDING, sessions() as session:
+        return record_outcome(notice_id, error, now, session=session)
+
+
+def load(ids: list[int], *, session: Session) -> list[tuple]:
+    """(id, dedupe key, contacts, subject, body) of the rows ``ids``, in id order."""
+    return [
+        (n.id, n.dedupe_key, list(n.contacts), n.subject, n.body)
+        for n in session.exec(select(Notice).where(Notice.id.in_(ids)).order_by(Notice.id))
+    ]
+
+
+def capture_rows(ids: list[int], *, session: Session) -> None:
+    """Mark the rows ``ids`` captured at their delivery instant instead of sending them."""
+    for notice in session.exec(select(Notice).where(Notice.id.in_(ids))):
+        notice.status, notice.sent_at = "captured", notice.deliver_after
         session.add(notice)
-        return outcome, f"#{notice_id} {notice.person_key}: {error}"
 
 
-def _claim(now: dt.datetime, inspection_id: str | None, *, limit: int | None) -> list[int]:
-    """Claim up to ``limit`` due rows, oldest first, in one committed transaction: rows
-    pending and due, or held by a sender whose lease has run out."""
+def record_outcome(
+    notice_id: int, error: str | None, now: dt.datetime, *, session: Session
+) -> tuple[str, str]:
+    """Record one attempt at a row: sent, retrying after the backoff, or failed after
+    ``MAX_ATTEMPTS``. Returns 'sent', 'retrying' or 'failed', and the error line for a
+    failure."""
+    notice = session.get(Notice, notice_id)
+    notice.attempts += 1
+    notice.claimed_at = None
+    if error is None:
+        notice.status, notice.sent_at, notice.last_error = "sent", utc_now(), None
+        outcome = "sent"
+    elif notice.attempts >= MAX_ATTEMPTS:
+        notice.status, notice.last_error = "failed", error
+        outcome = "failed"
+    else:
+        notice.status, notice.last_error = "pending", error
+        notice.next_attempt_at = now + backoff(notice.attempts)
+        outcome = "retrying"
+    session.add(notice)
+    return outcome, f"#{notice_id} {notice.person_key}: {error}"
+
+
+def claim(
+    now: dt.datetime, inspection_id: str | None, *, limit: int | None, session: Session
+) -> list[int]:
+    """Claim up to ``limit`` due rows, oldest first: rows pending and due, or held by a
+    sender whose lease has run out. The caller commits before sending any of them."""
     stale = now - CLAIM_LEASE
     due = (Notice.deliver_after <= now) & or_(
         (Notice.status == "pending")
         & or_(Notice.next_attempt_at == None, Notice.next_attempt_at <= now),  # noqa: E711
         (Notice.status == "sending") & (Notice.claimed_at <= stale),
     )
-    with session_scope() as session:
-        query = select(Notice.id).where(due)
-        if inspection_id:
-            query = query.where(Notice.inspection_id == inspection_id)
-        candidates = list(session.exec(query.order_by(Notice.id).limit(limit)))
-        if not candidates:
-            return []
-        # The condition again, on each row as it is locked: another sender may have taken
-        # one since the query above.
-        claimed = session.exec(
-            update(Notice)
-            .where(Notice.id.in_(candidates), due)
-            .values(status="sending", claimed_at=now)
-            .returning(Notice.id)
-        )
-        return sorted(claimed.scalars())
+    query = select(Notice.id).where(due)
+    if inspection_id:
+        query = query.where(Notice.inspection_id == inspection_id)
+    candidates = list(session.exec(query.order_by(Notice.id).limit(limit)))
+    if not candidates:
+        return []
+    # The condition again, on each row as it is locked: another sender may have taken
+    # one since the query above.
+    claimed = session.exec(
+        update(Notice)
+        .where(Notice.id.in_(candidates), due)
+        .values(status="sending", claimed_at=now)
+        .returning(Notice.id)
+    )
+    return sorted(claimed.scalars())
 
 
 def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:

@@ -1,0 +1,75 @@
+"""Who is told what, and when (通知计划): the notices each scheduled run owes.
+
+Every function takes plain data and a date and returns plans; nothing here sends or stores.
+A plan is one digest for one person of one kind: never one message per measure. One module
+per flow: ``deadlines`` (the daily deadline watch), ``dispatch`` (the half-monthly
+dispatch), ``supervision`` (monthly supervision and its escalation steps), ``review``
+(回头看), over ``common`` (NoticePlan, Item, Digests, Mark).
+
+The ladder (提级): green (first reminder) → the responsible person (责任人); yellow (second
+reminder) → also the responsible leader (责任领导); red (overdue) → also the lead leader
+(牵头领导); monthly supervision (每月督办) of red items → also the leader (组长), with a step
+that rises with each cycle an item stays overdue.
+"""
+
+from rectify.notices.planning.common import (
+    LEVEL_ORDER,
+    Digests,
+    Item,
+    Mark,
+    NoticePlan,
+    higher,
+    is_new_level,
+    with_role,
+)
+from rectify.notices.planning.deadlines import (
+    checkpoint_reminder,
+    deadline_watch,
+    measure_reminder,
+    period_end_reminder,
+    plan_reminder,
+)
+from rectify.notices.planning.dispatch import (
+    SheetRow,
+    dispatch_notices,
+    dispatch_sheet,
+    dispatch_summary,
+    next_due,
+)
+from rectify.notices.planning.review import ClosedProblem, review_assignments
+from rectify.notices.planning.supervision import (
+    SUPERVISION_STEPS,
+    step_label,
+    supervision,
+    supervision_summary,
+)
+
+# The former private name of ``is_new_level``, still imported by the clue register.
+_new_level = is_new_level
+
+__all__ = [
+    "LEVEL_ORDER",
+    "SUPERVISION_STEPS",
+    "ClosedProblem",
+    "Digests",
+    "Item",
+    "Mark",
+    "NoticePlan",
+    "SheetRow",
+    "checkpoint_reminder",
+    "deadline_watch",
+    "dispatch_notices",
+    "dispatch_sheet",
+    "dispatch_summary",
+    "higher",
+    "is_new_level",
+    "measure_reminder",
+    "next_due",
+    "period_end_reminder",
+    "plan_reminder",
+    "review_assignments",
+    "step_label",
+    "supervision",
+    "supervision_summary",
+    "with_role",
+]

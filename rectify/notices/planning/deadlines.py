@@ -1,0 +1,139 @@
+"""The daily deadline watch (期限检查): plan approval due (提醒) or overdue, measures at the
+first (green) and second (yellow) reminder and overdue (red), long-term checkpoints, and the
+end of the centralised period (集中整改期满, 通报提醒). Each level of each deadline is told
+once: the marks given are passed in and the new ones returned.
+
+The ladder (提级): green → the responsible person (责任人); yellow → also the responsible
+leader (责任领导); red → also the lead leader (牵头领导).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from rectify.core.states import OPEN_STATES, ProblemState
+from rectify.notices.planning.common import Digests, Item, Mark, NoticePlan, is_new_level, with_role
+from rectify.problems.rules.escalation import Level, escalation_level
+from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
+
+
+def deadline_watch(
+    *,
+    problems: Iterable[ProblemView],
+    people: Mapping[str, PersonView],
+    plan_due: dt.date,
+    plan_approved_on: dt.date | None,
+    centralised_end: dt.date | None,
+    reminders: tuple[int, int],
+    marks: set[Mark],
+    today: dt.date,
+) -> tuple[list[NoticePlan], list[Mark]]:
+    """The day's reminders and the marks they add."""
+    digests = Digests()
+    new_marks: list[Mark] = []
+    leaders, office = with_role(people, "leader"), with_role(people, "office")
+    if plan_approved_on is None:
+        new_marks += plan_reminder(digests, leaders, office, plan_due, reminders, marks, today)
+    for problem in problems:
+        if problem.state in OPEN_STATES:
+            for measure in problem.measures:
+                new_marks += measure_reminder(digests, problem, measure, reminders, marks, today)
+        elif problem.state is ProblemState.LONG_TERM and problem.checkpoint:
+            new_marks += checkpoint_reminder(digests, problem, reminders, marks, today)
+    if centralised_end is not None:
+        new_marks += period_end_reminder(digests, leaders, office, centralised_end, marks, today)
+    return digests.plans(), new_marks
+
+
+def plan_reminder(
+    digests: Digests,
+    leaders: list[str],
+    office: list[str],
+    plan_due: dt.date,
+    reminders: tuple[int, int],
+    marks: set[Mark],
+    today: dt.date,
+) -> list[Mark]:
+    """The rectification plan (整改方案) not yet approved: a reminder to the leaders (组长)
+    before its due date; once overdue, to the leaders and the office (整改办)."""
+    level = escalation_level(plan_due, today, reminders)
+    if level is None or not is_new_level("plan", plan_due, level, marks):
+        return []
+    item = Item("", "整改方案", f"整改方案须于{plan_due}前经党组会议审议通过", plan_due, level)
+    if level is Level.RED:
+        digests.add_to_all("plan_overdue", leaders, "leader", item)
+        digests.add_to_all("plan_overdue", office, "office", item)
+    else:
+        digests.add_to_all("plan_reminder", leaders, "leader", item)
+    return [Mark("plan", plan_due, level)]
+
+
+def measure_reminder(
+    digests: Digests,
+    problem: ProblemView,
+    measure: MeasureView,
+    reminders: tuple[int, int],
+    marks: set[Mark],
+    today: dt.date,
+) -> list[Mark]:
+    """One measure (整改措施) of an open problem up the ladder: green to the responsible
+    person, yellow also to the responsible leader, red (overdue, 超期) also to the lead
+    leader."""
+    level = escalation_level(measure.due, today, reminders)
+    subject = f"m:{problem.ref}:{measure.position}"
+    if measure.due is None or level is None or not is_new_level(subject, measure.due, level, marks):
+        return []
+    item = Item(problem.ref, problem.title, measure.text, measure.due, level)
+    kind = "overdue" if level is Level.RED else "due_reminder"
+    digests.add(kind, measure.responsible_person, "responsible_person", item)
+    if level in (Level.YELLOW, Level.RED):
+        digests.add(kind, measure.responsible_leader, "responsible_leader", item)
+    if level is Level.RED:
+        digests.add(kind, measure.lead_leader, "lead_leader", item)
+    return [Mark(subject, measure.due, level)]
+
+
+def checkpoint_reminder(
+    digests: Digests,
+    problem: ProblemView,
+    reminders: tuple[int, int],
+    marks: set[Mark],
+    today: dt.date,
+) -> list[Mark]:
+    """A long-term problem's checkpoint (长期整改检查节点) near or past: to each responsible
+    person and lead leader of its measures."""
+    assert problem.checkpoint is not None
+    level = escalation_level(problem.checkpoint, today, reminders)
+    subject = f"cp:{problem.ref}"
+    if level is None or not is_new_level(subject, problem.checkpoint, level, marks):
+        return []
+    note = "检查节点已过,请评估阶段目标完成情况" if level is Level.RED else "长期整改检查节点临近"
+    item = Item(problem.ref, problem.title, note, problem.checkpoint, level)
+    for m in problem.measures:
+        digests.add("due_reminder", m.responsible_person, "responsible_person", item)
+        digests.add("due_reminder", m.lead_leader, "lead_leader", item)
+    return [Mark(subject, problem.checkpoint, level)]
+
+
+def period_end_reminder(
+    digests: Digests,
+    leaders: list[str],
+    office: list[str],
+    centralised_end: dt.date,
+    marks: set[Mark],
+    today: dt.date,
+) -> list[Mark]:
+    """The centralised period over (集中整改期满): the leaders and the office are reminded,
+    once, to write the progress report and publish it (通报)."""
+    mark = Mark("report", centralised_end, Level.RED)
+    if today < centralised_end or mark in marks:
+        return []
+    item = Item(
+        "",
+        "集中整改期满",
+        f"集中整改期已于{centralised_end}届满,请形成整改进展情况报告并按要求公开通报",
+    )
+    digests.add_to_all("report", leaders, "leader", item)
+    digests.add_to_all("report", office, "office", item)
+    return [mark]

@@ -1,0 +1,512 @@
+"""Who is told what (通知计划), flow by flow: one table of cases and one runner.
+
+Each case is a situation (the inspection's people, its problems and measures, the day) and
+what the people would see arrive: which person receives which kind of notice, in which role
+and at which escalation level, and where it matters which problems the digest lists, its
+summary lines and what the run records (reminder marks, supervision cycles, reviewers).
+The expectations follow the README's flow table and the planning modules' docstrings.
+Pure: no database, no Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+import pytest
+
+from rectify.core.states import ProblemState
+from rectify.notices.planning import (
+    ClosedProblem,
+    Mark,
+    NoticePlan,
+    deadline_watch,
+    dispatch_notices,
+    dispatch_sheet,
+    review_assignments,
+    supervision,
+)
+from rectify.problems.rules.escalation import Level
+from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
+
+TODAY = dt.date(2024, 6, 3)
+REMINDERS = (7, 3)  # first (green) 7 days before due, second (yellow) 3 days before
+GREEN_DUE = TODAY + dt.timedelta(days=6)
+YELLOW_DUE = TODAY + dt.timedelta(days=2)
+RED_DUE = TODAY - dt.timedelta(days=1)
+FAR_DUE = TODAY + dt.timedelta(days=40)
+
+GREEN, YELLOW, RED = Level.GREEN, Level.YELLOW, Level.RED
+OPEN, LONG_TERM, CLOSED = ProblemState.IN_PROGRESS, ProblemState.LONG_TERM, ProblemState.CLOSED
+
+
+def _person(key: str, *roles: str) -> PersonView:
+    return PersonView(key=key, name=f"{key}同志", roles=frozenset(roles))
+
+
+PEOPLE = {
+    p.key: p
+    for p in [
+        _person("zuzhang", "leader"),  # 组长
+        _person("fuzuzhang", "deputy"),  # 副组长
+        _person("ban", "office"),  # 整改办
+        _person("qiantou"),  # 牵头领导
+        _person("zeren_lingdao"),  # 责任领导
+        _person("zerenren"),  # 责任人
+        _person("zerenren2"),
+        _person("kezhang"),  # 科室负责人
+        _person("shenhe_a", "reviewer"),  # 审核人
+        _person("shenhe_b", "reviewer"),
+    ]
+}
+
+
+def measure(due: dt.date | None, person: str = "zerenren", position: int = 1) -> MeasureView:
+    return MeasureView(
+        position=position,
+        text=f"措施{position}",
+        lead_leader="qiantou",
+        responsible_leader="zeren_lingdao",
+        department="办公室",
+        responsible_person=person,
+        due=due,
+    )
+
+
+def problem(
+    ref: str, state: ProblemState, *measures: MeasureView, checkpoint: dt.date | None = None
+) -> ProblemView:
+    return ProblemView(
+        ref=ref, title=f"问题{ref}", state=state, measures=measures, checkpoint=checkpoint
+    )
+
+
+# ---------------------------------------------------------------- the flows, with defaults
+
+
+def watch(
+    problems=(),
+    plan_approved_on=TODAY - dt.timedelta(days=60),
+    plan_due=TODAY - dt.timedelta(days=61),
+    centralised_end=None,
+    marks=frozenset(),
+):
+    return deadline_watch(
+        problems=problems,
+        people=PEOPLE,
+        plan_due=plan_due,
+        plan_approved_on=plan_approved_on,
+        centralised_end=centralised_end,
+        reminders=REMINDERS,
+        marks=set(marks),
+        today=TODAY,
+    )
+
+
+def dispatch(
+    problems, progress=None, previous=TODAY - dt.timedelta(days=15), heads=None, failures=()
+):
+    progress = progress or {}
+    sheet = dispatch_sheet(problems, progress, previous, TODAY)
+    plans = dispatch_notices(
+        problems=list(problems),
+        sheet=sheet,
+        people=PEOPLE,
+        department_heads=heads if heads is not None else {"办公室": "kezhang"},
+        reminders=REMINDERS,
+        today=TODAY,
+        failures=list(failures),
+    )
+    return plans, sheet
+
+
+def supervise(
+    problems, progress=None, previous=TODAY - dt.timedelta(days=30), cycles=None, failures=()
+):
+    return supervision(
+        problems=list(problems),
+        people=PEOPLE,
+        last_progress=progress or {},
+        previous_supervision=previous,
+        previous_cycles=cycles or {},
+        reminders=REMINDERS,
+        today=TODAY,
+        failures=list(failures),
+    )
+
+
+def review(*closed: ClosedProblem, people=PEOPLE):
+    return review_assignments(closed, people, TODAY)
+
+
+def closed(ref: str, person: str = "zerenren", due_in: int = 0, assigned: bool = False):
+    return ClosedProblem(
+        problem=problem(ref, CLOSED, measure(RED_DUE, person)),
+        closed_on=TODAY - dt.timedelta(days=90),
+        review_due=TODAY + dt.timedelta(days=due_in),
+        assigned=assigned,
+    )
+
+
+RECENT = {"1": (TODAY - dt.timedelta(days=2), "已完成制度修订")}  # progress since last cycle
+STALE = {"1": (TODAY - dt.timedelta(days=40), "已召开专题会")}  # before the last cycle
+
+
+# an overdue problem's monthly supervision: red to the responsible leader, the lead leader
+# and the leader, and the office's summary red as well
+RED_SUPERVISION = {
+    ("zeren_lingdao", "supervision", "responsible_leader", RED),
+    ("qiantou", "supervision", "lead_leader", RED),
+    ("zuzhang", "supervision", "leader", RED),
+    ("ban", "supervision", "office", RED),
+}
+
+
+# ---------------------------------------------------------------- the table
+
+
+@dataclass
+class Case:
+    name: str
+    run: Callable[[], tuple[list[NoticePlan], object]]
+    told: set[tuple[str, str, str, Level | None]]  # (person, kind, role, level)
+    refs: dict[str, list[str]] = field(default_factory=dict)  # person → problems listed
+    lines: dict[str, str] = field(default_factory=dict)  # person → a summary line contains
+    notes: dict[str, str] = field(default_factory=dict)  # person → an item's note contains
+    records: object = None  # marks / cycles / assignments the run returns, when checked
+
+
+CASES = [
+    # --- daily deadline watch (期限检查): the plan (整改方案)
+    Case(
+        "plan due at the first reminder: the leader is reminded (green), nobody else",
+        partial(watch, plan_approved_on=None, plan_due=GREEN_DUE),
+        {("zuzhang", "plan_reminder", "leader", GREEN)},
+        records=[Mark("plan", GREEN_DUE, GREEN)],
+    ),
+    Case(
+        "plan due at the second reminder: the leader again, yellow",
+        partial(
+            watch,
+            plan_approved_on=None,
+            plan_due=YELLOW_DUE,
+            marks={Mark("plan", YELLOW_DUE, GREEN)},
+        ),
+        {("zuzhang", "plan_reminder", "leader", YELLOW)},
+    ),
+    Case(
+        "plan overdue: the leader and the office, red",
+        partial(watch, plan_approved_on=None, plan_due=RED_DUE),
+        {("zuzhang", "plan_overdue", "leader", RED), ("ban", "plan_overdue", "office", RED)},
+        records=[Mark("plan", RED_DUE, RED)],
+    ),
+    Case(
+        "plan overdue already told: nothing again",
+        partial(watch, plan_approved_on=None, plan_due=RED_DUE, marks={Mark("plan", RED_DUE, RED)}),
+        set(),
+        records=[],
+    ),
+    Case(
+        "plan approved: no plan notice even past its due date",
+        partial(watch, plan_approved_on=RED_DUE, plan_due=RED_DUE),
+        set(),
+    ),
+    # --- daily deadline watch: measures up the ladder (提级)
+    Case(
+        "measure at the first reminder: only the responsible person, green",
+        partial(watch, [problem("1", OPEN, measure(GREEN_DUE))]),
+        {("zerenren", "due_reminder", "responsible_person", GREEN)},
+        refs={"zerenren": ["1"]},
+        records=[Mark("m:1:1", GREEN_DUE, GREEN)],
+    ),
+    Case(
+        "measure at the second reminder: also the responsible leader, yellow",
+        partial(
+            watch,
+            [problem("1", OPEN, measure(YELLOW_DUE))],
+            marks={Mark("m:1:1", YELLOW_DUE, GREEN)},
+        ),
+        {
+            ("zerenren", "due_reminder", "responsible_person", YELLOW),
+            ("zeren_lingdao", "due_reminder", "responsible_leader", YELLOW),
+        },
+    ),
+    Case(
+        "measure overdue: also the lead leader, red",
+        partial(watch, [problem("1", OPEN, measure(RED_DUE))]),
+        {
+            ("zerenren", "overdue", "responsible_person", RED),
+            ("zeren_lingdao", "overdue", "responsible_leader", RED),
+            ("qiantou", "overdue", "lead_leader", RED),
+        },
+    ),
+    Case(
+        "a reopened problem (回头看重新整改) overdue is chased like any open one",
+        partial(watch, [problem("1", ProblemState.REOPENED, measure(RED_DUE))]),
+        {
+            ("zerenren", "overdue", "responsible_person", RED),
+            ("zeren_lingdao", "overdue", "responsible_leader", RED),
+            ("qiantou", "overdue", "lead_leader", RED),
+        },
+    ),
+    Case(
+        "measure still yellow and already told yellow: nothing",
+        partial(
+            watch,
+            [problem("1", OPEN, measure(YELLOW_DUE))],
+            marks={Mark("m:1:1", YELLOW_DUE, YELLOW)},
+        ),
+        set(),
+        records=[],
+    ),
+    Case(
+        "measure far from its due date: nothing",
+        partial(watch, [problem("1", OPEN, measure(FAR_DUE))]),
+        set(),
+    ),
+    Case(
+        "a closed problem (已销号) receives no reminder, even with a past due date",
+        partial(watch, [problem("1", CLOSED, measure(RED_DUE))]),
+        set(),
+    ),
+    Case(
+        "two measures of one person: one digest at the higher level, listing both problems",
+        partial(
+            watch,
+            [problem("1", OPEN, measure(GREEN_DUE)), problem("2", OPEN, measure(YELLOW_DUE))],
+        ),
+        {
+            ("zerenren", "due_reminder", "responsible_person", YELLOW),
+            ("zeren_lingdao", "due_reminder", "responsible_leader", YELLOW),
+        },
+        refs={"zerenren": ["1", "2"], "zeren_lingdao": ["2"]},
+    ),
+    Case(
+        "long-term checkpoint near: the responsible person and the lead leader",
+        partial(watch, [problem("1", LONG_TERM, measure(None), checkpoint=GREEN_DUE)]),
+        {
+            ("zerenren", "due_reminder", "responsible_person", GREEN),
+            ("qiantou", "due_reminder", "lead_leader", GREEN),
+        },
+        notes={"zerenren": "长期整改检查节点临近"},
+    ),
+    Case(
+        "long-term checkpoint passed: the same people, red, asked to assess the stage goal",
+        partial(watch, [problem("1", LONG_TERM, measure(None), checkpoint=RED_DUE)]),
+        {
+            ("zerenren", "due_reminder", "responsible_person", RED),
+            ("qiantou", "due_reminder", "lead_leader", RED),
+        },
+        notes={"qiantou": "检查节点已过"},
+    ),
+    Case(
+        "centralised period over (集中整改期满): the leader and the office, to report (通报)",
+        partial(watch, centralised_end=TODAY),
+        {("zuzhang", "report", "leader", None), ("ban", "report", "office", None)},
+        records=[Mark("report", TODAY, RED)],
+    ),
+    Case(
+        "centralised period not yet over: no report reminder",
+        partial(watch, centralised_end=TODAY + dt.timedelta(days=1)),
+        set(),
+    ),
+    Case(
+        "report reminder already given: not again",
+        partial(watch, centralised_end=RED_DUE, marks={Mark("report", RED_DUE, RED)}),
+        set(),
+    ),
+    # --- half-monthly dispatch (每半月调度): routine digests, no level
+    Case(
+        "dispatch: the responsible person, the department head, and the deputy's summary",
+        partial(dispatch, [problem("1", OPEN, measure(FAR_DUE))], RECENT),
+        {
+            ("zerenren", "dispatch", "responsible_person", None),
+            ("kezhang", "dispatch", "department_head", None),
+            ("fuzuzhang", "dispatch", "deputy", None),
+        },
+        refs={"zerenren": ["1"], "kezhang": ["1"], "fuzuzhang": []},
+        lines={"fuzuzhang": "问题共1个:已销号0个,需长期整改0个,仍在推进1个"},
+    ),
+    Case(
+        "dispatch: a head who is the responsible person gets one digest, as responsible person",
+        partial(dispatch, [problem("1", OPEN, measure(FAR_DUE, "kezhang"))], RECENT),
+        {
+            ("kezhang", "dispatch", "responsible_person", None),
+            ("fuzuzhang", "dispatch", "deputy", None),
+        },
+    ),
+    Case(
+        "dispatch: an overdue measure is still a routine digest (no level); the deputy counts it",
+        partial(dispatch, [problem("1", OPEN, measure(RED_DUE))], RECENT, heads={}),
+        {
+            ("zerenren", "dispatch", "responsible_person", None),
+            ("fuzuzhang", "dispatch", "deputy", None),
+        },
+        lines={"fuzuzhang": "已超期的问题1个"},
+    ),
+    Case(
+        "dispatch: no progress since the last dispatch is flagged to the deputy and the person",
+        partial(dispatch, [problem("1", OPEN, measure(FAR_DUE))], STALE, heads={}),
+        {
+            ("zerenren", "dispatch", "responsible_person", None),
+            ("fuzuzhang", "dispatch", "deputy", None),
+        },
+        refs={"fuzuzhang": ["1"]},
+        lines={"fuzuzhang": "自上次调度以来无进展的问题1个"},
+        notes={"zerenren": "自上次调度以来无进展", "fuzuzhang": "自上次调度以来无进展"},
+    ),
+    Case(
+        "dispatch: a closed problem is not sent to its person; the deputy's summary counts it",
+        partial(dispatch, [problem("1", CLOSED, measure(RED_DUE))]),
+        {("fuzuzhang", "dispatch", "deputy", None)},
+        refs={"fuzuzhang": []},
+        lines={"fuzuzhang": "已销号1个"},
+    ),
+    Case(
+        "dispatch: failed notices are named in the deputy's summary",
+        partial(dispatch, [], failures=["zerenren的通知(超时)", "kezhang的通知(500)"]),
+        {("fuzuzhang", "dispatch", "deputy", None)},
+        lines={"fuzuzhang": "有2条通知发送失败,请整改办核实:zerenren的通知(超时)"},
+    ),
+    # --- monthly supervision (每月督办)
+    Case(
+        "supervision: overdue goes red to the responsible, lead leader and leader; office summary",
+        partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT),
+        RED_SUPERVISION,
+        notes={"zuzhang": "已超期,第1次督办"},
+        lines={"ban": "本次督办:滞后问题0个,超期问题1个"},
+        records={"1": 1},
+    ),
+    Case(
+        "supervision: the second overdue cycle is raised (提级督办)",
+        partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT, cycles={"1": 1}),
+        RED_SUPERVISION,
+        notes={"qiantou": "第2次提级督办"},
+        lines={"ban": "问题1连续2个督办周期超期(提级督办)"},
+        records={"1": 2},
+    ),
+    Case(
+        "supervision: from the third cycle on, an interview reminder (约谈提醒)",
+        partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT, cycles={"1": 4}),
+        RED_SUPERVISION,
+        notes={"zeren_lingdao": "第5次约谈提醒"},
+        records={"1": 5},
+    ),
+    Case(
+        "supervision: lagging near its due date goes yellow to the responsible leader only",
+        partial(supervise, [problem("1", OPEN, measure(YELLOW_DUE))], RECENT),
+        {
+            ("zeren_lingdao", "supervision", "responsible_leader", YELLOW),
+            ("ban", "supervision", "office", None),
+        },
+        notes={"zeren_lingdao": "临近整改时限"},
+        lines={"ban": "本次督办:滞后问题1个,超期问题0个"},
+        records={},
+    ),
+    Case(
+        "supervision: no progress this month is lagging too",
+        partial(supervise, [problem("1", OPEN, measure(FAR_DUE))], STALE),
+        {
+            ("zeren_lingdao", "supervision", "responsible_leader", YELLOW),
+            ("ban", "supervision", "office", None),
+        },
+        notes={"zeren_lingdao": "本月无整改进展"},
+    ),
+    Case(
+        "supervision: on track (recent progress, far due), only the office's summary",
+        partial(supervise, [problem("1", OPEN, measure(FAR_DUE))], RECENT),
+        {("ban", "supervision", "office", None)},
+        lines={"ban": "本次督办:滞后问题0个,超期问题0个"},
+    ),
+    Case(
+        "supervision: closed and long-term problems are not supervised as overdue",
+        partial(
+            supervise,
+            [
+                problem("1", CLOSED, measure(RED_DUE)),
+                problem("2", LONG_TERM, measure(None), checkpoint=RED_DUE),
+            ],
+        ),
+        {("ban", "supervision", "office", None)},
+        records={},
+    ),
+    Case(
+        "supervision: failed notices are reported to the office",
+        partial(supervise, [], failures=["zerenren的通知(超时)"]),
+        {("ban", "supervision", "office", None)},
+        lines={"ban": "有1条通知发送失败,请核实:zerenren的通知(超时)"},
+    ),
+    # --- 回头看 (look-back review)
+    Case(
+        "review due: assigned to a reviewer, announced to the reviewer and the office",
+        partial(review, closed("1")),
+        {
+            ("shenhe_a", "review_due", "reviewer", None),
+            ("ban", "review_due", "office", None),
+        },
+        notes={"ban": "审核人:shenhe_a同志"},
+        records={"1": "shenhe_a"},
+    ),
+    Case(
+        "review not yet due: nobody is told",
+        partial(review, closed("1", due_in=1)),
+        set(),
+        records={},
+    ),
+    Case(
+        "review already assigned for this closing: not again",
+        partial(review, closed("1", assigned=True)),
+        set(),
+        records={},
+    ),
+    Case(
+        "a reviewer never reviews a problem of their own",
+        partial(review, closed("1", person="shenhe_a")),
+        {
+            ("shenhe_b", "review_due", "reviewer", None),
+            ("ban", "review_due", "office", None),
+        },
+        records={"1": "shenhe_b"},
+    ),
+    Case(
+        "the work is spread: two reviews due, one to each reviewer",
+        partial(review, closed("1"), closed("2")),
+        {
+            ("shenhe_a", "review_due", "reviewer", None),
+            ("shenhe_b", "review_due", "reviewer", None),
+            ("ban", "review_due", "office", None),
+        },
+        refs={"shenhe_a": ["1"], "shenhe_b": ["2"], "ban": ["1", "2"]},
+        records={"1": "shenhe_a", "2": "shenhe_b"},
+    ),
+    Case(
+        "no reviewer but the responsible person: not assigned, nobody told",
+        partial(
+            review,
+            closed("1", person="shenhe_a"),
+            people={k: v for k, v in PEOPLE.items() if k != "shenhe_b"},
+        ),
+        set(),
+        records={},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_who_is_told_what(case: Case):
+    plans, records = case.run()
+    told = {(p.to, p.kind, p.role, p.level) for p in plans}
+    assert told == case.told
+    assert len(told) == len(plans)  # one digest per person and kind
+    by_person = {p.to: p for p in plans}
+    for person, refs in case.refs.items():
+        assert by_person[person].problems == refs
+    for person, text in case.lines.items():
+        assert any(text in line for line in by_person[person].lines), by_person[person].lines
+    for person, text in case.notes.items():
+        items = by_person[person].items
+        assert items and all(text in (i.note or i.text) for i in items), items
+    if case.records is not None:
+        assert records == case.records
