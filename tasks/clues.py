@@ -150,16 +150,7 @@ def watch_one(watched: dict[str, WatchedClues], ctx: InspectionRun):
         by_items=True,
         confidential=CLUE_NOTICES,
     )
-    for mark in new_marks:
-        ctx.add(
-            NoticeMark(
-                inspection_id=iid,
-                subject=mark.subject,
-                due=mark.due,
-                level=mark.level.value,
-                on=ctx.today,
-            )
-        )
+    ctx.add_marks(new_marks)
 
     def result() -> dict:
         new = ctx.new_notices(keys)

@@ -19,6 +19,7 @@ from rectify.clues.file import ClueErrors, ClueFile, KnownFacts, read_clue_file,
 from rectify.clues.rules import (
     DISPOSAL_LABELS,
     ClueState,
+    ClueView,
     Disposal,
     check_clue_actor,
     check_extension,
@@ -34,13 +35,17 @@ T = TypeVar("T")
 ClueWork = Callable[[Session, Inspection], tuple[str, T]]
 
 
-def _clue(session: Session, inspection: Inspection, number: str) -> Clue:
+def _stored(
+    session: Session, inspection: Inspection, number: str
+) -> tuple[Clue, ClueView, dict[int, ClueBody]]:
+    """The clue ``number`` of the inspection, its view and the inspection's bodies."""
     clue = session.exec(
         select(Clue).where(Clue.inspection_id == inspection.id, Clue.number == number)
     ).first()
     if clue is None:
         raise Refusal("unknown_clue", f"巡察 {inspection.id} 中没有编号为 {number} 的问题线索")
-    return clue
+    bodies = bodies_by_id(session, inspection.id)
+    return clue, clue_view(clue, bodies, inspection.timezone), bodies
 
 
 def _known_facts(session: Session, inspection_id: str) -> KnownFacts:
@@ -193,13 +198,12 @@ def transfer_clue(
     at = at or utc_now()
 
     def work(session: Session, inspection: Inspection) -> tuple[str, None]:
-        clue = _clue(session, inspection, number)
-        bodies = bodies_by_id(session, inspection.id)
+        clue, view, bodies = _stored(session, inspection, number)
         body = next((b for b in bodies.values() if b.key == to), None)
         if body is None:
             raise Refusal("unknown_body", f"没有编号为 {to} 的承办单位")
         today = local_date(at, inspection.timezone)
-        state = check_transfer(clue_view(clue, bodies, inspection.timezone), on=today, due=due)
+        state = check_transfer(view, on=today, due=due)
         clue.state, clue.body_id = state.value, body.id
         clue.transferred_at, clue.transferred_by = at, actor
         clue.due = clue.original_due = due
@@ -223,8 +227,7 @@ def extend_clue(
     at = at or utc_now()
 
     def work(session: Session, inspection: Inspection) -> tuple[str, None]:
-        clue = _clue(session, inspection, number)
-        view = clue_view(clue, bodies_by_id(session, inspection.id), inspection.timezone)
+        clue, view, _ = _stored(session, inspection, number)
         check_extension(view, new_due=new_due, reason=reason)
         session.add(
             ClueExtension(
@@ -257,8 +260,7 @@ def record_feedback(
     at = at or utc_now()
 
     def work(session: Session, inspection: Inspection) -> tuple[str, None]:
-        clue = _clue(session, inspection, number)
-        view = clue_view(clue, bodies_by_id(session, inspection.id), inspection.timezone)
+        clue, view, _ = _stored(session, inspection, number)
         state = check_feedback(view, on=local_date(at, inspection.timezone))
         clue.state = state.value
         clue.feedback_at, clue.feedback_by = at, actor

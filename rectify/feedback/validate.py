@@ -140,7 +140,9 @@ def _cross_checks(data: dict, report) -> None:
     ]
     for a, aspect in enumerate(list_or_empty(data.get("aspects"))):
         categories = list_or_empty(dict_or_empty(aspect).get("categories"))
-        if categories and not any(list_or_empty(dict_or_empty(c).get("problems")) for c in categories):
+        if categories and not any(
+            list_or_empty(dict_or_empty(c).get("problems")) for c in categories
+        ):
             report(("aspects", a, "categories"), "the aspect has no problem")
     # compared as the schema stores them: " 1" and 1 are the ref "1"
     refs = Counter(str(problem.get("ref")).strip() for _, problem in problems)
