@@ -306,8 +306,9 @@ class ReviewAssignment(SQLModel, table=True):
 
 
 # ---------------------------------------------------------------- problem clues (问题线索)
-# Confidential. Read and written only through rectify.clues.register, which checks the actor and audits
-# every access; no report, status, ledger, dispatch sheet or artifact reads these tables.
+# Confidential. Read and written only through rectify.clues, whose service checks the actor and
+# audits every access, and by the clue watch (tasks/clues.py), which reports counts only; no
+# report, status, ledger, dispatch sheet or artifact reads these tables.
 
 
 class ClueBody(SQLModel, table=True):

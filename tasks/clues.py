@@ -1,10 +1,10 @@
-"""The clue watch's one task (问题线索督办): every inspection's transferred clues in one batch,
-read in a fixed number of queries, their notices written in one outbox insert."""
+"""The clue watch's one task (问题线索督办): every inspection with a transferred clue, in one
+batch of the supervision tasks (``tasks.context``), its clues read in a fixed number of
+queries and its notices written in the batch's one outbox insert."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from prefect import task
@@ -17,11 +17,10 @@ from models import (
     Notice,
     NoticeMark,
     Person,
-    Unit,
     create_schema,
     session_scope,
 )
-from rectify.clues.register import (
+from rectify.clues import (
     MARK_PREFIX,
     BodyView,
     ClueState,
@@ -30,33 +29,25 @@ from rectify.clues.register import (
     render_clue_notice,
     undelivered_notice,
 )
-from rectify.core.clock import as_utc, local_date
-from rectify.notices.outbox import FAILED_STATES, failure_line
+from rectify.core.clock import as_utc
+from rectify.notices.outbox import FAILED_STATES, ConfidentialScope, failure_line
 from rectify.notices.planning import Mark
 from rectify.problems.rules.escalation import Level
-from rectify.problems.tree import load_calendar, policy_of
-from tasks.context import BatchWriter
+from tasks.context import InspectionRun, each_inspection
 
-SCOPE_SUFFIX = "/clues"
-
-
-def notice_scope(inspection_id: str) -> str:
-    """The outbox scope of an inspection's clue notices. The dispatch and supervision
-    summaries list an inspection's failed notices to its deputies and office; filed under a
-    scope of their own, clue notices never reach those lists (their failures go to the office
-    in the clue watch's own digest)."""
-    return inspection_id + SCOPE_SUFFIX
+# Clue notices are filed under "<inspection>/clues": the dispatch and supervision summaries
+# never list them; their failures go to the office in the clue watch's own digest.
+CLUE_NOTICES = ConfidentialScope("clues", render_clue_notice)
 
 
 @dataclass
-class Loaded:
-    inspections: list[Inspection]
-    clues: dict[str, list[Clue]] = field(default_factory=lambda: defaultdict(list))
-    bodies: dict[str, list[ClueBody]] = field(default_factory=lambda: defaultdict(list))
-    office: dict[str, list[Person]] = field(default_factory=lambda: defaultdict(list))
-    marks: dict[str, set[Mark]] = field(default_factory=lambda: defaultdict(set))
-    failed: dict[str, list[Notice]] = field(default_factory=lambda: defaultdict(list))
-    units: dict[int, str] = field(default_factory=dict)
+class WatchedClues:
+    """What the clue watch reads of one inspection besides its ``InspectionRun``."""
+
+    clues: list[Clue] = field(default_factory=list)
+    bodies: list[ClueBody] = field(default_factory=list)
+    marks: set[Mark] = field(default_factory=set)
+    failed: list[Notice] = field(default_factory=list)  # failed clue notices not yet reported
 
 
 @task(name="问题线索督办")
@@ -67,112 +58,108 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
     at = as_utc(at)
     create_schema()
     with session_scope() as session:
-        batch = _load(session, inspection_id)
-        rows = BatchWriter(session, load_calendar(session))
-        undelivered_keys: dict[str, list[str] | None] = {}
-        reminders = 0
-        for inspection in batch.inspections:
-            iid = inspection.id
-            today = local_date(at, inspection.timezone)
-            bodies, office = batch.bodies[iid], batch.office[iid]
-            by_id = {b.id or 0: b for b in bodies}
-            policy = policy_of(inspection)
-            plans, new_marks = clue_notices(
-                clues=[clue_view(c, by_id, inspection.timezone) for c in batch.clues[iid]],
-                bodies={b.key: BodyView(b.key, b.name, b.contact_key) for b in bodies},
-                office=[p.key for p in office],
-                reminders=policy.reminder_pair,
-                supervision_day=policy.supervision_day,
-                marks=batch.marks[iid],
-                today=today,
-            )
-            # A failed "undelivered" digest is not reported again: no endless chain.
-            lines = [failure_line(n) for n in batch.failed[iid] if n.kind != "clue_undelivered"]
-            undelivered = undelivered_notice([p.key for p in office], lines)
-            addressees = {p.key: p for p in office} | {
-                b.contact_key: Person(key=b.contact_key, name=b.contact_name, contacts=b.contacts)
-                for b in bodies
-            }
-            keys = rows.outbox.add(
-                Inspection(
-                    id=notice_scope(iid), round=inspection.round, timezone=inspection.timezone
-                ),
-                batch.units.get(inspection.unit_id, ""),
-                addressees,
-                plans + undelivered,
-                period=today.isoformat(),
-                at=at,
-                today=today,
-                by_items=True,
-                renderer=lambda plan, name, today=today: render_clue_notice(
-                    plan, name=name, today=today
-                ),
-                list_problems=False,
-            )
-            # reported once told; failures of "undelivered" digests alone are dropped as told
-            undelivered_keys[iid] = keys[len(plans) :] if lines else None
-            for mark in new_marks:
-                rows.add(
-                    NoticeMark(
-                        inspection_id=iid,
-                        subject=mark.subject,
-                        due=mark.due,
-                        level=mark.level.value,
-                        on=today,
-                    )
-                )
-            reminders += len(new_marks)
-        new = rows.outbox.flush()
-        rows.flush()
-        for inspection in batch.inspections:
-            told = undelivered_keys[inspection.id]
-            if told is None or any(key in new for key in told):
-                for row in batch.failed[inspection.id]:
-                    row.reported = True
-                    session.add(row)
-        return {"inspections": len(batch.inspections), "reminders": reminders, "notices": len(new)}
+        ids = _watched(session, inspection_id)
+    results = each_inspection(ids, at, watch_one, load=_load) if ids else []
+    return {
+        "inspections": len(results),
+        "reminders": sum(r["reminders"] for r in results),
+        "notices": sum(r["notices"] for r in results),
+    }
 
 
-def _load(session: Session, inspection_id: str | None) -> Loaded:
-    """The inspections with a transferred clue or an unreported failed clue notice, and all
-    their watch needs: seven queries, however many inspections."""
-    clue_query = select(Clue).where(Clue.state == ClueState.TRANSFERRED.value)
-    failed_query = select(Notice).where(
-        Notice.inspection_id.endswith(SCOPE_SUFFIX),
+def _watched(session: Session, inspection_id: str | None) -> list[str]:
+    """The inspections with a transferred clue or an unreported failed clue notice."""
+    clues = select(Clue.inspection_id).where(Clue.state == ClueState.TRANSFERRED.value)
+    failed = select(Notice.inspection_id).where(
+        Notice.inspection_id.endswith(CLUE_NOTICES.address("")),
         Notice.status.in_(FAILED_STATES),
         Notice.reported.is_(False),
     )
     if inspection_id:
-        clue_query = clue_query.where(Clue.inspection_id == inspection_id)
-        failed_query = failed_query.where(Notice.inspection_id == notice_scope(inspection_id))
-    clues = session.exec(clue_query.order_by(Clue.inspection_id, Clue.number)).all()
-    failed = session.exec(failed_query.order_by(Notice.id)).all()
-    ids = sorted(
-        {c.inspection_id for c in clues}
-        | {n.inspection_id.removesuffix(SCOPE_SUFFIX) for n in failed}
+        clues = clues.where(Clue.inspection_id == inspection_id)
+        failed = failed.where(Notice.inspection_id == CLUE_NOTICES.address(inspection_id))
+    ids = set(session.exec(clues)) | {CLUE_NOTICES.inspection_of(i) for i in session.exec(failed)}
+    return list(
+        session.exec(select(Inspection.id).where(Inspection.id.in_(ids)).order_by(Inspection.id))
     )
-    batch = Loaded(
-        inspections=list(
-            session.exec(select(Inspection).where(Inspection.id.in_(ids)).order_by(Inspection.id))
-        )
-    )
-    for clue in clues:
-        batch.clues[clue.inspection_id].append(clue)
-    for notice in failed:
-        batch.failed[notice.inspection_id.removesuffix(SCOPE_SUFFIX)].append(notice)
+
+
+def _load(contexts: list[InspectionRun]) -> dict[str, WatchedClues]:
+    """The batch's transferred clues, bodies, clue marks and failed clue notices: four
+    queries, however many inspections."""
+    out = {c.inspection.id: WatchedClues() for c in contexts}
+    if not contexts:
+        return out
+    session, ids = contexts[0].session, list(out)
+    for clue in session.exec(
+        select(Clue)
+        .where(Clue.inspection_id.in_(ids), Clue.state == ClueState.TRANSFERRED.value)
+        .order_by(Clue.inspection_id, Clue.number)
+    ):
+        out[clue.inspection_id].clues.append(clue)
     for body in session.exec(select(ClueBody).where(ClueBody.inspection_id.in_(ids))):
-        batch.bodies[body.inspection_id].append(body)
-    for person in session.exec(select(Person).where(Person.inspection_id.in_(ids))):
-        if person.active and "office" in person.roles:
-            batch.office[person.inspection_id].append(person)
+        out[body.inspection_id].bodies.append(body)
     for m in session.exec(
         select(NoticeMark).where(
             NoticeMark.inspection_id.in_(ids), NoticeMark.subject.startswith(MARK_PREFIX)
         )
     ):
-        batch.marks[m.inspection_id].add(Mark(m.subject, m.due, Level(m.level)))
-    unit_ids = {i.unit_id for i in batch.inspections}
-    batch.units = {
-        u.id or 0: u.name for u in session.exec(select(Unit).where(Unit.id.in_(unit_ids)))
+        out[m.inspection_id].marks.add(Mark(m.subject, m.due, Level(m.level)))
+    for notice in session.exec(
+        select(Notice)
+        .where(
+            Notice.inspection_id.in_([CLUE_NOTICES.address(i) for i in ids]),
+            Notice.status.in_(FAILED_STATES),
+            Notice.reported.is_(False),
+        )
+        .order_by(Notice.id)
+    ):
+        out[CLUE_NOTICES.inspection_of(notice.inspection_id)].failed.append(notice)
+    return out
+
+
+def watch_one(watched: dict[str, WatchedClues], ctx: InspectionRun):
+    """One inspection's clue notices and marks; its result counts them once written."""
+    iid, tz = ctx.inspection.id, ctx.inspection.timezone
+    mine = watched[iid]
+    office = [p for p in ctx.snap.tree.people.values() if p.active and "office" in p.roles]
+    by_id = {b.id or 0: b for b in mine.bodies}
+    plans, new_marks = clue_notices(
+        clues=[clue_view(c, by_id, tz) for c in mine.clues],
+        bodies={b.key: BodyView(b.key, b.name, b.contact_key) for b in mine.bodies},
+        office=[p.key for p in office],
+        reminders=ctx.snap.policy.reminder_pair,
+        supervision_day=ctx.snap.policy.supervision_day,
+        marks=mine.marks,
+        today=ctx.today,
+    )
+    # A failed "undelivered" digest is not reported again: no endless chain.
+    lines = [failure_line(n) for n in mine.failed if n.kind != "clue_undelivered"]
+    addressees = {p.key: p for p in office} | {
+        b.contact_key: Person(key=b.contact_key, name=b.contact_name, contacts=b.contacts)
+        for b in mine.bodies
     }
-    return batch
+    keys = ctx.batch.outbox.add(
+        ctx.inspection,
+        ctx.unit,
+        addressees,
+        plans + undelivered_notice([p.key for p in office], lines),
+        period=ctx.today.isoformat(),
+        at=ctx.at,
+        today=ctx.today,
+        by_items=True,
+        confidential=CLUE_NOTICES,
+    )
+    ctx.add_marks(new_marks)
+
+    def result() -> dict:
+        new = ctx.new_notices(keys)
+        # reported once told; failures of "undelivered" digests alone are dropped as told
+        told = keys[len(plans) :]
+        if not lines or any(key in new for key in told):
+            for row in mine.failed:
+                row.reported = True
+                ctx.session.add(row)
+        return {"inspection": iid, "reminders": len(new_marks), "notices": len(new)}
+
+    return result

@@ -15,12 +15,12 @@ from functools import partial
 from sqlalchemy import insert, text
 from sqlmodel import Session, SQLModel, select
 
-from models import CycleRun, Inspection, Notice, session_scope
+from models import CycleRun, Inspection, Notice, NoticeMark, session_scope
 from rectify.core.calendar import WorkCalendar
 from rectify.core.clock import as_utc, local_date
 from rectify.core.errors import Refusal
 from rectify.notices.outbox import FAILED_STATES, Outbox, failure_line
-from rectify.notices.planning import NoticePlan
+from rectify.notices.planning import Mark, NoticePlan
 from rectify.problems.rules.views import PersonView
 from rectify.problems.snapshots import Snapshot, snapshots
 from rectify.problems.tree import load_calendar, views_of
@@ -90,6 +90,19 @@ class InspectionRun:
         """Write ``row`` with the rest of the batch's rows of its table."""
         self.batch.add(row)
 
+    def add_marks(self, marks: list[Mark]) -> None:
+        """Write the reminder levels given today (see ``rectify.notices.planning.Mark``)."""
+        for mark in marks:
+            self.add(
+                NoticeMark(
+                    inspection_id=self.inspection.id,
+                    subject=mark.subject,
+                    due=mark.due,
+                    level=mark.level.value,
+                    on=self.today,
+                )
+            )
+
     def record_cycle(self, kind: str, period: str, summary: dict) -> None:
         self.add(
             CycleRun(
@@ -157,7 +170,9 @@ def each_inspection(
         return results
 
 
-def load_inspection_runs(session: Session, inspection_ids: list[str], at: dt.datetime) -> list[InspectionRun]:
+def load_inspection_runs(
+    session: Session, inspection_ids: list[str], at: dt.datetime
+) -> list[InspectionRun]:
     at = as_utc(at)
     _lock(session, inspection_ids)
     inspections = list(

@@ -51,16 +51,7 @@ def watch_one(all_marks: Marks, ctx: InspectionRun):
         marks=marks,
         today=ctx.today,
     )
-    for mark in new_marks:
-        ctx.add(
-            NoticeMark(
-                inspection_id=inspection_id,
-                subject=mark.subject,
-                due=mark.due,
-                level=mark.level.value,
-                on=ctx.today,
-            )
-        )
+    ctx.add_marks(new_marks)
     keys = ctx.enqueue(plans, ctx.today.isoformat(), by_items=True)
     return lambda: {
         "inspection": inspection_id,

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from models import AuditEvent, Notice, get_engine, session_scope
 from rectify.cli import app
-from rectify.clues.register import (
+from rectify.clues import (
     BodyView,
     ClueClass,
     ClueState,
@@ -487,7 +487,7 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
 ):
     from flows.deadline_watch import deadline_watch
     from flows.half_monthly_dispatch import half_monthly_dispatch
-    from rectify.clues.register import import_clues
+    from rectify.clues import import_clues
 
     smtp, http = receivers
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
@@ -605,7 +605,7 @@ def texts_in(path: Path) -> str:
 @pytest.mark.usefixtures("prefect_harness")
 def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeypatch, caplog):
     import flows.feedback_import
-    from rectify.clues.register import import_clues
+    from rectify.clues import import_clues
     from rectify.runtime.simulation import load_scenario, simulate, write_outputs
 
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))

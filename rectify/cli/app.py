@@ -312,7 +312,7 @@ def audit(
     from sqlmodel import select
 
     from models import AuditEvent
-    from rectify.clues.register import may_read
+    from rectify.clues import may_read
 
     create_schema()
     with session_scope() as session:

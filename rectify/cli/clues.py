@@ -13,7 +13,8 @@ import typer
 from rich.console import Console
 
 from models import create_schema, session_scope
-from rectify.clues import register as clues
+from rectify import clues
+from rectify.audit.guard import Outcome
 from rectify.core.clock import parse_instant
 from rectify.core.errors import Refusal
 from rectify.core.settings import get_settings
@@ -67,7 +68,7 @@ def _day(value: str, name: str) -> dt.date:
         raise
 
 
-def _done(outcome: clues.ClueOutcome) -> None:
+def _done(outcome: Outcome) -> None:
     if not outcome.done:
         for line in outcome.errors:
             err.print(line, highlight=False, markup=False)

@@ -30,7 +30,8 @@ KIND_LABELS = {
 }
 
 
-def _real_date(value: Any) -> Any:
+def real_date(value: Any) -> Any:
+    """A date as YAML gives it (a date, or ISO text), or a ValueError saying why not."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -43,19 +44,20 @@ def _real_date(value: Any) -> Any:
     raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)")
 
 
-RealDate = Annotated[dt.date, BeforeValidator(_real_date)]
+RealDate = Annotated[dt.date, BeforeValidator(real_date)]
 
 
 def _due(value: Any) -> Any:
     if value == "long_term":
         return value
     try:
-        return _real_date(value)
+        return real_date(value)
     except ValueError:
         raise ValueError(f"not a real date: {value!r} (expected YYYY-MM-DD or long_term)") from None
 
 
-def _ref(value: Any) -> Any:
+def coerce_ref(value: Any) -> Any:
+    """A ref or number YAML read as an integer (``12``), as the text it was written as."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
@@ -127,7 +129,7 @@ class MeasureIn(Strict):
 
 
 class ProblemIn(Strict):
-    ref: Annotated[Text, BeforeValidator(_ref)]
+    ref: Annotated[Text, BeforeValidator(coerce_ref)]
     title: Text
     measures: list[MeasureIn] = Field(min_length=1)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rectify.feedback.locate import FileError, Located, dotted, read_located
-from rectify.feedback.schema import FeedbackFile, _real_date
+from rectify.feedback.schema import FeedbackFile, real_date
 
 
 class FeedbackErrors(Exception):
@@ -48,7 +48,7 @@ def load_feedback(path: Path) -> tuple[FeedbackFile, Located]:
         feedback = FeedbackFile.model_validate(located.data)
     except ValidationError as exc:
         for err in exc.errors():
-            report(tuple(p for p in err["loc"] if not _is_union_tag(p)), _message(err))
+            report(tuple(p for p in err["loc"] if not is_union_tag(p)), error_message(err))
     # The cross-field rules run on the raw data too, so one pass reports every violation.
     _cross_checks(located.data, report)
     if errors or feedback is None:
@@ -56,11 +56,13 @@ def load_feedback(path: Path) -> tuple[FeedbackFile, Located]:
     return feedback, located
 
 
-def _is_union_tag(part) -> bool:
+def is_union_tag(part) -> bool:
+    """Whether a part of a pydantic error location names a union member, not a field."""
     return isinstance(part, str) and ("function-before" in part or part.startswith("literal["))
 
 
-def _message(err: dict) -> str:
+def error_message(err: dict) -> str:
+    """A pydantic error as a file's error line words it."""
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "missing":
         return "required field is missing"
@@ -77,10 +79,10 @@ def _pop_conflicts(located: Located, report) -> None:
     data = located.data
     if not isinstance(data, dict):
         return
-    for a, aspect in enumerate(_list(data.get("aspects"))):
-        for c, category in enumerate(_list(_dict(aspect).get("categories"))):
-            for p, problem in enumerate(_list(_dict(category).get("problems"))):
-                for src in _dict(problem).pop("__conflict__", []):
+    for a, aspect in enumerate(list_or_empty(data.get("aspects"))):
+        for c, category in enumerate(list_or_empty(dict_or_empty(aspect).get("categories"))):
+            for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems"))):
+                for src in dict_or_empty(problem).pop("__conflict__", []):
                     report(
                         ("aspects", a, "categories", c, "problems", p, "title"),
                         "the same problem ref is written with another title",
@@ -88,26 +90,29 @@ def _pop_conflicts(located: Located, report) -> None:
                     )
 
 
-def _date(value) -> dt.date | None:
+def date_or_none(value) -> dt.date | None:
+    """The date, or None when the value is no real date (the schema reports that)."""
     try:
-        return _real_date(value)
+        return real_date(value)
     except ValueError:
         return None
 
 
-def _list(value) -> list:
+def list_or_empty(value) -> list:
+    """The list, or an empty one when the value is something else (a schema error)."""
     return value if isinstance(value, list) else []
 
 
-def _dict(value) -> dict:
+def dict_or_empty(value) -> dict:
+    """The mapping, or an empty one when the value is something else (a schema error)."""
     return value if isinstance(value, dict) else {}
 
 
 def _cross_checks(data: dict, report) -> None:
-    header = _dict(data.get("inspection"))
-    onsite = _dict(header.get("onsite"))
-    start, end = _date(onsite.get("start")), _date(onsite.get("end"))
-    feedback_date = _date(header.get("feedback_date"))
+    header = dict_or_empty(data.get("inspection"))
+    onsite = dict_or_empty(header.get("onsite"))
+    start, end = date_or_none(onsite.get("start")), date_or_none(onsite.get("end"))
+    feedback_date = date_or_none(header.get("feedback_date"))
     if start and end and start > end:
         report(("inspection", "onsite", "end"), "on-site end is before its start")
     if end and feedback_date and end > feedback_date:
@@ -115,7 +120,7 @@ def _cross_checks(data: dict, report) -> None:
 
     ids: dict[str, set] = {}
     for kind in ("people", "departments"):
-        items = [_dict(item) for item in _list(data.get(kind))]
+        items = [dict_or_empty(item) for item in list_or_empty(data.get(kind))]
         keys = [item.get("id") if isinstance(item.get("id"), str) else None for item in items]
         counts = Counter(keys)  # an id of another type is a schema error already
         for i, key in enumerate(keys):
@@ -123,19 +128,21 @@ def _cross_checks(data: dict, report) -> None:
                 report((kind, i, "id"), f"id {key!r} is not unique")
         ids[kind] = set(counts)
 
-    for i, department in enumerate(_list(data.get("departments"))):
-        head = _dict(department).get("head")
+    for i, department in enumerate(list_or_empty(data.get("departments"))):
+        head = dict_or_empty(department).get("head")
         if isinstance(head, str) and head not in ids["people"]:
             report(("departments", i, "head"), f"no entry with id {head!r} in people")
     problems = [
-        (("aspects", a, "categories", c, "problems", p), _dict(problem))
-        for a, aspect in enumerate(_list(_dict(data).get("aspects")))
-        for c, category in enumerate(_list(_dict(aspect).get("categories")))
-        for p, problem in enumerate(_list(_dict(category).get("problems")))
+        (("aspects", a, "categories", c, "problems", p), dict_or_empty(problem))
+        for a, aspect in enumerate(list_or_empty(dict_or_empty(data).get("aspects")))
+        for c, category in enumerate(list_or_empty(dict_or_empty(aspect).get("categories")))
+        for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems")))
     ]
-    for a, aspect in enumerate(_list(data.get("aspects"))):
-        categories = _list(_dict(aspect).get("categories"))
-        if categories and not any(_list(_dict(c).get("problems")) for c in categories):
+    for a, aspect in enumerate(list_or_empty(data.get("aspects"))):
+        categories = list_or_empty(dict_or_empty(aspect).get("categories"))
+        if categories and not any(
+            list_or_empty(dict_or_empty(c).get("problems")) for c in categories
+        ):
             report(("aspects", a, "categories"), "the aspect has no problem")
     # compared as the schema stores them: " 1" and 1 are the ref "1"
     refs = Counter(str(problem.get("ref")).strip() for _, problem in problems)
@@ -143,8 +150,8 @@ def _cross_checks(data: dict, report) -> None:
         ref = str(problem.get("ref")).strip()
         if problem.get("ref") is not None and refs[ref] > 1:
             report(at + ("ref",), f"problem ref {ref!r} is not unique")
-        for m, measure in enumerate(_list(problem.get("measures"))):
-            _check_measure(at + ("measures", m), _dict(measure), ids, feedback_date, report)
+        for m, measure in enumerate(list_or_empty(problem.get("measures"))):
+            _check_measure(at + ("measures", m), dict_or_empty(measure), ids, feedback_date, report)
 
 
 def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report) -> None:
@@ -160,7 +167,7 @@ def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report
     if feedback_date is None:
         return
     if measure.get("due") == "long_term":
-        checkpoint = _date(measure.get("checkpoint"))
+        checkpoint = date_or_none(measure.get("checkpoint"))
         if measure.get("checkpoint") is None:
             report(at + ("checkpoint",), "a long_term measure needs a checkpoint date")
         elif checkpoint and checkpoint <= feedback_date:
@@ -168,6 +175,6 @@ def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report
                 at + ("checkpoint",), f"checkpoint is not after the feedback date {feedback_date}"
             )
         return
-    due = _date(measure.get("due"))
+    due = date_or_none(measure.get("due"))
     if due and due <= feedback_date:
         report(at + ("due",), f"due {due} is not after the feedback date {feedback_date}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,7 +23,29 @@ from rectify.notices.render import render
 FAILED_STATES = ("failed", "no_contact")
 
 
+@dataclass(frozen=True)
+class ConfidentialScope:
+    """Where a confidential kind of notice (问题线索) is filed and how it is worded. Its rows
+    are addressed to ``<inspection>/<name>``, not to the inspection: the dispatch and
+    supervision summaries, which list an inspection's failed notices to its deputies and
+    office, never reach them. ``render(plan, name=…, today=…)`` gives their subject and body;
+    the rows name no problem."""
+
+    name: str
+    render: Callable[..., tuple[str, str]]
+
+    def address(self, inspection_id: str) -> str:
+        """The ``inspection_id`` its notices are stored under (part of their dedupe keys)."""
+        return f"{inspection_id}/{self.name}"
+
+    def inspection_of(self, address: str) -> str:
+        """The inspection a notice stored under ``address`` belongs to."""
+        return address.removesuffix(f"/{self.name}")
+
+
 def dedupe_key(inspection_id: str, plan: NoticePlan, period: str, *, by_items: bool) -> str:
+    """The notice's unique key: (inspection or scope, kind, person, period) and, by items,
+    a digest of what it lists."""
     key = f"{inspection_id}|{plan.kind}|{plan.to}|{period}"
     if by_items:
         identity = "\n".join(f"{i.ref}|{i.text}|{i.due}|{i.level}" for i in plan.items)
@@ -53,12 +76,11 @@ class Outbox:
         at: dt.datetime,
         today: dt.date,
         by_items: bool = False,
-        renderer: Callable[[NoticePlan, str], tuple[str, str]] | None = None,
-        list_problems: bool = True,
+        confidential: ConfidentialScope | None = None,
     ) -> list[str]:
-        """Plan one row per notice; returns their keys (see ``new`` after ``flush``).
-        ``renderer(plan, person name)`` gives another subject and body than the measures'
-        template; without ``list_problems`` the row names no problem (confidential text)."""
+        """Plan one row per notice; returns their keys (see ``new`` after ``flush``). A
+        ``confidential`` notice is filed under its scope, worded by its own renderer and names
+        no problem."""
         deliver_after = delivery_instant(
             at,
             inspection.timezone,
@@ -66,23 +88,24 @@ class Outbox:
             self.settings.quiet_until_hour,
             self.settings.quiet_from_hour,
         )
+        address = confidential.address(inspection.id) if confidential else inspection.id
         keys = []
         for plan in plans:
-            key = dedupe_key(inspection.id, plan, period, by_items=by_items)
+            key = dedupe_key(address, plan, period, by_items=by_items)
             keys.append(key)
             if key in self._rows:
                 continue
             person = people.get(plan.to)
             name = person.name if person else plan.to
             subject, body = (
-                renderer(plan, name)
-                if renderer
+                confidential.render(plan, name=name, today=today)
+                if confidential
                 else render(plan, unit=unit, round_=inspection.round, person_name=name, today=today)
             )
             contacts = list(person.contacts) if person else []
             self._rows[key] = {
                 "dedupe_key": key,
-                "inspection_id": inspection.id,
+                "inspection_id": address,
                 "kind": plan.kind,
                 "level": plan.level.value if plan.level else None,
                 "person_key": plan.to,
@@ -90,7 +113,7 @@ class Outbox:
                 "period": period,
                 "subject": subject,
                 "body": body,
-                "problems": plan.problems if list_problems else [],
+                "problems": [] if confidential else plan.problems,
                 "contacts": contacts,
                 "created_at": at,
                 "deliver_after": deliver_after,

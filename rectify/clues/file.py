@@ -1,0 +1,190 @@
+"""The clue file (问题线索文件, docs/clues-format.md): its schema and its validation, every
+violation listed in one pass with its file, line and field, as for a feedback file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+
+from rectify.clues.rules import BODY_KIND_LABELS, CLASS_LABELS, BodyKind, ClueClass
+from rectify.feedback.locate import FileError, Located, dotted, read_located
+from rectify.feedback.schema import (
+    Contacts,
+    InspectionId,
+    Key,
+    RealDate,
+    Strict,
+    Text,
+    coerce_ref,
+)
+from rectify.feedback.validate import (
+    FeedbackErrors,
+    date_or_none,
+    dict_or_empty,
+    error_message,
+    is_union_tag,
+    list_or_empty,
+)
+
+
+class ClueErrors(FeedbackErrors):
+    """Every violation found in one clue file; nothing was written."""
+
+
+def _choice(labels: Mapping[Any, str]) -> Callable[[Any], Any]:
+    """Accept a key (``further``) or its Chinese label (``进一步了解关注类``)."""
+    by_label = {label: key.value for key, label in labels.items()}
+    return lambda value: by_label.get(value, value) if isinstance(value, str) else value
+
+
+Number = Annotated[
+    str,
+    BeforeValidator(coerce_ref),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^\S+$"),
+]
+
+
+class ContactIn(Strict):
+    id: Key
+    name: Text
+    contacts: Contacts = []
+
+
+class BodyIn(Strict):
+    id: Key
+    name: Text
+    kind: Annotated[BodyKind, BeforeValidator(_choice(BODY_KIND_LABELS))]
+    contact: ContactIn
+
+
+class TransferIn(Strict):
+    to: Key
+    date: RealDate
+    due: RealDate
+
+
+class ClueIn(Strict):
+    number: Number
+    clue_class: Annotated[ClueClass, BeforeValidator(_choice(CLASS_LABELS))] = Field(alias="class")
+    summary: Text
+    registered_on: RealDate
+    transfer: TransferIn | None = None
+
+
+class ClueFile(Strict):
+    inspection: InspectionId
+    readers: list[Key] | None = None  # given: replaces the authorised readers; omitted: kept
+    bodies: list[BodyIn] = []
+    clues: list[ClueIn] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class KnownFacts:
+    """What the store already holds for the file's inspection."""
+
+    people: frozenset[str]  # every person key of the inspected unit, active or not
+    active_people: frozenset[str]
+    numbers: frozenset[str]  # clue numbers already registered
+    bodies: frozenset[str]  # receiving bodies already known
+
+
+def read_clue_file(path: Path) -> Located:
+    """The clue file's YAML with every value's line, or ``ClueErrors`` saying why not."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise ClueErrors([f"{path}: a clue file is YAML (.yaml or .yml)"])
+    try:
+        located = read_located(path)
+    except FileError as exc:
+        raise ClueErrors([str(exc)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClueErrors([f"{path}: cannot read the file: {exc}"]) from None
+    if not isinstance(located.data, dict):
+        raise ClueErrors([f"{path}:{located.locate(())}: the file must hold a mapping at the top"])
+    return located
+
+
+def validate_clue_file(located: Located, known: KnownFacts) -> ClueFile:
+    """The schema, then the cross-field rules and the store's facts, all in one pass; raise
+    ``ClueErrors`` listing every violation with its file, line and field."""
+    errors: list[str] = []
+
+    def report(where: tuple, message: str) -> None:
+        errors.append(f"{located.file}:{located.locate(where)}: {dotted(where)}: {message}")
+
+    for where in located.where:
+        if where and where[-1] == "__duplicate__":
+            report(where[:-1], "key given twice")
+    parsed = None
+    try:
+        parsed = ClueFile.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            report(tuple(p for p in err["loc"] if not is_union_tag(p)), error_message(err))
+    _cross_checks(located.data, known, report)
+    if errors or parsed is None:
+        raise ClueErrors(errors)
+    return parsed
+
+
+def _items(value: Any) -> list[tuple[int, dict]]:
+    return [
+        (i, v)
+        for i, v in enumerate(value if isinstance(value, list) else [])
+        if isinstance(v, dict)
+    ]
+
+
+def _key(value: Any) -> str | None:
+    """An id as the schema will store it, or None (another type is a schema error already)."""
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> str | None:
+    value = coerce_ref(value)
+    return value.strip() if isinstance(value, str) else None
+
+
+def _cross_checks(data: dict, known: KnownFacts, report) -> None:
+    bodies = _items(data.get("bodies"))
+    counts = Counter(_key(body.get("id")) for _, body in bodies)
+    for i, body in bodies:
+        key = _key(body.get("id"))
+        if key is not None and counts[key] > 1:
+            report(("bodies", i, "id"), f"body id {key!r} is not unique")
+        contact = _key(dict_or_empty(body.get("contact")).get("id"))
+        if contact in known.people:
+            report(
+                ("bodies", i, "contact", "id"),
+                f"{contact!r} is one of the inspected unit's people: a body's contact person "
+                "must be someone outside the unit",
+            )
+    body_ids = (set(counts) - {None}) | known.bodies
+    for i, key in enumerate(list_or_empty(data.get("readers"))):
+        if _key(key) is not None and key not in known.active_people:
+            report(("readers", i), f"no person with id {key!r} in the inspection's people")
+    clues = _items(data.get("clues"))
+    numbers = Counter(_number(clue.get("number")) for _, clue in clues)
+    for i, clue in clues:
+        number = _number(clue.get("number"))
+        if number is not None and numbers[number] > 1:
+            report(("clues", i, "number"), f"clue number {number!r} is not unique in the file")
+        elif number in known.numbers:
+            report(("clues", i, "number"), f"clue number {number!r} is already registered")
+        transfer = dict_or_empty(clue.get("transfer"))
+        to = _key(transfer.get("to"))
+        if to is not None and to not in body_ids:
+            report(("clues", i, "transfer", "to"), f"no receiving body with id {to!r}")
+        registered, on, due = (
+            date_or_none(clue.get("registered_on")),
+            date_or_none(transfer.get("date")),
+            date_or_none(transfer.get("due")),
+        )
+        if registered and on and on < registered:
+            report(("clues", i, "transfer", "date"), "transfer date is before registered_on")
+        if on and due and due <= on:
+            report(("clues", i, "transfer", "due"), "the deadline is not after the transfer date")

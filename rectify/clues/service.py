@@ -1,0 +1,290 @@
+"""The clue register's service (问题线索台账): import a clue file, list, transfer, extend and
+record the result, each through the one audited-action guard (``rectify.audit.guard``). The
+actor is checked before anything of the clues is read, and every access is audited, done or
+refused; a refusal changes nothing but the audit log. What they read is in
+``rectify.clues.store``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlmodel import Session, select
+
+from models import Clue, ClueBody, ClueExtension, ClueReader, Inspection, Person
+from rectify.audit.guard import Attempt, Outcome, audited, refuse
+from rectify.clues.file import ClueErrors, ClueFile, KnownFacts, read_clue_file, validate_clue_file
+from rectify.clues.rules import (
+    DISPOSAL_LABELS,
+    ClueState,
+    ClueView,
+    Disposal,
+    check_clue_actor,
+    check_extension,
+    check_feedback,
+    check_transfer,
+)
+from rectify.clues.store import ClueRow, bodies_by_id, clue_rows, clue_view, readers_of
+from rectify.core.clock import local_date, parse_instant, utc_now
+from rectify.core.errors import Refusal
+from rectify.problems.tree import get_inspection, person_views
+
+T = TypeVar("T")
+ClueWork = Callable[[Session, Inspection], tuple[str, T]]
+
+
+def _stored(
+    session: Session, inspection: Inspection, number: str
+) -> tuple[Clue, ClueView, dict[int, ClueBody]]:
+    """The clue ``number`` of the inspection, its view and the inspection's bodies."""
+    clue = session.exec(
+        select(Clue).where(Clue.inspection_id == inspection.id, Clue.number == number)
+    ).first()
+    if clue is None:
+        raise Refusal("unknown_clue", f"巡察 {inspection.id} 中没有编号为 {number} 的问题线索")
+    bodies = bodies_by_id(session, inspection.id)
+    return clue, clue_view(clue, bodies, inspection.timezone), bodies
+
+
+def _known_facts(session: Session, inspection_id: str) -> KnownFacts:
+    people = session.exec(select(Person).where(Person.inspection_id == inspection_id)).all()
+    numbers = session.exec(select(Clue.number).where(Clue.inspection_id == inspection_id))
+    bodies = session.exec(select(ClueBody.key).where(ClueBody.inspection_id == inspection_id))
+    return KnownFacts(
+        people=frozenset(p.key for p in people),
+        active_people=frozenset(p.key for p in people if p.active),
+        numbers=frozenset(numbers),
+        bodies=frozenset(bodies),
+    )
+
+
+# ---------------------------------------------------------------- actions
+
+
+def _as_clue_actor(attempt: Attempt, work: ClueWork[T]) -> Callable[[Session], tuple[str, T]]:
+    """``work`` for the guard, once the inspection is resolved (and named in the attempt)
+    and the actor may do ``attempt.action`` on its clues: nothing is read before that."""
+
+    def checked(session: Session) -> tuple[str, T]:
+        inspection = get_inspection(session, attempt.inspection_id)
+        attempt.inspection_id = inspection.id
+        actor = person_views(session, inspection.id).get(attempt.actor or "")
+        check_clue_actor(attempt.action, actor, readers_of(session, inspection.id))
+        return work(session, inspection)
+
+    return checked
+
+
+def import_clues(path: Path, *, actor: str, at: dt.datetime | None = None) -> Outcome:
+    """Register the clues of a clue file, all or nothing, by the office. A file that cannot be
+    read or names no imported inspection is refused before anyone's rights can be checked."""
+    at = at or utc_now()
+    attempt = Attempt("clue_import", actor=actor, subject=path.name)
+    errors: list[str] = []
+    try:
+        located = read_clue_file(path)
+    except ClueErrors as exc:
+        errors = exc.errors
+        outcome = refuse(attempt, _invalid(errors, path), at=at)
+        outcome.errors = errors
+        return outcome
+    iid = located.data.get("inspection")
+
+    def work(session: Session) -> tuple[str, int]:
+        if not isinstance(iid, str) or session.get(Inspection, iid) is None:
+            where = located.locate(("inspection",))
+            errors.append(
+                f"{located.file}:{where}: inspection: no imported inspection {iid!r} "
+                "(import its feedback file first)"
+            )
+            raise _invalid(errors, path)
+        attempt.inspection_id = iid
+        return _as_clue_actor(attempt, write)(session)
+
+    def write(session: Session, inspection: Inspection) -> tuple[str, int]:
+        try:
+            clue_file = validate_clue_file(located, _known_facts(session, inspection.id))
+        except ClueErrors as exc:
+            errors.extend(exc.errors)
+            raise _invalid(exc.errors, path) from None
+        return _write(session, inspection, clue_file, actor=actor, at=at)
+
+    outcome, _ = audited(attempt, work, at=at)
+    outcome.errors = errors
+    return outcome
+
+
+def _invalid(errors: list[str], path: Path) -> Refusal:
+    return Refusal("invalid_file", f"{len(errors)} error(s) in {path.name}")
+
+
+def _write(
+    session: Session, inspection: Inspection, clue_file: ClueFile, *, actor: str, at: dt.datetime
+) -> tuple[str, int]:
+    iid = inspection.id
+    bodies = {b.key: b for b in bodies_by_id(session, iid).values()}
+    for body_in in clue_file.bodies:
+        body = bodies.get(body_in.id) or ClueBody(
+            inspection_id=iid, key=body_in.id, name="", kind="", contact_key="", contact_name=""
+        )
+        body.name, body.kind = body_in.name, body_in.kind.value
+        body.contact_key, body.contact_name = body_in.contact.id, body_in.contact.name
+        body.contacts = list(body_in.contact.contacts)
+        session.add(body)
+        bodies[body_in.id] = body
+    session.flush()
+    if clue_file.readers is not None:
+        for reader in session.exec(select(ClueReader).where(ClueReader.inspection_id == iid)):
+            session.delete(reader)
+        session.flush()
+        for key in dict.fromkeys(clue_file.readers):
+            session.add(ClueReader(inspection_id=iid, person_key=key))
+    transferred = 0
+    for clue_in in clue_file.clues:
+        clue = Clue(
+            inspection_id=iid,
+            number=clue_in.number,
+            clue_class=clue_in.clue_class.value,
+            summary=clue_in.summary,
+            registered_on=clue_in.registered_on,
+            registered_at=at,
+        )
+        if clue_in.transfer is not None:
+            transferred += 1
+            clue.state = ClueState.TRANSFERRED.value
+            clue.body_id = bodies[clue_in.transfer.to].id
+            clue.transferred_at = parse_instant(clue_in.transfer.date, inspection.timezone)
+            clue.transferred_by = actor
+            clue.due = clue.original_due = clue_in.transfer.due
+        session.add(clue)
+    session.flush()
+    count = len(clue_file.clues)
+    return f"registered {count} clue(s), {transferred} transferred", count
+
+
+def list_clues(
+    *,
+    actor: str,
+    inspection_id: str | None = None,
+    as_of: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> tuple[Outcome, list[ClueRow]]:
+    """The register, for the office and authorised readers; each reading is audited."""
+    at = at or utc_now()
+
+    def work(session: Session, inspection: Inspection) -> tuple[str, list[ClueRow]]:
+        today = as_of or local_date(at, inspection.timezone)
+        rows = clue_rows(session=session, inspection=inspection, today=today)
+        return f"{len(rows)} clue(s) as of {today}", rows
+
+    details = {"as_of": as_of.isoformat()} if as_of else {}
+    attempt = Attempt("clue_list", actor=actor, inspection_id=inspection_id, details=details)
+    outcome, rows = audited(attempt, _as_clue_actor(attempt, work), at=at)
+    return outcome, rows or []
+
+
+def transfer_clue(
+    number: str,
+    *,
+    actor: str,
+    to: str,
+    due: dt.date,
+    inspection_id: str | None = None,
+    at: dt.datetime | None = None,
+) -> Outcome:
+    """移交: hand a registered clue to a receiving body with its handling deadline."""
+    at = at or utc_now()
+
+    def work(session: Session, inspection: Inspection) -> tuple[str, None]:
+        clue, view, bodies = _stored(session, inspection, number)
+        body = next((b for b in bodies.values() if b.key == to), None)
+        if body is None:
+            raise Refusal("unknown_body", f"没有编号为 {to} 的承办单位")
+        today = local_date(at, inspection.timezone)
+        state = check_transfer(view, on=today, due=due)
+        clue.state, clue.body_id = state.value, body.id
+        clue.transferred_at, clue.transferred_by = at, actor
+        clue.due = clue.original_due = due
+        session.add(clue)
+        return f"线索 {number} 已移交{body.name},限期 {due} 前办结", None
+
+    details = {"to": to, "due": due.isoformat()}
+    return _clue_action("clue_transfer", number, actor, inspection_id, details, work, at)
+
+
+def extend_clue(
+    number: str,
+    *,
+    actor: str,
+    new_due: dt.date,
+    reason: str,
+    inspection_id: str | None = None,
+    at: dt.datetime | None = None,
+) -> Outcome:
+    """Extend a transferred clue's deadline, with a reason; the first deadline is kept."""
+    at = at or utc_now()
+
+    def work(session: Session, inspection: Inspection) -> tuple[str, None]:
+        clue, view, _ = _stored(session, inspection, number)
+        check_extension(view, new_due=new_due, reason=reason)
+        session.add(
+            ClueExtension(
+                clue_id=clue.id or 0,
+                at=at,
+                by=actor,
+                previous_due=clue.due or new_due,
+                new_due=new_due,
+                reason=reason.strip(),
+            )
+        )
+        clue.due = new_due
+        session.add(clue)
+        return f"线索 {number} 办结期限延长至 {new_due}", None
+
+    details = {"new_due": new_due.isoformat()}
+    return _clue_action("clue_extend", number, actor, inspection_id, details, work, at)
+
+
+def record_feedback(
+    number: str,
+    *,
+    actor: str,
+    disposal: Disposal,
+    note: str = "",
+    inspection_id: str | None = None,
+    at: dt.datetime | None = None,
+) -> Outcome:
+    """办理结果反馈: the body's result came back; the clue is closed."""
+    at = at or utc_now()
+
+    def work(session: Session, inspection: Inspection) -> tuple[str, None]:
+        clue, view, _ = _stored(session, inspection, number)
+        state = check_feedback(view, on=local_date(at, inspection.timezone))
+        clue.state = state.value
+        clue.feedback_at, clue.feedback_by = at, actor
+        clue.disposal, clue.feedback_note = disposal.value, note.strip() or None
+        session.add(clue)
+        late = view.overdue(local_date(at, inspection.timezone))
+        return f"线索 {number} 已反馈办理结果({DISPOSAL_LABELS[disposal]})" + (
+            f",晚于办结期限 {view.due}" if late else ""
+        ), None
+
+    details = {"disposal": disposal.value}
+    return _clue_action("clue_feedback", number, actor, inspection_id, details, work, at)
+
+
+def _clue_action(
+    action: str,
+    number: str,
+    actor: str,
+    inspection_id: str | None,
+    details: dict,
+    work: ClueWork[None],
+    at: dt.datetime,
+) -> Outcome:
+    """One audited step on the clue ``number``."""
+    attempt = Attempt(action, actor, inspection_id, subject=number, details=details)
+    outcome, _ = audited(attempt, _as_clue_actor(attempt, work), at=at)
+    return outcome
