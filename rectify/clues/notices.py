@@ -23,10 +23,7 @@ from rectify.clues.rules import (
     mark_subject,
     supervision_cycles,
 )
-from rectify.notices.planning import Digests, Item, Mark, NoticePlan, step_label
-
-# The planning package names it ``is_new_level``; this module imports it under that name.
-from rectify.notices.planning import _new_level as is_new_level
+from rectify.notices.planning import Digests, Item, Mark, NoticePlan, is_new_level, step_label
 from rectify.problems.rules.escalation import LEVEL_LABELS, Level, escalation_level
 
 

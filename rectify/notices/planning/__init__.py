@@ -44,9 +44,6 @@ from rectify.notices.planning.supervision import (
     supervision_summary,
 )
 
-# The former private name of ``is_new_level``, still imported by the clue register.
-_new_level = is_new_level
-
 __all__ = [
     "LEVEL_ORDER",
     "SUPERVISION_STEPS",
