@@ -71,6 +71,7 @@ def record(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one event to the hash-chained audit log (审计日志), done or refused."""
     event = AuditEvent(
         at=at,
         recorded_at=utc_now(),

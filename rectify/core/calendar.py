@@ -103,5 +103,6 @@ class YearCalendar(BaseModel):
 
 
 def read_year_file(path: Path) -> YearCalendar:
+    """Read an office holiday file (节假日安排) for one year."""
     with open(path, encoding="utf-8") as fh:
         return YearCalendar.model_validate(yaml.safe_load(fh))

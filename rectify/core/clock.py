@@ -10,6 +10,7 @@ DEFAULT_HOUR = 9  # "an `at` without a time means 09:00 local"
 
 
 def utc_now() -> dt.datetime:
+    """Now, as an aware UTC instant."""
     return dt.datetime.now(dt.UTC)
 
 
@@ -44,12 +45,14 @@ def local_date(instant: dt.datetime, tz: str) -> dt.date:
 
 
 def local_text(instant: dt.datetime | None, tz: str) -> str:
+    """``instant`` as local 'YYYY-MM-DD HH:mm' in ``tz`` (empty for None)."""
     if instant is None:
         return ""
     return pendulum.instance(instant).in_tz(tz).format("YYYY-MM-DD HH:mm")
 
 
 def local_iso(instant: dt.datetime, tz: str) -> str:
+    """``instant`` as a local ISO 8601 text in ``tz``."""
     return pendulum.instance(instant).in_tz(tz).isoformat()
 
 

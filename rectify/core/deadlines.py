@@ -41,6 +41,7 @@ def add_period(start: dt.date, period: Period, calendar: WorkdayOracle) -> dt.da
 
 
 def add_working_days(start: dt.date, count: int, calendar: WorkdayOracle) -> dt.date:
+    """The date ``count`` working days (工作日) after ``start``."""
     day = start
     remaining = count
     while remaining > 0:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
 
 @cache
 def get_settings() -> Settings:
+    """The settings, read from the environment (``RECTIFY_*``)."""
     return Settings()
 
 

@@ -37,6 +37,7 @@ class FileError(Exception):
 
 
 def dotted(path: Sequence[str | int]) -> str:
+    """A path inside a file as people read it: ``aspects[0].title``."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -44,6 +45,7 @@ def dotted(path: Sequence[str | int]) -> str:
 
 
 def read_located(path: Path) -> Located:
+    """Read a YAML or JSON file, keeping the line of every value."""
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _read_yaml(path, path.read_text(encoding="utf-8"))

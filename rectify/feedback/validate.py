@@ -110,14 +110,37 @@ def dict_or_empty(value) -> dict:
 
 def _cross_checks(data: dict, report) -> None:
     header = dict_or_empty(data.get("inspection"))
+    feedback_date = date_or_none(header.get("feedback_date"))
+    _check_dates(header, feedback_date, report)
+    ids = _unique_ids(data, report)
+    _check_heads(data, ids, report)
+    _check_aspects(data, report)
+    problems = [
+        (("aspects", a, "categories", c, "problems", p), dict_or_empty(problem))
+        for a, aspect in enumerate(list_or_empty(dict_or_empty(data).get("aspects")))
+        for c, category in enumerate(list_or_empty(dict_or_empty(aspect).get("categories")))
+        for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems")))
+    ]
+    # compared as the schema stores them: " 1" and 1 are the ref "1"
+    refs = Counter(str(problem.get("ref")).strip() for _, problem in problems)
+    for at, problem in problems:
+        ref = str(problem.get("ref")).strip()
+        if problem.get("ref") is not None and refs[ref] > 1:
+            report(at + ("ref",), f"problem ref {ref!r} is not unique")
+        for m, measure in enumerate(list_or_empty(problem.get("measures"))):
+            _check_measure(at + ("measures", m), dict_or_empty(measure), ids, feedback_date, report)
+
+
+def _check_dates(header: dict, feedback_date: dt.date | None, report) -> None:
     onsite = dict_or_empty(header.get("onsite"))
     start, end = date_or_none(onsite.get("start")), date_or_none(onsite.get("end"))
-    feedback_date = date_or_none(header.get("feedback_date"))
     if start and end and start > end:
         report(("inspection", "onsite", "end"), "on-site end is before its start")
     if end and feedback_date and end > feedback_date:
         report(("inspection", "feedback_date"), "feedback date is before the on-site end")
 
+
+def _unique_ids(data: dict, report) -> dict[str, set]:
     ids: dict[str, set] = {}
     for kind in ("people", "departments"):
         items = [dict_or_empty(item) for item in list_or_empty(data.get(kind))]
@@ -127,31 +150,23 @@ def _cross_checks(data: dict, report) -> None:
             if key is not None and counts[key] > 1:
                 report((kind, i, "id"), f"id {key!r} is not unique")
         ids[kind] = set(counts)
+    return ids
 
+
+def _check_heads(data: dict, ids: dict[str, set], report) -> None:
     for i, department in enumerate(list_or_empty(data.get("departments"))):
         head = dict_or_empty(department).get("head")
         if isinstance(head, str) and head not in ids["people"]:
             report(("departments", i, "head"), f"no entry with id {head!r} in people")
-    problems = [
-        (("aspects", a, "categories", c, "problems", p), dict_or_empty(problem))
-        for a, aspect in enumerate(list_or_empty(dict_or_empty(data).get("aspects")))
-        for c, category in enumerate(list_or_empty(dict_or_empty(aspect).get("categories")))
-        for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems")))
-    ]
+
+
+def _check_aspects(data: dict, report) -> None:
     for a, aspect in enumerate(list_or_empty(data.get("aspects"))):
         categories = list_or_empty(dict_or_empty(aspect).get("categories"))
         if categories and not any(
             list_or_empty(dict_or_empty(c).get("problems")) for c in categories
         ):
             report(("aspects", a, "categories"), "the aspect has no problem")
-    # compared as the schema stores them: " 1" and 1 are the ref "1"
-    refs = Counter(str(problem.get("ref")).strip() for _, problem in problems)
-    for at, problem in problems:
-        ref = str(problem.get("ref")).strip()
-        if problem.get("ref") is not None and refs[ref] > 1:
-            report(at + ("ref",), f"problem ref {ref!r} is not unique")
-        for m, measure in enumerate(list_or_empty(problem.get("measures"))):
-            _check_measure(at + ("measures", m), dict_or_empty(measure), ids, feedback_date, report)
 
 
 def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report) -> None:

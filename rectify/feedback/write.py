@@ -47,6 +47,7 @@ class ImportResult:
 def write_feedback(
     session: Session, feedback: FeedbackFile, *, source: str, replace: bool, at: dt.datetime
 ) -> ImportResult:
+    """Write a validated feedback file (反馈意见) as an inspection; ``replace`` keeps history."""
     header = feedback.inspection
     existing = session.get(Inspection, header.id)
     if existing is not None and not replace:

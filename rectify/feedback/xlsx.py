@@ -41,6 +41,7 @@ LIST_KEYS = {"policy.dispatch_days", "policy.reminders"}
 
 
 def read_xlsx(path: Path) -> Located:
+    """Read the XLSX form of a feedback file, keeping each value's sheet, row and column."""
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

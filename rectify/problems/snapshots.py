@@ -148,6 +148,34 @@ def snapshots_on(
 Event = tuple[dt.datetime, int, Transition]
 
 
+def _replayed_views(
+    tree: InspectionTree,
+    events: dict[int, list[Event]],
+    checkpoints: dict[int, dt.date],
+    extended: dict[int, dt.date],
+) -> list[ProblemView]:
+    """The tree's problems with the state their events lead to, their latest checkpoint and
+    their measures' dues as extended."""
+    views = []
+    for problem in tree.problems:
+        view = tree.view(problem)
+        measures = tree.measures.get(problem.id, [])
+        views.append(
+            replace(
+                view,
+                state=replay(t for _, _, t in sorted(events[problem.id], key=lambda e: e[:2])),
+                checkpoint=checkpoints.get(problem.id),
+                measures=tuple(
+                    replace(
+                        mv, due=extended.get(m.id, m.original_due) if m.original_due else mv.due
+                    )
+                    for m, mv in zip(measures, view.measures, strict=True)
+                ),
+            )
+        )
+    return views
+
+
 def _rebuild(
     session: Session,
     inspections: list[Inspection],
@@ -210,23 +238,7 @@ def _rebuild(
     out = {}
     for inspection in inspections:
         tree = trees[inspection.id]
-        views = []
-        for problem in tree.problems:
-            view = tree.view(problem)
-            measures = tree.measures.get(problem.id, [])
-            views.append(
-                replace(
-                    view,
-                    state=replay(t for _, _, t in sorted(events[problem.id], key=lambda e: e[:2])),
-                    checkpoint=checkpoints.get(problem.id),
-                    measures=tuple(
-                        replace(
-                            mv, due=extended.get(m.id, m.original_due) if m.original_due else mv.due
-                        )
-                        for m, mv in zip(measures, view.measures, strict=True)
-                    ),
-                )
-            )
+        views = _replayed_views(tree, events, checkpoints, extended)
         tz = inspection.timezone
         out[inspection.id] = Snapshot(
             inspection,

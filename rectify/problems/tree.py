@@ -25,6 +25,7 @@ from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
 
 
 def load_calendar(session: Session) -> WorkCalendar:
+    """The working calendar: the built-in years with the office's stored days and years."""
     days = session.exec(select(CalendarDay)).all()
     years = session.exec(select(CalendarYear.year)).all()
     return WorkCalendar({d.day: d.is_workday for d in days}, years)
@@ -49,10 +50,12 @@ def get_inspection(session: Session, inspection_id: str | None) -> Inspection:
 
 
 def policy_of(inspection: Inspection) -> Policy:
+    """The inspection's supervision policy (督办节奏)."""
     return Policy.model_validate(inspection.policy)
 
 
 def person_views(session: Session, inspection_id: str) -> dict[str, PersonView]:
+    """The inspection's active people, by key, as the rules see them."""
     return views_of(session.exec(select(Person).where(Person.inspection_id == inspection_id)))
 
 
@@ -110,6 +113,7 @@ class InspectionTree:
 
 
 def load_tree(session: Session, inspection: Inspection) -> InspectionTree:
+    """One inspection's tree: aspects, categories, problems, measures, people, departments."""
     return load_trees(session, [inspection])[inspection.id]
 
 

@@ -30,6 +30,7 @@ def replay(transitions: Iterable[Transition]) -> ProblemState:
 
 
 def problem_overdue(problem: ProblemView, on: dt.date) -> bool:
+    """Whether an open problem has a measure past its due (逾期) on ``on``."""
     return problem.state in OPEN_STATES and any(is_overdue(m.due, on) for m in problem.measures)
 
 
@@ -54,6 +55,7 @@ class Counts:
 
 
 def count(problems: Iterable[ProblemView], on: dt.date) -> Counts:
+    """The 通报 counts of ``problems`` on ``on``."""
     counts = Counts()
     for problem in problems:
         counts.add(problem, on)

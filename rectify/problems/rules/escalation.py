@@ -33,4 +33,5 @@ def escalation_level(due: dt.date | None, on: dt.date, reminders: tuple[int, int
 
 
 def is_overdue(due: dt.date | None, on: dt.date) -> bool:
+    """Whether ``due`` has passed on ``on`` (the due day itself is not overdue)."""
     return due is not None and on > due
