@@ -71,6 +71,7 @@ def record(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one event to the chain in the caller's transaction and return it."""
     event = AuditEvent(
         at=at,
         recorded_at=utc_now(),

@@ -21,9 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from rectify.core.clock import local_iso, parse_instant
+from rectify.core.clock import local_date, local_iso, parse_instant
 from rectify.feedback.locate import FileError, Located, dotted, read_located
 from rectify.feedback.validate import FeedbackErrors, load_feedback
+from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
 
 
@@ -252,8 +253,6 @@ def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
     from flows.deliver_notices import deliver_notices
     from flows.feedback_import import feedback_import
     from models import Notice, create_schema, session_scope
-    from rectify.core.clock import local_date
-    from rectify.problems import service
     from rectify.reports.progress import progress_report_markdown
 
     create_schema()
@@ -311,7 +310,8 @@ def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
         if progress:
             progress(total, total, "done")
     as_of = local_date(scenario.until, tz)
-    figures = service.status(iid, as_of)
+    with session_scope() as session:
+        figures = service.status(iid, as_of, session=session)
     summary = {
         "as_of": local_iso(scenario.until, tz),
         **{
