@@ -78,31 +78,28 @@ def audited(
 
 def accepted(session: Session, attempt: Attempt, message: str, *, at: dt.datetime) -> Outcome:
     """Record ``attempt`` as done (the caller's transaction) and return its outcome."""
-    record(
-        session,
-        at=at,
-        action=attempt.action,
-        outcome="done",
-        inspection_id=attempt.inspection_id,
-        actor=attempt.actor,
-        subject=attempt.subject,
-        details=attempt.details,
-    )
+    _record(session, attempt, at=at)
     return Outcome(done=True, action=attempt.action, subject=attempt.subject, message=message)
 
 
 def refused(session: Session, attempt: Attempt, refusal: Refusal, *, at: dt.datetime) -> None:
     """Record ``attempt`` as refused for ``refusal`` (the caller's transaction)."""
+    _record(session, attempt, at=at, refusal=refusal)
+
+
+def _record(
+    session: Session, attempt: Attempt, *, at: dt.datetime, refusal: Refusal | None = None
+) -> None:
     record(
         session,
         at=at,
         action=attempt.action,
-        outcome="refused",
+        outcome="done" if refusal is None else "refused",
         inspection_id=attempt.inspection_id,
         actor=attempt.actor,
         subject=attempt.subject,
-        code=refusal.code,
-        reason=refusal.message,
+        code=None if refusal is None else refusal.code,
+        reason=None if refusal is None else refusal.message,
         details=attempt.details,
     )
 
