@@ -100,8 +100,9 @@ def build(units: int, home: Path, *, contact: str | None = None, seed: int = 1) 
 
     from models import Problem, ProgressUpdate, reset_engine, session_scope
     from rectify.core.settings import reset_settings
+    from rectify.feedback.service import import_file
     from rectify.problems.actions import ApprovePlan
-    from rectify.problems.service import act, import_file
+    from rectify.problems.service import act
 
     reset_settings()
     reset_engine()

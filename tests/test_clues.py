@@ -37,6 +37,7 @@ from rectify.clues import (
     supervision_cycles,
 )
 from rectify.core.errors import Refusal
+from rectify.feedback.service import import_file
 from rectify.notices.planning import Mark
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan
@@ -247,7 +248,7 @@ def inspection(db, spec_file):
         {"id": "clerk", "name": "科员", "roles": []},
     ]
     spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert service.import_file(spec_file).done
+    assert import_file(spec_file).done
     return spec_file
 
 
@@ -500,7 +501,7 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
         person["contacts"] = [contacts[person["id"]]]
     feedback = tmp_path / "binhai.yaml"
     feedback.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert service.import_file(feedback).done
+    assert import_file(feedback).done
     assert service.act(None, ApprovePlan(by="secretary"), local(2024, 8, 20, 10)).done
     clues = yaml.safe_load(CLUE_EXAMPLE.read_text(encoding="utf-8"))
     clues["bodies"][0]["contact"]["contacts"] = [http.url("cdi_liaison")]  # org_liaison: none

@@ -32,6 +32,7 @@ from sqlmodel import select
 from flows.half_monthly_dispatch import half_monthly_dispatch
 from models import CycleRun, Notice, create_schema, get_engine, reset_engine, session_scope
 from rectify.core.settings import reset_settings
+from rectify.feedback.service import import_file
 from rectify.notices.sender import CLAIM_LEASE, MAX_ATTEMPTS, deliver_due
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan
@@ -118,7 +119,7 @@ def load(tmp_path: Path, http: HttpReceiver, *, inspections: int, people: int, q
             lambda unit, person: f"json://127.0.0.1:{http.port}/{person}/{unit}{query}",
         )
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-        assert service.import_file(path).done
+        assert import_file(path).done
         approval = ApprovePlan(by="secretary", meeting="党组会议")
         assert service.act(f"load-{index}", approval, local(2024, 8, 28, 10)).done
     return inspections * (people + DEPUTIES)

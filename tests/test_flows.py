@@ -18,6 +18,7 @@ from flows.half_monthly_dispatch import half_monthly_dispatch
 from flows.lookback_review import lookback_review
 from flows.monthly_supervision import monthly_supervision
 from models import Notice, session_scope
+from rectify.feedback.service import import_file
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan, Progress, SignOffAction
 from tests.conftest import SPEC_EXAMPLE
@@ -85,7 +86,7 @@ def inspection(db, tmp_path, receivers):
     )
     path = tmp_path / "binhai.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert service.import_file(path).done
+    assert import_file(path).done
     assert service.act(
         None, ApprovePlan(by="secretary", meeting="第N次局党组会议"), local(2024, 8, 28, 10)
     ).done

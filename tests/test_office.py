@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from rectify.cli import app
 from rectify.core.clock import parse_instant
+from rectify.feedback.service import import_file
 from rectify.problems import service
 from rectify.problems.actions import SignOffAction
 from tests.conftest import EXAMPLES, SPEC_EXAMPLE
@@ -19,8 +20,8 @@ def test_office_status_puts_laggards_first(db, tmp_path):
     data["inspection"]["parent_unit"] = "天津市滨海新区"
     path = tmp_path / "binhai.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert service.import_file(path).done
-    assert service.import_file(EXAMPLES / "wulong-2023.yaml").done
+    assert import_file(path).done
+    assert import_file(EXAMPLES / "wulong-2023.yaml").done
     assert service.act(
         "wulong-2023-r3",
         SignOffAction(by="office_head", problem="1", evidence=["a.pdf"]),
@@ -43,7 +44,7 @@ def test_office_overview_flow_publishes_the_table(db, prefect_harness):
 
     from flows.office_overview import office_overview
 
-    assert service.import_file(EXAMPLES / "wulong-2023.yaml").done
+    assert import_file(EXAMPLES / "wulong-2023.yaml").done
     result = office_overview(as_of="2023-09-01T10:00")
     assert result == {"date": "2023-09-01", "units": 1, "laggard": "wulong-2023-r3"}
 

@@ -8,6 +8,7 @@ import docx
 import pytest
 import yaml
 
+from rectify.feedback.service import import_file
 from rectify.intake import (
     PLACEHOLDER,
     find_dates,
@@ -17,7 +18,6 @@ from rectify.intake import (
     read_document,
     write_draft,
 )
-from rectify.problems import service
 
 SEEDS = Path("/work/shared/seeds")
 WULONG = SEEDS / "002_17e8068f29a1747d.txt"
@@ -494,7 +494,7 @@ def fill_in(data: dict) -> dict:
 @needs_seeds
 def test_an_unfilled_draft_is_refused_and_a_filled_one_imports(db, tmp_path):
     draft = write_draft(parse_document(WULONG), tmp_path / "wulong-draft.yaml")
-    outcome = service.import_file(draft)
+    outcome = import_file(draft)
     assert not outcome.done
     errors = "\n".join(outcome.errors)
     assert f"{draft}:line " in errors
@@ -514,7 +514,7 @@ def test_an_unfilled_draft_is_refused_and_a_filled_one_imports(db, tmp_path):
     filled = tmp_path / "wulong.yaml"
     data = fill_in(yaml.safe_load(draft.read_text(encoding="utf-8")))
     filled.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    outcome = service.import_file(filled)
+    outcome = import_file(filled)
     assert outcome.done, outcome.errors
     assert (outcome.inspection_id, outcome.aspects, outcome.problems) == (
         "inspection-2023-r3",

@@ -28,6 +28,7 @@ from sqlmodel import SQLModel, select
 from models import Inspection, Problem, get_engine, session_scope
 from rectify.audit.log import verify
 from rectify.core.clock import local_date
+from rectify.feedback.service import import_file
 from rectify.notices.planning import deadline_watch, dispatch_notices, dispatch_sheet, supervision
 from rectify.problems import service
 from rectify.problems.actions import (
@@ -386,7 +387,7 @@ def feedback(db, tmp_path) -> Path:
 def test_random_actions_keep_every_rule(feedback, sequence):
     wipe()
     at = pendulum.datetime(2024, 6, 26, 9, tz=TZ)  # the day before the feedback
-    imported = service.import_file(feedback, at=at)
+    imported = import_file(feedback, at=at)
     assert imported.done, imported.errors
     iid = imported.inspection_id
     model = Model()
@@ -417,7 +418,7 @@ def test_actions_at_one_instant_are_rebuilt_in_the_order_they_happened(feedback)
     """Three actions entered with the same `--at 2024-07-01` (09:00): declared long-term,
     signed off, found relapsed. The problem is reopened; status must say so too."""
     at = pendulum.datetime(2024, 7, 1, 9, tz=TZ)
-    iid = service.import_file(feedback, at=at).inspection_id
+    iid = import_file(feedback, at=at).inspection_id
     for action in (
         LongTerm(
             by="secretary", problem="2", stage_goal="建立长效机制", checkpoint=dt.date(2025, 1, 1)
@@ -437,7 +438,7 @@ def test_an_action_entered_before_the_problems_last_event_is_refused(feedback):
     """Back-dating before the latest recorded event would put it in a place of the history
     that contradicts the state: refused, with both instants named, and audited."""
     at = pendulum.datetime(2024, 7, 10, 9, tz=TZ)
-    iid = service.import_file(feedback, at=at).inspection_id
+    iid = import_file(feedback, at=at).inspection_id
     assert service.act(
         iid, SignOffAction(by="discipline", problem="2", evidence=["纪要.pdf"]), at
     ).done

@@ -43,8 +43,8 @@ from rectify.feedback.schema import (
     PersonIn,
     ProblemIn,
 )
+from rectify.feedback.service import import_file
 from rectify.feedback.validate import FeedbackErrors
-from rectify.problems import service
 from rectify.problems.actions import ACTIONS
 from rectify.reports.ledger_workbook import EDITABLE, LOCKED, SHEET, apply_ledger, read_ledger
 from rectify.runtime.simulation import load_scenario
@@ -406,14 +406,14 @@ def dump(data: Any, fmt: str) -> str:
 @pytest.fixture
 def imported(db):
     """A valid inspection already in the database, so that "unchanged" means something."""
-    assert service.import_file(SPEC_EXAMPLE).done
+    assert import_file(SPEC_EXAMPLE).done
 
 
 def refuse_feedback(path: Path, text: str) -> list[str]:
     """Import ``text`` from ``path``: refused, located, and nothing but the refusal audited."""
     path.write_text(text, encoding="utf-8")
     before = dump_database()
-    outcome = service.import_file(path)
+    outcome = import_file(path)
     assert not outcome.done
     unchanged_but_audited(before, dump_database(), audited=1, code="invalid_file")
     errors = located(outcome.errors, [path], r"line \d+: ")
@@ -518,7 +518,7 @@ def exported(db, tmp_path) -> tuple[Path, list[list]]:
         problems[-1]["measures"] = problems[-1]["measures"][:1]
     source = tmp_path / "binhai.yaml"
     source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert service.import_file(source).done
+    assert import_file(source).done
     path = tmp_path / "exported.xlsx"
     out = runner.invoke(app, ["ledger", "export", "--out", str(path), "--as-of", "2024-07-15"])
     assert out.exit_code == 0 and "4 measures" in out.output, out.output

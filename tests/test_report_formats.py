@@ -12,6 +12,7 @@ from docx.shared import Pt
 
 from models import session_scope
 from rectify.core.clock import parse_instant
+from rectify.feedback.service import import_file
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan, LongTerm, Progress, SignOffAction
 from rectify.reports import (
@@ -44,7 +45,7 @@ def spec():
 
 @pytest.fixture
 def wulong(db):
-    imported = service.import_file(WULONG)
+    imported = import_file(WULONG)
     assert imported.done, imported.errors
     iid = imported.inspection_id
     act(iid, ApprovePlan(by="secretary", meeting="2023年第14次局党组会议"), "2023-07-28")
@@ -97,7 +98,8 @@ def test_docx_is_the_report_in_official_format(wulong, spec, tmp_path):
     assert title.runs[0].font.size == Pt(22)
     assert _east_asian(title.runs[0]) == "方正小标宋简体"
 
-    figures = service.status(wulong, AS_OF)
+    with session_scope() as session:
+        figures = service.status(wulong, AS_OF, session=session)
     assert f"截至2023年10月31日,{headline(figures)}。" in texts
     assert any(
         t.startswith("截至2023年10月31日,巡察反馈的3个方面31个问题,已整改销号3个,") for t in texts
@@ -236,7 +238,8 @@ def test_chart_png_and_figures(wulong, tmp_path):
         for a, b in zip(weeks[:-2], weeks[1:-1], strict=True)
     )
     assert weeks[0] == {"date": "2023-07-26", "closed": 0, "long_term": 0, "open": 31}
-    status = service.status(wulong, AS_OF)
+    with session_scope() as session:
+        status = service.status(wulong, AS_OF, session=session)
     assert weeks[-1] == {
         "date": "2023-10-31",
         "closed": status["closed"],

@@ -32,6 +32,17 @@ class Outcome(BaseModel):
     message: str
     errors: list[str] = []
 
+    @classmethod
+    def of_refusal(cls, attempt: Attempt, refusal: Refusal) -> Outcome:
+        """The outcome of ``attempt`` refused for ``refusal``."""
+        return cls(
+            done=False,
+            action=attempt.action,
+            subject=attempt.subject,
+            code=refusal.code,
+            message=refusal.message,
+        )
+
 
 @dataclass
 class Attempt:
@@ -61,44 +72,34 @@ def audited(
                 message, value = work(session)
         except Refusal as refusal:
             refused(session, attempt, refusal, at=at)
-            return (
-                Outcome(
-                    done=False,
-                    action=attempt.action,
-                    subject=attempt.subject,
-                    code=refusal.code,
-                    message=refusal.message,
-                ),
-                None,
-            )
-        record(
-            session,
-            at=at,
-            action=attempt.action,
-            outcome="done",
-            inspection_id=attempt.inspection_id,
-            actor=attempt.actor,
-            subject=attempt.subject,
-            details=attempt.details,
-        )
-        return (
-            Outcome(done=True, action=attempt.action, subject=attempt.subject, message=message),
-            value,
-        )
+            return Outcome.of_refusal(attempt, refusal), None
+        return accepted(session, attempt, message, at=at), value
+
+
+def accepted(session: Session, attempt: Attempt, message: str, *, at: dt.datetime) -> Outcome:
+    """Record ``attempt`` as done (the caller's transaction) and return its outcome."""
+    _record(session, attempt, at=at)
+    return Outcome(done=True, action=attempt.action, subject=attempt.subject, message=message)
 
 
 def refused(session: Session, attempt: Attempt, refusal: Refusal, *, at: dt.datetime) -> None:
     """Record ``attempt`` as refused for ``refusal`` (the caller's transaction)."""
+    _record(session, attempt, at=at, refusal=refusal)
+
+
+def _record(
+    session: Session, attempt: Attempt, *, at: dt.datetime, refusal: Refusal | None = None
+) -> None:
     record(
         session,
         at=at,
         action=attempt.action,
-        outcome="refused",
+        outcome="done" if refusal is None else "refused",
         inspection_id=attempt.inspection_id,
         actor=attempt.actor,
         subject=attempt.subject,
-        code=refusal.code,
-        reason=refusal.message,
+        code=None if refusal is None else refusal.code,
+        reason=None if refusal is None else refusal.message,
         details=attempt.details,
     )
 
@@ -109,10 +110,4 @@ def refuse(attempt: Attempt, refusal: Refusal, *, at: dt.datetime | None = None)
     create_schema()
     with session_scope() as session:
         refused(session, attempt, refusal, at=at)
-    return Outcome(
-        done=False,
-        action=attempt.action,
-        subject=attempt.subject,
-        code=refusal.code,
-        message=refusal.message,
-    )
+    return Outcome.of_refusal(attempt, refusal)

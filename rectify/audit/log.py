@@ -71,7 +71,8 @@ def record(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the hash-chained audit log (审计日志), done or refused."""
+    """Append one event to the hash-chained audit log (审计日志), done or refused, in the
+    caller's transaction, and return it."""
     event = AuditEvent(
         at=at,
         recorded_at=utc_now(),

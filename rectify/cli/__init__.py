@@ -1,5 +1,37 @@
-"""The command line (`rectify`)."""
+"""The command line (`rectify`): one module per command group, put together here."""
 
-from rectify.cli.app import app
+import typer
+
+from rectify.cli import audit, calendar, feedback, problems, reports, runtime
+from rectify.cli.clues import clue_app
+
+app = typer.Typer(
+    help="巡察整改 — supervise rectification after a political inspection.", no_args_is_help=True
+)
+app.add_typer(calendar.calendar_app, name="calendar")
+app.add_typer(clue_app, name="clue")
+
+app.command()(feedback.init)
+app.command()(feedback.upgrade)
+app.command("import")(feedback.import_feedback)
+
+app.command()(problems.status)
+app.command()(problems.show)
+app.command("approve-plan")(problems.approve_plan)
+app.command()(problems.progress)
+app.command("sign-off")(problems.sign_off)
+app.command("long-term")(problems.long_term)
+app.command()(problems.extend)
+app.command()(problems.review)
+
+app.add_typer(audit.audit_app, name="audit")
+
+app.command()(runtime.simulate)
+app.command()(reports.report)
+app.command()(reports.intake)
+app.add_typer(reports.office_app, name="office")
+app.add_typer(reports.ledger_app, name="ledger")
+app.command()(runtime.demo)
+app.command()(runtime.serve)
 
 __all__ = ["app"]

@@ -5,7 +5,9 @@ simulation's scripted events. A refused action changes nothing but the audit log
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 import pendulum
 from pydantic import BaseModel, StringConstraints
@@ -18,16 +20,18 @@ from models import (
     Inspection,
     LongTermDeclaration,
     Plan,
+    Problem,
     ProgressUpdate,
     Review,
     SignOff,
 )
-from rectify.audit.log import record
+from rectify.audit.guard import Attempt, Outcome, accepted, refused
 from rectify.core.clock import as_utc, local_date
 from rectify.core.errors import Refusal
 from rectify.problems.rules.permissions import check_actor
 from rectify.problems.rules.states import Transition, next_state
-from rectify.problems.tree import load_tree, person_views
+from rectify.problems.rules.views import ProblemView
+from rectify.problems.tree import InspectionTree, load_tree, person_views
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -96,57 +100,37 @@ ACTIONS: dict[str, type[Action]] = {
 }
 
 
-class Outcome(BaseModel):
-    done: bool
-    action: str
-    subject: str | None = None
-    code: str | None = None
-    message: str
+def action_attempt(action: AnyAction, inspection_id: str | None = None) -> Attempt:
+    """``action`` as the audit log records it."""
+    return Attempt(
+        action=action.kind,
+        actor=action.by,
+        inspection_id=inspection_id,
+        subject=getattr(action, "problem", None),
+        details=action.model_dump(mode="json", exclude={"kind", "by"}),
+    )
 
 
 def perform(
     session: Session, inspection: Inspection, action: AnyAction, at: dt.datetime
 ) -> Outcome:
-    """Apply ``action`` at ``at`` if the rules allow it; either way, audit it."""
-    subject = getattr(action, "problem", None)
-    details = action.model_dump(mode="json", exclude={"kind", "by"})
+    """Apply ``action`` at ``at`` if the rules allow it; either way, audit it in the caller's
+    transaction."""
+    attempt = action_attempt(action, inspection.id)
     try:
-        # _apply raises every Refusal before it writes anything.
-        message = _apply(session, inspection, action, at)
+        # apply_action raises every Refusal before it writes anything.
+        message = apply_action(session, inspection, action, at)
     except Refusal as refusal:
-        record(
-            session,
-            at=at,
-            action=action.kind,
-            outcome="refused",
-            inspection_id=inspection.id,
-            actor=action.by,
-            subject=subject,
-            code=refusal.code,
-            reason=refusal.message,
-            details=details,
-        )
-        return Outcome(
-            done=False,
-            action=action.kind,
-            subject=subject,
-            code=refusal.code,
-            message=refusal.message,
-        )
-    record(
-        session,
-        at=at,
-        action=action.kind,
-        outcome="done",
-        inspection_id=inspection.id,
-        actor=action.by,
-        subject=subject,
-        details=details,
-    )
-    return Outcome(done=True, action=action.kind, subject=subject, message=message)
+        refused(session, attempt, refusal, at=at)
+        return Outcome.of_refusal(attempt, refusal)
+    return accepted(session, attempt, message, at=at)
 
 
-def _apply(session: Session, inspection: Inspection, action: AnyAction, at: dt.datetime) -> str:
+def apply_action(
+    session: Session, inspection: Inspection, action: AnyAction, at: dt.datetime
+) -> str:
+    """Apply ``action`` at ``at`` and say what was done, or raise the ``Refusal`` that forbids
+    it (before writing anything). Not audited: ``perform`` and the guard audit it."""
     actor = person_views(session, inspection.id).get(action.by)
     today = local_date(at, inspection.timezone)
     if today < inspection.feedback_date:
@@ -158,85 +142,133 @@ def _apply(session: Session, inspection: Inspection, action: AnyAction, at: dt.d
     problem = tree.problem(action.problem)
     view = tree.view(problem)
     check_actor(action.kind, actor, view)
-    iid = problem.id or 0
     at = _in_order(session, problem, at, inspection.timezone)
-    if isinstance(action, Progress):
-        if not action.text:
-            raise Refusal("missing_text", "请填写进展情况")
-        problem.state = next_state(problem.state, Transition.PROGRESS)
-        session.add(ProgressUpdate(problem_id=iid, at=at, by=action.by, text=action.text))
-        _evidence(session, iid, at, action.by, action.evidence, "progress")
-        message = f"问题 {problem.ref} 已记录进展"
-    elif isinstance(action, SignOffAction):
-        if not [e for e in action.evidence if e.strip()]:
-            raise Refusal("missing_evidence", "销号须附支撑材料(--evidence)")
-        problem.state = next_state(problem.state, Transition.SIGN_OFF)
-        problem.closed_at = at
-        session.add(SignOff(problem_id=iid, at=at, by=action.by, note=action.note))
-        _evidence(session, iid, at, action.by, action.evidence, "sign_off")
-        message = f"问题 {problem.ref} 已整改销号"
-    elif isinstance(action, LongTerm):
-        if not action.stage_goal:
-            raise Refusal("missing_stage_goal", "长期整改须写明阶段性目标")
-        if action.checkpoint <= today:
-            raise Refusal(
-                "checkpoint_not_future", f"下一检查节点 {action.checkpoint} 须晚于今天 {today}"
-            )
-        problem.state = next_state(problem.state, Transition.LONG_TERM)
-        problem.stage_goal = action.stage_goal
-        problem.checkpoint = action.checkpoint
-        session.add(
-            LongTermDeclaration(
-                problem_id=iid,
-                at=at,
-                by=action.by,
-                stage_goal=action.stage_goal,
-                checkpoint=action.checkpoint,
-            )
-        )
-        message = f"问题 {problem.ref} 转为长期整改,下一检查节点 {action.checkpoint}"
-    elif isinstance(action, Extend):
-        if not action.reason:
-            raise Refusal("missing_reason", "延期须说明理由")
-        next_state(problem.state, Transition.EXTEND)
-        measures = tree.measures.get(iid, [])
-        later = [m for m in measures if m.due is not None and m.due < action.new_due]
-        if not later:
-            raise Refusal(
-                "not_later",
-                f"新时限 {action.new_due} 不晚于问题 {problem.ref} 现有整改时限 {view.latest_due}",
-            )
-        for m in later:
-            session.add(
-                Extension(
-                    measure_id=m.id or 0,
-                    at=at,
-                    by=action.by,
-                    previous_due=m.due,
-                    new_due=action.new_due,
-                    reason=action.reason,
-                )
-            )
-            m.due = action.new_due
-            session.add(m)
-        message = f"问题 {problem.ref} 的 {len(later)} 项措施延期至 {action.new_due}"
-    else:
-        assert isinstance(action, ReviewAction)
-        relapsed = action.outcome == "relapsed"
-        problem.state = next_state(
-            problem.state, Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
-        )
-        if relapsed:
-            problem.closed_at = None
-        session.add(
-            Review(problem_id=iid, at=at, by=action.by, outcome=action.outcome, note=action.note)
-        )
-        message = f"问题 {problem.ref} 回头看:" + (
-            "反弹回潮,已重新打开" if relapsed else "整改成效保持"
-        )
+    step = _ProblemStep(session, tree, problem, view, at, today)
+    message = _STEPS[type(action)](step, action)
     session.add(problem)
     session.flush()
     return message
+
+
+@dataclass
+class _ProblemStep:
+    """What every action on one problem works with."""
+
+    session: Session
+    tree: InspectionTree
+    problem: Problem
+    view: ProblemView
+    at: dt.datetime
+    today: dt.date
+
+    @property
+    def problem_id(self) -> int:
+        return self.problem.id or 0
+
+
+def _progress(step: _ProblemStep, action: Progress) -> str:
+    problem = step.problem
+    if not action.text:
+        raise Refusal("missing_text", "请填写进展情况")
+    problem.state = next_state(problem.state, Transition.PROGRESS)
+    step.session.add(
+        ProgressUpdate(problem_id=step.problem_id, at=step.at, by=action.by, text=action.text)
+    )
+    _evidence(step, action.by, action.evidence, "progress")
+    return f"问题 {problem.ref} 已记录进展"
+
+
+def _sign_off(step: _ProblemStep, action: SignOffAction) -> str:
+    problem = step.problem
+    if not [e for e in action.evidence if e.strip()]:
+        raise Refusal("missing_evidence", "销号须附支撑材料(--evidence)")
+    problem.state = next_state(problem.state, Transition.SIGN_OFF)
+    problem.closed_at = step.at
+    step.session.add(
+        SignOff(problem_id=step.problem_id, at=step.at, by=action.by, note=action.note)
+    )
+    _evidence(step, action.by, action.evidence, "sign_off")
+    return f"问题 {problem.ref} 已整改销号"
+
+
+def _long_term(step: _ProblemStep, action: LongTerm) -> str:
+    problem = step.problem
+    if not action.stage_goal:
+        raise Refusal("missing_stage_goal", "长期整改须写明阶段性目标")
+    if action.checkpoint <= step.today:
+        raise Refusal(
+            "checkpoint_not_future", f"下一检查节点 {action.checkpoint} 须晚于今天 {step.today}"
+        )
+    problem.state = next_state(problem.state, Transition.LONG_TERM)
+    problem.stage_goal = action.stage_goal
+    problem.checkpoint = action.checkpoint
+    step.session.add(
+        LongTermDeclaration(
+            problem_id=step.problem_id,
+            at=step.at,
+            by=action.by,
+            stage_goal=action.stage_goal,
+            checkpoint=action.checkpoint,
+        )
+    )
+    return f"问题 {problem.ref} 转为长期整改,下一检查节点 {action.checkpoint}"
+
+
+def _extend(step: _ProblemStep, action: Extend) -> str:
+    problem = step.problem
+    if not action.reason:
+        raise Refusal("missing_reason", "延期须说明理由")
+    next_state(problem.state, Transition.EXTEND)
+    measures = step.tree.measures.get(step.problem_id, [])
+    later = [m for m in measures if m.due is not None and m.due < action.new_due]
+    if not later:
+        raise Refusal(
+            "not_later",
+            f"新时限 {action.new_due} 不晚于问题 {problem.ref} 现有整改时限 {step.view.latest_due}",
+        )
+    for m in later:
+        step.session.add(
+            Extension(
+                measure_id=m.id or 0,
+                at=step.at,
+                by=action.by,
+                previous_due=m.due,
+                new_due=action.new_due,
+                reason=action.reason,
+            )
+        )
+        m.due = action.new_due
+        step.session.add(m)
+    return f"问题 {problem.ref} 的 {len(later)} 项措施延期至 {action.new_due}"
+
+
+def _review(step: _ProblemStep, action: ReviewAction) -> str:
+    problem = step.problem
+    relapsed = action.outcome == "relapsed"
+    problem.state = next_state(
+        problem.state, Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
+    )
+    if relapsed:
+        problem.closed_at = None
+    step.session.add(
+        Review(
+            problem_id=step.problem_id,
+            at=step.at,
+            by=action.by,
+            outcome=action.outcome,
+            note=action.note,
+        )
+    )
+    return f"问题 {problem.ref} 回头看:" + ("反弹回潮,已重新打开" if relapsed else "整改成效保持")
+
+
+_STEPS: dict[type[Action], Callable[[_ProblemStep, Any], str]] = {
+    Progress: _progress,
+    SignOffAction: _sign_off,
+    LongTerm: _long_term,
+    Extend: _extend,
+    ReviewAction: _review,
+}
 
 
 # The tables of a problem's history, replayed in time order by rectify.problems.snapshots.
@@ -290,11 +322,15 @@ def _approve_plan(session, inspection, action: ApprovePlan, actor, at, today) ->
     return f"整改方案已审议通过({today}" + (f",晚于时限 {plan.due})" if late else ")")
 
 
-def _evidence(session, problem_id: int, at, by: str, names: list[str], attached_to: str) -> None:
+def _evidence(step: _ProblemStep, by: str, names: list[str], attached_to: str) -> None:
     for name in names:
         if name.strip():
-            session.add(
+            step.session.add(
                 Evidence(
-                    problem_id=problem_id, at=at, by=by, name=name.strip(), attached_to=attached_to
+                    problem_id=step.problem_id,
+                    at=step.at,
+                    by=by,
+                    name=name.strip(),
+                    attached_to=attached_to,
                 )
             )

@@ -2,80 +2,89 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from models import (
     Evidence,
     Extension,
     LongTermDeclaration,
+    Problem,
     ProgressUpdate,
     Review,
     SignOff,
-    session_scope,
 )
 from rectify.core.clock import local_text
 from rectify.core.states import STATE_LABELS
-from rectify.problems.tree import get_inspection, load_tree
+from rectify.problems.tree import InspectionTree, get_inspection, load_tree
 
 
-def problem_detail(inspection_id: str | None, ref: str) -> str:
-    with session_scope() as session:
-        inspection = get_inspection(session, inspection_id)
-        tz = inspection.timezone
-        tree = load_tree(session, inspection)
-        problem = tree.problem(ref)
-        aspect = tree.aspect_of(problem)
-        lines = [
-            f"问题 {problem.ref}:{problem.title}",
-            f"巡察:{inspection.id}  方面:{aspect.position + 1}. {aspect.title}",
-            f"状态:{STATE_LABELS[problem.state]}"
-            + (f"(销号于 {local_text(problem.closed_at, tz)})" if problem.closed_at else ""),
+def problem_detail(inspection_id: str | None, ref: str, *, session: Session) -> str:
+    """Problem ``ref`` of the named inspection (or the only one) as text: its measures,
+    responsibilities, dues, history and evidence (支撑材料)."""
+    inspection = get_inspection(session, inspection_id)
+    tz = inspection.timezone
+    tree = load_tree(session, inspection)
+    problem = tree.problem(ref)
+    aspect = tree.aspect_of(problem)
+    lines = [
+        f"问题 {problem.ref}:{problem.title}",
+        f"巡察:{inspection.id}  方面:{aspect.position + 1}. {aspect.title}",
+        f"状态:{STATE_LABELS[problem.state]}"
+        + (f"(销号于 {local_text(problem.closed_at, tz)})" if problem.closed_at else ""),
+    ]
+    if problem.stage_goal:
+        lines.append(f"阶段性目标:{problem.stage_goal};下一检查节点:{problem.checkpoint}")
+    lines.append("整改措施:")
+    lines += _measure_lines(tree, problem)
+    history = _history(session, tree, problem.id)
+    evidence = session.exec(select(Evidence).where(Evidence.problem_id == problem.id)).all()
+    if history:
+        lines.append("记录:")
+        lines += [
+            f"  {local_text(at, tz)} {text}" for at, text in sorted(history, key=lambda h: h[0])
         ]
-        if problem.stage_goal:
-            lines.append(f"阶段性目标:{problem.stage_goal};下一检查节点:{problem.checkpoint}")
-        lines.append("整改措施:")
-        for m in tree.measures.get(problem.id, []):
-            due = "长期整改" if m.due is None else str(m.due)
-            if m.original_due and m.due != m.original_due:
-                due += f"(原定 {m.original_due})"
-            if m.checkpoint:
-                due += f",检查节点 {m.checkpoint}"
-            lines.append(
-                f"  {m.position + 1}. {m.text}\n"
-                f"     牵头领导 {tree.people[m.lead_leader_id].name};责任领导 {tree.people[m.responsible_leader_id].name};"
-                f"责任科室 {tree.departments[m.department_id].name};责任人 {tree.people[m.responsible_person_id].name};"
-                f"整改时限 {due}"
+    if evidence:
+        lines.append("支撑材料:" + "、".join(e.name for e in evidence))
+    return "\n".join(lines)
+
+
+def _measure_lines(tree: InspectionTree, problem: Problem) -> list[str]:
+    lines = []
+    for m in tree.measures.get(problem.id, []):
+        due = "长期整改" if m.due is None else str(m.due)
+        if m.original_due and m.due != m.original_due:
+            due += f"(原定 {m.original_due})"
+        if m.checkpoint:
+            due += f",检查节点 {m.checkpoint}"
+        lines.append(
+            f"  {m.position + 1}. {m.text}\n"
+            f"     牵头领导 {tree.people[m.lead_leader_id].name};责任领导 {tree.people[m.responsible_leader_id].name};"
+            f"责任科室 {tree.departments[m.department_id].name};责任人 {tree.people[m.responsible_person_id].name};"
+            f"整改时限 {due}"
+        )
+    return lines
+
+
+def _history(session: Session, tree: InspectionTree, pid: int | None) -> list[tuple]:
+    history: list[tuple] = []
+    for row in session.exec(select(ProgressUpdate).where(ProgressUpdate.problem_id == pid)):
+        history.append((row.at, f"进展({row.by}):{row.text}"))
+    for row in session.exec(select(SignOff).where(SignOff.problem_id == pid)):
+        history.append((row.at, f"销号({row.by}):{row.note}"))
+    for row in session.exec(
+        select(LongTermDeclaration).where(LongTermDeclaration.problem_id == pid)
+    ):
+        history.append((row.at, f"转长期整改({row.by}):{row.stage_goal},检查节点 {row.checkpoint}"))
+    for row in session.exec(select(Review).where(Review.problem_id == pid)):
+        history.append(
+            (
+                row.at,
+                f"回头看({row.by}):{'反弹回潮' if row.outcome == 'relapsed' else '成效保持'} {row.note}",
             )
-        history: list[tuple] = []
-        pid = problem.id
-        for row in session.exec(select(ProgressUpdate).where(ProgressUpdate.problem_id == pid)):
-            history.append((row.at, f"进展({row.by}):{row.text}"))
-        for row in session.exec(select(SignOff).where(SignOff.problem_id == pid)):
-            history.append((row.at, f"销号({row.by}):{row.note}"))
-        for row in session.exec(
-            select(LongTermDeclaration).where(LongTermDeclaration.problem_id == pid)
-        ):
-            history.append(
-                (row.at, f"转长期整改({row.by}):{row.stage_goal},检查节点 {row.checkpoint}")
-            )
-        for row in session.exec(select(Review).where(Review.problem_id == pid)):
-            history.append(
-                (
-                    row.at,
-                    f"回头看({row.by}):{'反弹回潮' if row.outcome == 'relapsed' else '成效保持'} {row.note}",
-                )
-            )
-        measure_ids = [m.id for m in tree.measures.get(pid, [])]
-        for row in session.exec(select(Extension).where(Extension.measure_id.in_(measure_ids))):
-            history.append(
-                (row.at, f"延期({row.by}):{row.previous_due} → {row.new_due},理由:{row.reason}")
-            )
-        evidence = session.exec(select(Evidence).where(Evidence.problem_id == pid)).all()
-        if history:
-            lines.append("记录:")
-            lines += [
-                f"  {local_text(at, tz)} {text}" for at, text in sorted(history, key=lambda h: h[0])
-            ]
-        if evidence:
-            lines.append("支撑材料:" + "、".join(e.name for e in evidence))
-        return "\n".join(lines)
+        )
+    measure_ids = [m.id for m in tree.measures.get(pid, [])]
+    for row in session.exec(select(Extension).where(Extension.measure_id.in_(measure_ids))):
+        history.append(
+            (row.at, f"延期({row.by}):{row.previous_due} → {row.new_due},理由:{row.reason}")
+        )
+    return history

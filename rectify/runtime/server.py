@@ -14,6 +14,7 @@ from rectify.core.settings import get_settings
 
 
 def prefect_home() -> Path:
+    """Where the embedded Prefect server keeps its database and settings."""
     return Path(os.environ.get("PREFECT_HOME") or get_settings().home / "prefect")
 
 

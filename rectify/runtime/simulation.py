@@ -20,11 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from sqlmodel import select
 
-from rectify.core.clock import local_iso, parse_instant
+from models import Notice, create_schema, reset_engine, session_scope
+from rectify.core.clock import local_date, local_iso, parse_instant
+from rectify.core.settings import reset_settings
 from rectify.feedback.locate import FileError, Located, dotted, read_located
 from rectify.feedback.validate import FeedbackErrors, load_feedback
+from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
+from rectify.reports.progress import progress_report_markdown
 
 
 class ScenarioErrors(FeedbackErrors):
@@ -52,6 +57,8 @@ class Scenario:
 
 
 def load_scenario(path: Path) -> Scenario:
+    """Read and check a scenario file and the feedback file it names; raise
+    ``ScenarioErrors`` (or the feedback file's ``FeedbackErrors``) with every violation."""
     try:
         located = read_located(path)
     except FileError as exc:
@@ -75,7 +82,25 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioErrors(errors)
     feedback, _ = load_feedback(feedback_path)  # raises FeedbackErrors, located in that file
     tz = feedback.inspection.timezone
-    clock = data.get("clock") if isinstance(data.get("clock"), dict) else {}
+    instants = _clock(data.get("clock"), tz, report)
+    events = _events(located, data.get("events"), tz, report)
+    if errors:
+        raise ScenarioErrors(errors)
+    return Scenario(
+        path=path,
+        feedback_path=feedback_path,
+        inspection_id=feedback.inspection.id,
+        timezone=tz,
+        start=instants["start"],
+        until=instants["until"],
+        events=sorted(events, key=lambda e: (e.at, e.index)),
+        policy=feedback.policy,
+    )
+
+
+def _clock(raw: Any, tz: str, report) -> dict[str, dt.datetime]:
+    """The scenario's start and until, read in zone ``tz``; each violation reported."""
+    clock = raw if isinstance(raw, dict) else {}
     if not clock:
         report(("clock",), "required: start and until")
     instants: dict[str, dt.datetime] = {}
@@ -90,19 +115,7 @@ def load_scenario(path: Path) -> Scenario:
             report(("clock", key), str(exc))
     if len(instants) == 2 and instants["start"] >= instants["until"]:
         report(("clock", "until"), "until is not after start")
-    events = _events(located, data.get("events"), tz, report)
-    if errors:
-        raise ScenarioErrors(errors)
-    return Scenario(
-        path=path,
-        feedback_path=feedback_path,
-        inspection_id=feedback.inspection.id,
-        timezone=tz,
-        start=instants["start"],
-        until=instants["until"],
-        events=sorted(events, key=lambda e: (e.at, e.index)),
-        policy=feedback.policy,
-    )
+    return instants
 
 
 def _text(value: Any) -> Any:
@@ -188,9 +201,6 @@ def simulate(
 ) -> SimulationResult:
     """Run the scenario against a fresh temporary database (or, ``in_place``, the engine's
     own database: the demo) and return what it produced."""
-    from models import reset_engine
-    from rectify.core.settings import reset_settings
-
     if in_place:
         with _without_flow_heartbeats():
             return _run(scenario, send=send, progress=progress)
@@ -245,16 +255,13 @@ def _without_flow_heartbeats():
 
 
 def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
+    # Prefect, the deployments and the flows load only when a scenario runs, so that the
+    # command line's --help stays quick.
     from prefect import tags
-    from sqlmodel import select
 
     from deployments import by_name
     from flows.deliver_notices import deliver_notices
     from flows.feedback_import import feedback_import
-    from models import Notice, create_schema, session_scope
-    from rectify.core.clock import local_date
-    from rectify.problems import service
-    from rectify.reports.progress import progress_report_markdown
 
     create_schema()
     tz, iid = scenario.timezone, scenario.inspection_id
@@ -311,7 +318,8 @@ def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
         if progress:
             progress(total, total, "done")
     as_of = local_date(scenario.until, tz)
-    figures = service.status(iid, as_of)
+    with session_scope() as session:
+        figures = service.status(iid, as_of, session=session)
     summary = {
         "as_of": local_iso(scenario.until, tz),
         **{
@@ -356,6 +364,7 @@ def _plain(value: Any) -> Any:
 
 
 def write_outputs(result: SimulationResult, out: Path) -> None:
+    """Write summary.json, notices.jsonl, runs.jsonl and report.md into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(
         json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

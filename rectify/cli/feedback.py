@@ -1,0 +1,56 @@
+"""``rectify init``, ``upgrade`` and ``import``: the database and the feedback file
+(反馈意见) that starts a rectification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from models import create_schema
+from rectify.cli.common import AtOpt, console, fail_with, parse_at, warn
+from rectify.core.settings import get_settings
+from rectify.feedback.service import import_file
+
+
+def init() -> None:
+    """Create the database (SQLite file by default; RECTIFY_DATABASE_URL to change it)."""
+    create_schema()
+    console.print(f"database ready: {get_settings().resolved_database_url}", highlight=False)
+
+
+def upgrade() -> None:
+    """Apply the schema migrations (SQLite or PostgreSQL) up to the newest revision."""
+    # Alembic is loaded only when the schema is touched, not for every command's --help.
+    from models.migrate import current_revision
+
+    create_schema()
+    console.print(
+        f"database at revision {current_revision()}: {get_settings().resolved_database_url}",
+        highlight=False,
+    )
+
+
+def import_feedback(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="feedback file .yaml/.json/.xlsx")
+    ],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="update an imported inspection, keeping its history")
+    ] = False,
+    at: AtOpt = None,
+) -> None:
+    """Import a feedback file (all or nothing)."""
+    outcome = import_file(file, replace=replace, at=parse_at(at, get_settings().timezone))
+    if not outcome.done:
+        fail_with(outcome.errors, f"refused: nothing was imported ({len(outcome.errors)} error(s))")
+    verb = "replaced" if outcome.replaced else "imported"
+    console.print(
+        f"{verb} {outcome.inspection_id}: {outcome.aspects} aspects, {outcome.problems} problems, "
+        f"{outcome.measures} measures; plan due {outcome.plan_due}",
+        highlight=False,
+    )
+    for line in outcome.notes:
+        console.print(f"  {line}", highlight=False)
+    warn(outcome.warnings)

@@ -1,0 +1,175 @@
+"""``rectify status``, ``show`` and the actions people take on problems: approve-plan,
+progress, sign-off (整改销号), long-term (需长期整改), extend and review (回头看)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from models import session_scope
+from rectify.cli.common import (
+    AsOfOpt,
+    AtOpt,
+    ByOpt,
+    InspectionOpt,
+    console,
+    exit_on_refusal,
+    fail,
+    parse_at,
+    parse_day,
+    report_outcome,
+    zone,
+)
+from rectify.core.settings import get_settings
+from rectify.problems import service
+from rectify.problems.actions import (
+    AnyAction,
+    ApprovePlan,
+    Extend,
+    LongTerm,
+    Progress,
+    ReviewAction,
+    SignOffAction,
+)
+from rectify.problems.detail import problem_detail
+
+ASPECT_COLUMNS = (
+    "problems",
+    "closed",
+    "long_term",
+    "in_progress",
+    "not_started",
+    "reopened",
+    "overdue",
+)
+
+
+def status(
+    inspection: InspectionOpt = None,
+    as_of: AsOfOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Counts per state, overdue, and per aspect, as of a date."""
+    tz = zone(inspection)
+    as_of_day = parse_day(as_of, "--as-of", tz)
+    with exit_on_refusal(), session_scope() as session:
+        data = service.status(inspection, as_of_day, session=session)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    plan = data["plan"]
+    console.print(
+        f"[bold]{data['unit']}[/bold] {data['inspection']} as of {data['as_of']}: "
+        f"{data['aspects']} aspects, {data['problems']} problems — closed {data['closed']}, "
+        f"long-term {data['long_term']}, in progress {data['in_progress']}, "
+        f"not started {data['not_started']}, reopened {data['reopened']}, overdue {data['overdue']}",
+        highlight=False,
+    )
+    console.print(
+        f"plan due {plan['due']}: "
+        + (f"approved {plan['approved_on']}" if plan["approved"] else "not approved")
+        + (" (late)" if plan["late"] else ""),
+        highlight=False,
+    )
+    table = Table("方面", "问题", "已销号", "长期", "推进中", "未启动", "重新整改", "超期")
+    for row in data["by_aspect"]:
+        table.add_row(
+            f"{row['aspect']}. {row['title'][:30]}", *(str(row[k]) for k in ASPECT_COLUMNS)
+        )
+    console.print(table)
+
+
+def show(
+    problem: Annotated[str, typer.Argument(help="problem ref, as published")],
+    inspection: InspectionOpt = None,
+) -> None:
+    """One problem: its measures, responsibilities, dues and history."""
+    with exit_on_refusal(), session_scope() as session:
+        text = problem_detail(inspection, problem, session=session)
+    console.print(text, highlight=False, markup=False)
+
+
+def _act(inspection: str | None, action: AnyAction, at: str | None) -> None:
+    report_outcome(service.act(inspection, action, parse_at(at, zone(inspection))))
+
+
+def approve_plan(
+    by: ByOpt,
+    meeting: Annotated[str, typer.Option(help="the party group meeting")] = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Record the plan's approval (整改方案审议通过) by the leader."""
+    _act(inspection, ApprovePlan(by=by, meeting=meeting), at)
+
+
+def progress(
+    problem: str,
+    by: ByOpt,
+    text: Annotated[str, typer.Option("--text", help="what was done")],
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="evidence file name; repeatable")
+    ] = None,
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Record progress on a problem."""
+    _act(inspection, Progress(by=by, problem=problem, text=text, evidence=evidence or []), at)
+
+
+def sign_off(
+    problem: str,
+    by: ByOpt,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", help="evidence (支撑材料); required, repeatable"),
+    ] = None,
+    note: str = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Close a problem (整改销号) with evidence, by a reviewer."""
+    _act(inspection, SignOffAction(by=by, problem=problem, evidence=evidence or [], note=note), at)
+
+
+def long_term(
+    problem: str,
+    by: ByOpt,
+    stage_goal: Annotated[str, typer.Option("--stage-goal", help="阶段性目标")],
+    checkpoint: Annotated[str, typer.Option("--checkpoint", help="next checkpoint YYYY-MM-DD")],
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Declare a problem long-term (需长期整改), by the leader."""
+    when = parse_day(checkpoint, "--checkpoint", get_settings().timezone)
+    _act(inspection, LongTerm(by=by, problem=problem, stage_goal=stage_goal, checkpoint=when), at)
+
+
+def extend(
+    problem: str,
+    by: ByOpt,
+    new_due: Annotated[str, typer.Option("--new-due", help="YYYY-MM-DD")],
+    reason: Annotated[str, typer.Option("--reason")],
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Extend a problem's due date, by the leader; the plan's date is kept."""
+    when = parse_day(new_due, "--new-due", get_settings().timezone)
+    _act(inspection, Extend(by=by, problem=problem, new_due=when, reason=reason), at)
+
+
+def review(
+    problem: str,
+    by: ByOpt,
+    outcome: Annotated[str, typer.Option("--outcome", help="sustained | relapsed")],
+    note: str = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Record a 回头看 review; relapsed reopens the problem."""
+    if outcome not in ("sustained", "relapsed"):
+        fail("--outcome: expected sustained or relapsed", 2)
+    _act(inspection, ReviewAction(by=by, problem=problem, outcome=outcome, note=note), at)  # type: ignore[arg-type]

@@ -1,0 +1,195 @@
+"""``rectify report``, ``intake``, ``office status`` and ``ledger export|import``: what the
+office reads and hands out (通报, 台账) and the draft of a feedback file from a document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from models import create_schema, session_scope
+from rectify.cli.common import (
+    AsOfOpt,
+    InspectionOpt,
+    console,
+    err,
+    exit_on_refusal,
+    fail,
+    fail_with,
+    parse_day,
+    zone,
+)
+from rectify.core.settings import get_settings
+from rectify.intake import PLACEHOLDER, UnsupportedDocument, parse_document, write_draft
+from rectify.reports import (
+    apply_ledger,
+    build_report,
+    export_ledger,
+    office_rows,
+    progress_report_markdown,
+    read_ledger,
+    write_chart,
+    write_docx,
+    write_ledger_report_xlsx,
+)
+
+office_app = typer.Typer(help="The office view across units (巡察办).", no_args_is_help=True)
+ledger_app = typer.Typer(help="The Excel ledger (台账) round trip.", no_args_is_help=True)
+
+
+def report(
+    inspection: InspectionOpt = None,
+    as_of: AsOfOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write to this file instead of printing")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx (the 台账)")] = "md",
+) -> None:
+    """The progress report (整改进展情况通报) as of a date: Markdown (with its chart when
+    written to a file), DOCX in official-document layout, or the XLSX ledger (台账)."""
+    if fmt not in ("md", "docx", "xlsx"):
+        fail("--format: expected md, docx or xlsx", 2)
+    if fmt != "md" and out is None:
+        fail(f"--format {fmt} needs --out FILE", 2)
+    tz = zone(inspection)
+    day = parse_day(as_of, "--as-of", tz)
+    with exit_on_refusal(), session_scope() as session:
+        if fmt == "xlsx":
+            write_ledger_report_xlsx(inspection, day, out, session=session)
+            console.print(f"written {out}", highlight=False)
+            return
+        if out is None:
+            text = progress_report_markdown(inspection, day, session=session)
+            console.print(text, highlight=False, markup=False)
+            return
+        png = out.with_suffix(".png")
+        write_chart(inspection, day, png, session=session)
+        if fmt == "docx":
+            write_docx(build_report(inspection, day, session=session), out, png)
+        else:
+            text = progress_report_markdown(inspection, day, session=session)
+            out.write_text(text + f"\n![整改进展图]({png.name})\n", encoding="utf-8")
+    console.print(f"written {out} and {png}", highlight=False)
+
+
+def intake(
+    document: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="published feedback or progress report (.docx/.txt/.md)",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="the draft feedback file (.yaml) to write")],
+) -> None:
+    """Draft a feedback file from a published document (反馈意见 / 整改进展情况通报)."""
+    try:
+        result = parse_document(document)
+    except (UnsupportedDocument, OSError) as exc:
+        fail(f"{document}: {exc}", 2)
+    write_draft(result, out)
+    c = result.counts_parsed
+    console.print(
+        f"written {out}: {c['aspects']} aspects, {c['categories']} categories, "
+        f"{c['problems']} problems, {c['measures']} measures "
+        f"({c['long_term']} problems flagged long-term)",
+        highlight=False,
+    )
+    for line in result.mismatches:
+        err.print(f"mismatch: {line}", style="yellow", highlight=False, markup=False)
+    if result.unplaced:
+        err.print(
+            f"{len(result.unplaced)} line(s) not placed, listed at the top of {out}",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
+    if not c["problems"]:
+        fail(f"no numbered problems found in {document}; see the report at the top of {out}")
+    console.print(
+        f"fill in every {PLACEHOLDER} (people, departments, responsibilities, dates), "
+        f"then: rectify import {out}",
+        highlight=False,
+    )
+
+
+@office_app.command("status")
+def office_status(
+    as_of: AsOfOpt = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Every inspected unit under the office, laggards first."""
+    create_schema()
+    day = parse_day(as_of, "--as-of", get_settings().timezone) if as_of else None
+    with session_scope() as session:
+        rows = office_rows(day, session=session)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("单位", "巡察", "问题", "已销号", "长期", "未完成", "超期", "方案逾期", "反弹")
+    for r in rows:
+        table.add_row(
+            r["unit"],
+            r["inspection"],
+            str(r["problems"]),
+            str(r["closed"]),
+            str(r["long_term"]),
+            str(r["open"]),
+            str(r["overdue"]),
+            "是" if r["plan_late"] else "",
+            str(r["relapses"]),
+        )
+    console.print(table)
+
+
+@ledger_app.command("export")
+def ledger_export(
+    out: Annotated[Path, typer.Option("--out", help="the .xlsx to write")],
+    inspection: InspectionOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+) -> None:
+    """Write the ledger for departments to fill in progress and evidence."""
+    tz = zone(inspection)
+    with exit_on_refusal(), session_scope() as session:
+        n = export_ledger(inspection, parse_day(as_of, "--as-of", tz), out, session=session)
+    console.print(f"written {out}: {n} measures; fill in the yellow columns", highlight=False)
+
+
+@ledger_app.command("import")
+def ledger_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    apply: Annotated[
+        bool, typer.Option("--apply", help="apply the changes (default: only show them)")
+    ] = False,
+    by: Annotated[str | None, typer.Option("--by", help="reporter for rows without 报送人")] = None,
+) -> None:
+    """Show what a filled-in ledger would change; with --apply, apply it all or nothing."""
+    with exit_on_refusal(), session_scope() as session:
+        plan = read_ledger(file, session=session, default_by=by)
+    if plan.errors:
+        fail_with(plan.errors, f"refused: nothing was imported ({len(plan.errors)} error(s))")
+    for c in plan.changes:
+        evidence = f" [{', '.join(c.evidence)}]" if c.evidence else ""
+        console.print(
+            f"row {c.row}: 问题{c.problem} 进展 by {c.by}: {c.text}{evidence}",
+            highlight=False,
+            markup=False,
+        )
+    if not plan.changes:
+        console.print("nothing to import", highlight=False)
+        return
+    if not apply:
+        console.print(
+            f"{len(plan.changes)} change(s); run again with --apply to record them", highlight=False
+        )
+        return
+    refused_rows = apply_ledger(plan)
+    if refused_rows:
+        fail_with(
+            refused_rows, f"refused: nothing was imported ({len(refused_rows)} row(s) refused)"
+        )
+    console.print(f"recorded {len(plan.changes)} progress update(s)", highlight=False)
