@@ -602,6 +602,7 @@ def texts_in(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeypatch, caplog):
     import flows.feedback_import
