@@ -481,6 +481,7 @@ def receivers(monkeypatch):
         yield smtp, http
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     db, tmp_path, receivers
