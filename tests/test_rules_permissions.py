@@ -105,7 +105,7 @@ ALLOWED_BY_ROLE = {
 # (case, action, role, expected) — every role against every action
 BY_ROLE = [
     (
-        f"{action}-only_{role or 'no_role'}",
+        f"{action}-" + (f"only_{role}" if role else "no_role"),
         action,
         role,
         OK if action in ALLOWED_BY_ROLE[role] else NOT_PERMITTED,
