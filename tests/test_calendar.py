@@ -1,33 +1,189 @@
 import datetime as dt
 
+import pytest
 from typer.testing import CliRunner
 
 from rectify.cli import app
-from rectify.core.calendar import WorkCalendar
+from rectify.core.calendar import WorkCalendar, YearCalendar
 from rectify.core.deadlines import Period, add_period
+from tests.tables import cases
 
 D = dt.date
 
 
-def test_national_day_2026_and_its_make_up_saturday():
+# (case, day, working day in the official calendar (2026 from chinesecalendar)?)
+WORKDAYS = [
+    ("national_day_first", D(2026, 10, 1), False),
+    ("national_day_last", D(2026, 10, 7), False),
+    ("after_national_day", D(2026, 10, 8), True),
+    ("make_up_saturday", D(2026, 10, 10), True),  # adjusted workday (调休)
+    ("ordinary_sunday", D(2026, 10, 11), False),
+    ("make_up_sunday_before", D(2026, 9, 20), True),
+    ("mid_autumn_friday", D(2026, 9, 25), False),
+    ("ordinary_wednesday", D(2026, 11, 4), True),
+    ("ordinary_saturday", D(2026, 11, 7), False),
+    ("new_year", D(2026, 1, 1), False),
+]
+
+
+@pytest.mark.parametrize(("day", "expected"), cases(WORKDAYS))
+def test_official_working_day(day, expected):
     cal = WorkCalendar()
-    assert not cal.is_workday(D(2026, 10, 1))
-    assert not cal.is_workday(D(2026, 10, 7))
-    assert cal.is_workday(D(2026, 10, 10))  # Saturday, adjusted workday (调休)
-    assert not cal.is_workday(D(2026, 10, 11))  # ordinary Sunday
-    # 5 working days after Wed 30 Sep: 8, 9, 10 (Sat), 12, 13 October
-    assert add_period(D(2026, 9, 30), Period(working_days=5), cal) == D(2026, 10, 13)
-    # calendar days do not care
-    assert add_period(D(2026, 9, 30), Period(days=5), cal) == D(2026, 10, 5)
+    assert cal.is_workday(day) is expected
     assert cal.warnings() == []
 
 
-def test_unknown_year_is_a_warning_not_a_silent_guess():
+# (case, day, the next working day from it (itself if it is one))
+NEXT_WORKDAYS = [
+    ("a_working_day-itself", D(2026, 9, 30), D(2026, 9, 30)),
+    ("national_day-after_the_holiday", D(2026, 10, 1), D(2026, 10, 8)),
+    ("make_up_saturday-itself", D(2026, 10, 10), D(2026, 10, 10)),
+    ("sunday-monday", D(2026, 10, 11), D(2026, 10, 12)),
+]
+
+
+@pytest.mark.parametrize(("day", "expected"), cases(NEXT_WORKDAYS))
+def test_next_working_day(day, expected):
+    assert WorkCalendar().next_workday(day) == expected
+
+
+# (case, start, period, expected last day) over the official calendar
+LAST_DAYS = [
+    # 5 working days after Wed 30 Sep: 8, 9, 10 (Sat), 12, 13 October
+    ("5_working_days-over_national_day", D(2026, 9, 30), Period(working_days=5), D(2026, 10, 13)),
+    # calendar days do not care
+    ("5_days-over_national_day", D(2026, 9, 30), Period(days=5), D(2026, 10, 5)),
+    ("1_working_day-eve_of_national_day", D(2026, 9, 30), Period(working_days=1), D(2026, 10, 8)),
+    ("1_working_day-to_the_make_up_saturday", D(2026, 10, 9), Period(working_days=1), D(2026, 10, 10)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("start", "period", "expected"), cases(LAST_DAYS))
+def test_last_day_over_the_official_calendar(start, period, expected):
     cal = WorkCalendar()
-    end = add_period(D(2026, 12, 28), Period(working_days=10), cal)
-    assert end.year == 2027
-    assert cal.unknown_years == {2027}
-    assert any("2027" in w and "rectify calendar load" in w for w in cal.warnings())
+    assert add_period(start, period, cal) == expected
+    assert cal.warnings() == []
+
+
+# (case, the office's (overrides, described years), start, period,
+#  expected: (last day, years warned about))
+UNKNOWN_YEARS = [
+    (
+        "2027_undescribed-warned",
+        ({}, ()),
+        D(2026, 12, 28),
+        Period(working_days=10),
+        (D(2027, 1, 11), {2027}),
+    ),
+    (
+        "2027_described_by_a_file-not_warned",
+        ({D(2027, 1, 1): False}, {2027}),
+        D(2026, 12, 28),
+        Period(working_days=10),
+        (D(2027, 1, 12), set()),
+    ),
+    (
+        "2003_undescribed-warned",
+        ({}, ()),
+        D(2003, 6, 2),
+        Period(working_days=1),
+        (D(2003, 6, 3), {2003}),
+    ),
+    (
+        "calendar_days-no_year_consulted",
+        ({}, ()),
+        D(2026, 12, 28),
+        Period(days=10),
+        (D(2027, 1, 7), set()),
+    ),
+]
+
+
+@pytest.mark.parametrize(("office", "start", "period", "expected"), cases(UNKNOWN_YEARS))
+def test_unknown_year_is_a_warning_not_a_silent_guess(office, start, period, expected):
+    cal = WorkCalendar(*office)
+    last_day, warned = expected
+    assert add_period(start, period, cal) == last_day
+    assert cal.unknown_years == warned
+    assert len(cal.warnings()) == len(warned)
+    for year in warned:
+        assert any(str(year) in w and "rectify calendar load" in w for w in cal.warnings())
+
+
+# (case, a day, the office's overrides and described years, working day?)
+OVERRIDES = [
+    ("override_makes_a_holiday", D(2027, 2, 8), {D(2027, 2, 8): False}, False),
+    ("override_makes_a_make_up_saturday", D(2027, 2, 13), {D(2027, 2, 13): True}, True),
+    ("described_year-plain_weekday", D(2027, 3, 3), {}, True),
+    ("described_year-plain_sunday", D(2027, 3, 7), {}, False),
+    ("override_wins_over_the_builtin_year", D(2026, 10, 1), {D(2026, 10, 1): True}, True),
+]
+
+
+@pytest.mark.parametrize(("day", "overrides", "expected"), cases(OVERRIDES))
+def test_office_overrides(day, overrides, expected):
+    cal = WorkCalendar(overrides, described_years={2027})
+    assert cal.is_workday(day) is expected
+    assert cal.unknown_years == set()
+
+
+# (case, a holiday file's content, expected: its (day, working day?) entries, or the error)
+YEAR_FILES = [
+    (
+        "holidays_and_make_up_days",
+        {
+            "year": 2027,
+            "holidays": [
+                {"date": "2027-01-01", "name": "元旦"},
+                {"start": "2027-02-05", "end": "2027-02-07", "name": "春节"},
+            ],
+            "workdays": [{"date": "2027-02-13", "name": "春节调休"}],
+        },
+        [
+            (D(2027, 1, 1), False),
+            (D(2027, 2, 5), False),
+            (D(2027, 2, 6), False),
+            (D(2027, 2, 7), False),
+            (D(2027, 2, 13), True),
+        ],
+    ),
+    ("no_days", {"year": 2027}, []),
+    (
+        "start_after_end",
+        {"year": 2027, "holidays": [{"start": "2027-02-11", "end": "2027-02-05"}]},
+        ValueError("start is after end"),
+    ),
+    (
+        "date_and_a_range",
+        {"year": 2027, "holidays": [{"date": "2027-02-11", "start": "2027-02-11", "end": "2027-02-12"}]},
+        ValueError("give either date, or start and end"),
+    ),
+    (
+        "start_without_end",
+        {"year": 2027, "holidays": [{"start": "2027-02-11"}]},
+        ValueError("give either date, or start and end"),
+    ),
+    (
+        "unknown_field",
+        {"year": 2027, "holiday": []},
+        ValueError("Extra inputs are not permitted"),
+    ),
+    (
+        "a_day_of_another_year",
+        {"year": 2027, "holidays": [{"date": "2028-01-01"}]},
+        ValueError("2028-01-01 is not in year 2027"),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("content", "expected"), cases(YEAR_FILES))
+def test_holiday_file(content, expected):
+    if isinstance(expected, ValueError):
+        with pytest.raises(ValueError, match=str(expected)):
+            YearCalendar.model_validate(content).entries()
+        return
+    entries = YearCalendar.model_validate(content).entries()
+    assert [(day, working) for day, working, _ in entries] == expected
 
 
 def test_office_holiday_file_describes_a_later_year(db, tmp_path):

@@ -482,6 +482,7 @@ def receivers(monkeypatch):
         yield smtp, http
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     db, tmp_path, receivers
@@ -603,6 +604,7 @@ def texts_in(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeypatch, caplog):
     import flows.feedback_import

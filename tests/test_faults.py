@@ -39,7 +39,7 @@ from rectify.problems.actions import ApprovePlan
 from tests.conftest import POSTGRES_URL, dump_database
 from tests.receivers import HttpReceiver
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
 CHILD = Path(__file__).with_name("fault_child.py")
 DEPUTIES = 3  # each gets the dispatch summary, besides one digest per responsible person

@@ -25,7 +25,7 @@ from tests.conftest import SPEC_EXAMPLE
 from tests.receivers import HttpReceiver, SmtpReceiver
 
 TOKEN = "tok-5ecret-9f8e7d"
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
 
 def local(*args) -> dt.datetime:

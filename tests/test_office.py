@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -37,6 +38,7 @@ def test_office_status_puts_laggards_first(db, tmp_path):
     assert binhai["overdue"] == 1 and binhai["problems"] == 1
 
 
+@pytest.mark.slow
 def test_office_overview_flow_publishes_the_table(db, prefect_harness):
     import asyncio
 

@@ -43,6 +43,8 @@ from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import person_views
 from tests.conftest import POSTGRES_URL, SPEC_EXAMPLE, dump_database
 
+pytestmark = pytest.mark.slow
+
 TZ = "Asia/Shanghai"
 FEEDBACK_DATE = dt.date(2024, 6, 27)
 PLAN_DUE = dt.date(2024, 8, 26)  # 60 days after the feedback

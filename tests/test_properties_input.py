@@ -51,6 +51,8 @@ from rectify.runtime.simulation import load_scenario
 from tests.conftest import POSTGRES_URL, SPEC_EXAMPLE, dump_database
 
 runner = CliRunner()
+pytestmark = pytest.mark.slow
+
 SCALE = 4 if POSTGRES_URL else 1  # see the module docstring
 
 

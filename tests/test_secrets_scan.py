@@ -29,7 +29,7 @@ from rectify.runtime.simulation import load_scenario, simulate, write_outputs
 from tests.conftest import SPEC_EXAMPLE, dump_database
 from tests.receivers import HttpReceiver, SmtpReceiver, free_port
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
 SECRETS = {
     "RECTIFY_SECRET_HOOK": "hook-Zq81-sEcReT-a9F3",  # path of the receiver that takes posts

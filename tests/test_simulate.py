@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from rectify.cli import app
 from tests.conftest import SPEC_EXAMPLE
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 runner = CliRunner()
 
 SCENARIO = """\

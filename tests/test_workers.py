@@ -21,7 +21,7 @@ from models import CycleRun, Notice, session_scope
 from tests.conftest import ROOT
 from tests.test_flows import inspection, receivers  # noqa: F401  (fixtures)
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
 
 def _prefect(*args: str, env: dict) -> subprocess.CompletedProcess:

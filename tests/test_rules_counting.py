@@ -1,0 +1,118 @@
+"""Replaying a problem's history and the counts the report gives
+(rectify/problems/rules/counting.py): the state is rebuilt from not-started by the recorded
+transitions; the report counts problems per state, and overdue (超期) is a fact on a date, not a
+state — an open, not long-term problem with a measure past its due date."""
+
+import datetime as dt
+
+import pytest
+
+from rectify.core.states import ProblemState as S
+from rectify.problems.rules.counting import count, problem_overdue, replay
+from rectify.problems.rules.states import Transition as T
+from rectify.problems.rules.views import MeasureView, ProblemView
+from tests.tables import cases
+
+D = dt.date
+ON = D(2024, 11, 15)
+PAST, TODAY, FUTURE = D(2024, 11, 1), ON, D(2024, 12, 31)
+
+# (case, transitions in time order, state reached)
+REPLAYS = [
+    ("nothing-not_started", [], S.NOT_STARTED),
+    ("progress", [T.PROGRESS], S.IN_PROGRESS),
+    ("progress_then_extension", [T.PROGRESS, T.EXTEND], S.IN_PROGRESS),
+    ("sign_off", [T.PROGRESS, T.SIGN_OFF], S.CLOSED),
+    ("relapse-reopens", [T.PROGRESS, T.SIGN_OFF, T.REVIEW_RELAPSED], S.REOPENED),
+    (
+        "relapse_then_closed_again",
+        [T.PROGRESS, T.SIGN_OFF, T.REVIEW_RELAPSED, T.PROGRESS, T.SIGN_OFF],
+        S.CLOSED,
+    ),
+    ("review_sustained-stays_closed", [T.SIGN_OFF, T.REVIEW_SUSTAINED], S.CLOSED),
+    ("long_term", [T.PROGRESS, T.LONG_TERM, T.PROGRESS], S.LONG_TERM),
+    ("long_term_then_sign_off", [T.LONG_TERM, T.SIGN_OFF], S.CLOSED),
+    ("relapse_then_long_term", [T.SIGN_OFF, T.REVIEW_RELAPSED, T.LONG_TERM], S.LONG_TERM),
+    # a transition the machine refuses leaves the state as it was
+    ("refused_progress_after_sign_off", [T.SIGN_OFF, T.PROGRESS], S.CLOSED),
+    ("refused_extension_of_long_term", [T.LONG_TERM, T.EXTEND], S.LONG_TERM),
+    ("refused_review_of_an_open_problem", [T.PROGRESS, T.REVIEW_RELAPSED], S.IN_PROGRESS),
+]
+
+
+@pytest.mark.parametrize(("transitions", "expected"), cases(REPLAYS))
+def test_replay(transitions, expected):
+    assert replay(transitions) == expected
+
+
+def problem(ref, state, *dues):
+    measures = tuple(
+        MeasureView(i, f"措施{i}", "secretary", "deputy", "office", "clerk", due)
+        for i, due in enumerate(dues)
+    )
+    return ProblemView(ref=ref, title=f"问题{ref}", state=state, measures=measures)
+
+
+# (case, problem, overdue on ON?)
+OVERDUE = [
+    ("in_progress-a_measure_past_due", problem("1", S.IN_PROGRESS, FUTURE, PAST), True),
+    ("not_started-past_due", problem("1", S.NOT_STARTED, PAST), True),
+    ("reopened-past_due", problem("1", S.REOPENED, PAST), True),
+    ("in_progress-due_today-not_yet", problem("1", S.IN_PROGRESS, TODAY), False),
+    ("in_progress-due_later", problem("1", S.IN_PROGRESS, FUTURE), False),
+    ("closed-past_due", problem("1", S.CLOSED, PAST), False),
+    ("long_term-past_due", problem("1", S.LONG_TERM, PAST), False),
+    ("long_term_measure-no_due", problem("1", S.IN_PROGRESS, None), False),
+    ("no_measures", problem("1", S.IN_PROGRESS), False),
+]
+
+
+@pytest.mark.parametrize(("problem", "expected"), cases(OVERDUE))
+def test_overdue_on_a_date(problem, expected):
+    assert problem_overdue(problem, ON) is expected
+
+
+ZERO = dict(problems=0, closed=0, long_term=0, in_progress=0, not_started=0, reopened=0, overdue=0)
+
+# (case, problems, expected counts on ON)
+COUNTS = [
+    ("none", [], ZERO),
+    (
+        "one_of_each_state",
+        [
+            problem("1", S.NOT_STARTED, FUTURE),
+            problem("2", S.IN_PROGRESS, FUTURE),
+            problem("3", S.LONG_TERM, None),
+            problem("4", S.CLOSED, PAST),
+            problem("5", S.REOPENED, FUTURE),
+        ],
+        ZERO | dict(problems=5, not_started=1, in_progress=1, long_term=1, closed=1, reopened=1),
+    ),
+    (
+        "overdue_counted_beside_its_state",
+        [
+            problem("1", S.IN_PROGRESS, PAST),
+            problem("2", S.IN_PROGRESS, PAST, PAST),  # one problem, however many measures
+            problem("3", S.NOT_STARTED, PAST),
+            problem("4", S.CLOSED, PAST),
+            problem("5", S.LONG_TERM, PAST),
+        ],
+        ZERO | dict(problems=5, in_progress=2, not_started=1, closed=1, long_term=1, overdue=3),
+    ),
+    (
+        # the Wulong report: 31 problems, 26 closed, 5 long-term
+        "wulong_31_26_closed_5_long_term",
+        [problem(str(i), S.CLOSED, PAST) for i in range(26)]
+        + [problem(str(26 + i), S.LONG_TERM, None) for i in range(5)],
+        ZERO | dict(problems=31, closed=26, long_term=5),
+    ),
+]
+
+
+@pytest.mark.parametrize(("problems", "expected"), cases(COUNTS))
+def test_counts(problems, expected):
+    counts = count(problems, ON)
+    assert counts.as_dict() == expected
+    # every problem is in exactly one state
+    states = ("closed", "long_term", "in_progress", "not_started", "reopened")
+    assert sum(getattr(counts, s) for s in states) == counts.problems
