@@ -29,10 +29,33 @@ class Unit(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="unit.id")
 
 
+class Office(SQLModel, table=True):
+    """The inspection office (巡察办) that supervises units; one office, many inspections."""
+
+    id: str = Field(primary_key=True)
+    name: str
+
+
+class OfficeStaff(SQLModel, table=True):
+    """A person of the office's side: roles ``supervisor`` (销号审核, extensions, 回头看) and
+    ``clues`` (the problem-clue register). Merged by id across the office's feedback files;
+    copied into each of the office's inspections as ``Person`` rows with ``side="office"``."""
+
+    __table_args__ = (UniqueConstraint("office_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: str = Field(foreign_key="office.id", index=True)
+    key: str
+    name: str
+    roles: list = _json()
+    contacts: list = _json()
+
+
 class Inspection(SQLModel, table=True):
     """One inspection (巡察) of one unit, identified as in its feedback file."""
 
     id: str = Field(primary_key=True)
+    office_id: str | None = Field(default=None, foreign_key="office.id", index=True)
     round: str
     group: str
     unit_id: int = Field(foreign_key="unit.id", index=True)
@@ -47,6 +70,9 @@ class Inspection(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    """A person of an inspection: of the inspected unit (``side="unit"``) or a copy of the
+    office's staff (``side="office"``), so that the rules, notices and contacts see both."""
+
     __table_args__ = (UniqueConstraint("inspection_id", "key"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -56,6 +82,7 @@ class Person(SQLModel, table=True):
     roles: list = _json()
     contacts: list = _json()
     active: bool = True
+    side: str = Field(default="unit", sa_column_kwargs={"server_default": "unit"})
 
 
 class Department(SQLModel, table=True):
@@ -151,7 +178,40 @@ class Evidence(SQLModel, table=True):
     attached_to: str  # "progress" | "sign_off"
 
 
+class SignOffApplication(SQLModel, table=True):
+    """申请销号: the unit applies for a problem's sign-off, with evidence (``Evidence`` rows
+    attached to ``application:<id>``); the office then confirms (``SignOff``) or returns it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    note: str = ""
+
+
+class SignOffReturn(SQLModel, table=True):
+    """退回: the office returns an application for sign-off, with its reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    reason: str
+
+
+class ReportSubmission(SQLModel, table=True):
+    """整改报告: the unit's rectification report submitted to the office."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    at: dt.datetime = _instant(nullable=False)
+    by: str
+    title: str = ""
+
+
 class SignOff(SQLModel, table=True):
+    """销号: confirmed by an office supervisor; closes the problem and all its measures."""
+
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
     at: dt.datetime = _instant(nullable=False)
@@ -189,6 +249,7 @@ class Review(SQLModel, table=True):
     by: str
     outcome: str  # "sustained" | "relapsed"
     note: str = ""
+    new_due: dt.date | None = None  # relapsed: the reopened problem's deadline (relapse_due)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -122,7 +122,11 @@ def watch_one(watched: dict[str, WatchedClues], ctx: InspectionRun):
     """One inspection's clue notices and marks; its result counts them once written."""
     iid, tz = ctx.inspection.id, ctx.inspection.timezone
     mine = watched[iid]
-    office = [p for p in ctx.snap.tree.people.values() if p.active and "office" in p.roles]
+    office = [
+        p
+        for p in ctx.snap.tree.people.values()
+        if p.active and p.side == "office" and "clues" in p.roles
+    ]
     by_id = {b.id or 0: b for b in mine.bodies}
     plans, new_marks = clue_notices(
         clues=[clue_view(c, by_id, tz) for c in mine.clues],

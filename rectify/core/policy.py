@@ -15,6 +15,8 @@ class Policy(BaseModel):
     dispatch_days: list[int] = Field(default_factory=lambda: [1, 16])
     supervision_day: int = 25
     review_after: Period = Field(default_factory=lambda: Period(days=90))
+    report_due: Period = Field(default_factory=lambda: Period(days=60))
+    relapse_due: Period = Field(default_factory=lambda: Period(days=30))
     reminders: list[int] = Field(default_factory=lambda: [20, 10])
 
     @field_validator("dispatch_days")

@@ -10,6 +10,7 @@ class ProblemState(StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     LONG_TERM = "long_term"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"  # 申请销号, awaiting the office's decision
     CLOSED = "closed"
     REOPENED = "reopened"
 
@@ -18,6 +19,7 @@ STATE_LABELS = {
     ProblemState.NOT_STARTED: "未启动",
     ProblemState.IN_PROGRESS: "推进中",
     ProblemState.LONG_TERM: "需长期整改",
+    ProblemState.AWAITING_CONFIRMATION: "待销号审核",
     ProblemState.CLOSED: "已销号",
     ProblemState.REOPENED: "回头看重新整改",
 }

@@ -70,6 +70,14 @@ class Onsite(Strict):
     end: RealDate
 
 
+class PublicContact(Strict):
+    """The public's channel to supervise the rectification (the 通报's closing paragraph)."""
+
+    phone: Text | None = None
+    mailbox: Text | None = None
+    email: Text | None = None
+
+
 class InspectionHeader(Strict):
     id: InspectionId
     round: Text
@@ -80,6 +88,7 @@ class InspectionHeader(Strict):
     onsite: Onsite
     feedback_date: RealDate
     timezone: str = "Asia/Shanghai"
+    public_contact: PublicContact | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -101,11 +110,43 @@ def _apprise_urls(value: list[str]) -> list[str]:
 Contacts = Annotated[list[str], AfterValidator(_apprise_urls)]
 
 
+# The unit's roles. ``office`` (earlier files) is read as ``unit_office``; ``reviewer`` (earlier
+# files) gives no right any more: both are read with a warning (legacy_warnings).
+UNIT_ROLES = ("leader", "deputy", "unit_office")
+LEGACY_UNIT_ROLES = ("office", "reviewer")
+OFFICE_ROLES = ("supervisor", "clues")
+
+
 class PersonIn(Strict):
+    """A person of the inspected unit (被巡察单位)."""
+
     id: Key
     name: Text
-    roles: list[Literal["leader", "deputy", "office", "reviewer"]] = []
+    roles: list[Literal["leader", "deputy", "unit_office", "office", "reviewer"]] = []
     contacts: Contacts = []
+
+    @property
+    def unit_roles(self) -> list[str]:
+        """The roles as the engine keeps them: ``office`` → ``unit_office``, no ``reviewer``."""
+        roles = ["unit_office" if r == "office" else r for r in self.roles if r != "reviewer"]
+        return list(dict.fromkeys(roles))
+
+
+class StaffIn(Strict):
+    """A person of the inspection office (巡察办)."""
+
+    id: Key
+    name: Text
+    roles: list[Literal["supervisor", "clues"]] = []
+    contacts: Contacts = []
+
+
+class OfficeIn(Strict):
+    """The inspection office (巡察办) supervising this unit; one id across files is one office."""
+
+    id: InspectionId
+    name: Text
+    staff: list[StaffIn] = []
 
 
 class DepartmentIn(Strict):
@@ -131,6 +172,7 @@ class MeasureIn(Strict):
 class ProblemIn(Strict):
     ref: Annotated[Text, BeforeValidator(coerce_ref)]
     title: Text
+    carried_from: Text | None = None  # the same problem in an earlier round (屡查屡犯)
     measures: list[MeasureIn] = Field(min_length=1)
 
 
@@ -147,9 +189,26 @@ class AspectIn(Strict):
 class FeedbackFile(Strict):
     inspection: InspectionHeader
     policy: Policy = Field(default_factory=Policy)
+    office: OfficeIn | None = None
     people: list[PersonIn] = Field(min_length=1)
     departments: list[DepartmentIn] = Field(min_length=1)
     aspects: list[AspectIn] = Field(min_length=1)
+
+    def legacy_warnings(self) -> list[str]:
+        """What a file of the earlier, one-sided format is told when it imports."""
+        warnings = []
+        if self.office is None:
+            warnings.append(
+                "文件没有 office(巡察办)部分:在声明巡察办之前,无人能确认销号、批准延期或开展回头看"
+            )
+        for person in self.people:
+            if "reviewer" in person.roles:
+                warnings.append(
+                    f"people {person.id}: 角色 reviewer 已不再赋予任何权限(销号审核和回头看由巡察办督查人员负责)"
+                )
+            if "office" in person.roles:
+                warnings.append(f"people {person.id}: 角色 office 按 unit_office(整改办)读取")
+        return warnings
 
     def problems(self) -> list[tuple[int, int, ProblemIn]]:
         """Every problem in feedback order with its aspect and category positions."""

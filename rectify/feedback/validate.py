@@ -113,6 +113,7 @@ def _cross_checks(data: dict, report) -> None:
     feedback_date = date_or_none(header.get("feedback_date"))
     _check_dates(header, feedback_date, report)
     ids = _unique_ids(data, report)
+    ids["staff"] = _check_sides(data, ids, report)
     _check_heads(data, ids, report)
     _check_aspects(data, report)
     problems = [
@@ -153,6 +154,24 @@ def _unique_ids(data: dict, report) -> dict[str, set]:
     return ids
 
 
+def _check_sides(data: dict, ids: dict[str, set], report) -> set:
+    """The office's staff ids: unique, and never also a person of the unit (两方不混同)."""
+    staff = list_or_empty(dict_or_empty(data.get("office")).get("staff"))
+    keys = [dict_or_empty(s).get("id") for s in staff]
+    counts = Counter(k for k in keys if isinstance(k, str))
+    for i, key in enumerate(keys):
+        if not isinstance(key, str):
+            continue
+        if counts[key] > 1:
+            report(("office", "staff", i, "id"), f"id {key!r} is not unique")
+        if key in ids["people"]:
+            report(
+                ("office", "staff", i, "id"),
+                f"id {key!r} is also a person of the unit (people): no person is on both sides",
+            )
+    return set(counts)
+
+
 def _check_heads(data: dict, ids: dict[str, set], report) -> None:
     for i, department in enumerate(list_or_empty(data.get("departments"))):
         head = dict_or_empty(department).get("head")
@@ -177,7 +196,12 @@ def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report
         ("department", "departments"),
     ):
         key = measure.get(field)
-        if isinstance(key, str) and key not in ids[kind]:
+        if isinstance(key, str) and key in ids.get("staff", ()) and kind == "people":
+            report(
+                at + (field,),
+                f"{key!r} is of the inspection office (office.staff); a measure names only the unit's people",
+            )
+        elif isinstance(key, str) and key not in ids[kind]:
             report(at + (field,), f"no entry with id {key!r} in {kind}")
     if feedback_date is None:
         return

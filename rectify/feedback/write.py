@@ -17,6 +17,8 @@ from models import (
     Inspection,
     LongTermDeclaration,
     Measure,
+    Office,
+    OfficeStaff,
     Person,
     Plan,
     Problem,
@@ -80,7 +82,11 @@ def write_feedback(
         plan.due = plan_due
         session.add(plan)
 
-    people = _upsert_keyed(session, Person, header.id, feedback.people, _person_fields)
+    _refuse_both_sides(session, header.id, [p.id for p in feedback.people])
+    people = _upsert_keyed(
+        session, Person, header.id, feedback.people, _person_fields, Person.side == "unit"
+    )
+    _write_office(session, feedback, inspection)
     departments = _upsert_keyed(
         session,
         Department,
@@ -98,7 +104,7 @@ def write_feedback(
         measures=measures,
         plan_due=plan_due,
         notes=notes,
-        warnings=calendar.warnings(),
+        warnings=feedback.legacy_warnings() + calendar.warnings(),
     )
 
 
@@ -115,14 +121,82 @@ def _unit(session: Session, name: str, parent_name: str | None) -> Unit:
 
 
 def _person_fields(p) -> dict:
-    return {"name": p.name, "roles": list(p.roles), "contacts": list(p.contacts)}
+    return {"name": p.name, "roles": p.unit_roles, "contacts": list(p.contacts), "side": "unit"}
 
 
-def _upsert_keyed(session: Session, table, inspection_id: str, items, fields) -> dict[str, int]:
+def _refuse_both_sides(session: Session, inspection_id: str, unit_keys: list[str]) -> None:
+    office_side = session.exec(
+        select(Person.key).where(
+            Person.inspection_id == inspection_id,
+            Person.side == "office",
+            Person.key.in_(unit_keys),
+        )
+    ).all()
+    if office_side:
+        raise Refusal(
+            "both_sides",
+            f"{'、'.join(sorted(office_side))} 已是本巡察巡察办一方的工作人员,不能又是被巡察单位的人员",
+        )
+
+
+def _write_office(session: Session, feedback: FeedbackFile, inspection: Inspection) -> None:
+    """The office (巡察办) and its staff, merged by id with what its other files declared, then
+    copied into every inspection the office supervises as people of the office's side."""
+    office_in = feedback.office
+    if office_in is None:
+        return
+    office = session.get(Office, office_in.id) or Office(id=office_in.id, name=office_in.name)
+    office.name = office_in.name
+    session.add(office)
+    session.flush()
+    staff = {
+        s.key: s
+        for s in session.exec(select(OfficeStaff).where(OfficeStaff.office_id == office.id))
+    }
+    for s in office_in.staff:
+        row = staff.get(s.id) or OfficeStaff(office_id=office.id, key=s.id, name=s.name)
+        row.name, row.roles, row.contacts = s.name, list(s.roles), list(s.contacts)
+        session.add(row)
+        staff[s.id] = row
+    inspection.office_id = office.id
+    session.add(inspection)
+    session.flush()
+    sync_office_people(session, office.id)
+
+
+def sync_office_people(session: Session, office_id: str) -> None:
+    """Copy the office's staff into each of its inspections (``Person`` with side office).
+    A staff id that is a person of an inspected unit is refused: no one is on both sides."""
+    staff = list(session.exec(select(OfficeStaff).where(OfficeStaff.office_id == office_id)))
+    inspections = session.exec(select(Inspection.id).where(Inspection.office_id == office_id))
+    for inspection_id in inspections:
+        rows = {
+            p.key: p
+            for p in session.exec(select(Person).where(Person.inspection_id == inspection_id))
+        }
+        for s in staff:
+            row = rows.get(s.key)
+            if row is not None and row.side != "office":
+                raise Refusal(
+                    "both_sides",
+                    f"{s.key} 既是巡察办 {office_id} 的工作人员,又是巡察 {inspection_id} 被巡察单位的人员;"
+                    "同一人不能同时在两方",
+                )
+            row = row or Person(inspection_id=inspection_id, key=s.key, name=s.name, side="office")
+            row.name, row.roles, row.contacts = s.name, list(s.roles), list(s.contacts)
+            row.active = True
+            session.add(row)
+    session.flush()
+
+
+def _upsert_keyed(
+    session: Session, table, inspection_id: str, items, fields, *where
+) -> dict[str, int]:
     """Insert or update rows by their file id; rows the file no longer names become inactive
     (history may still name them)."""
     rows = {
-        r.key: r for r in session.exec(select(table).where(table.inspection_id == inspection_id))
+        r.key: r
+        for r in session.exec(select(table).where(table.inspection_id == inspection_id, *where))
     }
     wanted = {item.id for item in items}
     for item in items:

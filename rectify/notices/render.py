@@ -23,7 +23,9 @@ KIND_TITLES = {
 ROLE_LABELS = {
     "leader": "组长",
     "deputy": "副组长",
-    "office": "整改办",
+    "unit_office": "整改办",
+    "office_supervisor": "巡察办督查人员",
+    "office_clues": "巡察办线索管理人员",
     "reviewer": "审核人",
     "responsible_person": "责任人",
     "responsible_leader": "责任领导",

@@ -61,7 +61,9 @@ def person_views(session: Session, inspection_id: str) -> dict[str, PersonView]:
 
 def views_of(people: Iterable[Person]) -> dict[str, PersonView]:
     """The active people, by key, as the rules see them."""
-    return {p.key: PersonView(p.key, p.name, frozenset(p.roles)) for p in people if p.active}
+    return {
+        p.key: PersonView(p.key, p.name, frozenset(p.roles), p.side) for p in people if p.active
+    }
 
 
 @dataclass

@@ -32,7 +32,7 @@ def deadline_watch(
     """The day's reminders and the marks they add."""
     digests = Digests()
     new_marks: list[Mark] = []
-    leaders, office = with_role(people, "leader"), with_role(people, "office")
+    leaders, office = with_role(people, "leader"), with_role(people, "unit_office")
     if plan_approved_on is None:
         new_marks += plan_reminder(digests, leaders, office, plan_due, reminders, marks, today)
     for problem in problems:
@@ -63,7 +63,7 @@ def plan_reminder(
     item = Item("", "整改方案", f"整改方案须于{plan_due}前经党组会议审议通过", plan_due, level)
     if level is Level.RED:
         digests.add_to_all("plan_overdue", leaders, "leader", item)
-        digests.add_to_all("plan_overdue", office, "office", item)
+        digests.add_to_all("plan_overdue", office, "unit_office", item)
     else:
         digests.add_to_all("plan_reminder", leaders, "leader", item)
     return [Mark("plan", plan_due, level)]
@@ -135,5 +135,5 @@ def period_end_reminder(
         f"集中整改期已于{centralised_end}届满,请形成整改进展情况报告并按要求公开通报",
     )
     digests.add_to_all("report", leaders, "leader", item)
-    digests.add_to_all("report", office, "office", item)
+    digests.add_to_all("report", office, "unit_office", item)
     return [mark]

@@ -30,7 +30,7 @@ def review_assignments(
     responsible person, spreading the work; announce to the reviewers and the office."""
     digests = Digests()
     reviewers = with_role(people, "reviewer")
-    office = with_role(people, "office")
+    office = with_role(people, "unit_office")
     load: dict[str, int] = defaultdict(int)
     assigned: dict[str, str] = {}
     for c in sorted(closed, key=lambda c: (c.review_due, c.problem.ref)):
@@ -51,5 +51,5 @@ def review_assignments(
             f"审核人:{people[reviewer].name}",
         )
         digests.add("review_due", reviewer, "reviewer", item)
-        digests.add_to_all("review_due", [k for k in office if k != reviewer], "office", item)
+        digests.add_to_all("review_due", [k for k in office if k != reviewer], "unit_office", item)
     return digests.plans(), assigned

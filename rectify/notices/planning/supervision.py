@@ -50,8 +50,8 @@ def supervision(
                 item = Item(p.ref, p.title, m.text, m.due, Level.YELLOW, lagging)
                 digests.add("supervision", m.responsible_leader, "responsible_leader", item)
     summary = supervision_summary(lagging_count, cycles, failures)
-    for key in with_role(people, "office"):
-        plan = digests.add("supervision", key, "office", level=Level.RED if cycles else None)
+    for key in with_role(people, "unit_office"):
+        plan = digests.add("supervision", key, "unit_office", level=Level.RED if cycles else None)
         plan.lines = summary
     return digests.plans(), cycles
 

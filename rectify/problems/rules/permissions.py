@@ -11,8 +11,8 @@ from __future__ import annotations
 from rectify.core.errors import Refusal
 from rectify.problems.rules.views import PersonView, ProblemView
 
-ROLES = ("leader", "deputy", "office", "reviewer")
-ROLE_LABELS = {"leader": "组长", "deputy": "副组长", "office": "整改办", "reviewer": "审核人"}
+ROLES = ("leader", "deputy", "unit_office", "reviewer")
+ROLE_LABELS = {"leader": "组长", "deputy": "副组长", "unit_office": "整改办", "reviewer": "审核人"}
 
 _REQUIRED_ROLE = {
     "approve_plan": "leader",
@@ -22,7 +22,7 @@ _REQUIRED_ROLE = {
     "review": "reviewer",
 }
 _SEPARATED = {"sign_off", "review"}
-_PROGRESS_ROLES = frozenset({"leader", "deputy", "office"})
+_PROGRESS_ROLES = frozenset({"leader", "deputy", "unit_office"})
 
 
 def check_actor(action: str, actor: PersonView | None, problem: ProblemView | None = None) -> None:

@@ -10,9 +10,18 @@ from rectify.core.states import ProblemState
 
 @dataclass(frozen=True)
 class PersonView:
+    """A person as the rules see them: of the inspected unit (``side="unit"``: leader, deputy,
+    unit_office) or of the inspection office (``side="office"``: supervisor, clues)."""
+
     key: str
     name: str
     roles: frozenset[str] = frozenset()
+    side: str = "unit"
+
+    @property
+    def is_office(self) -> bool:
+        """Whether this person is of the inspection office (巡察办)."""
+        return self.side == "office"
 
 
 @dataclass(frozen=True)
