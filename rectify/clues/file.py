@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from rectify.clues.rules import BODY_KIND_LABELS, CLASS_LABELS, BodyKind, ClueClass
-from rectify.feedback.locate import FileError, Located, dotted, read_located
+from rectify.feedback.locate import FileError, Located, dotted, read_file
 from rectify.feedback.schema import (
     Contacts,
     InspectionId,
@@ -26,9 +26,9 @@ from rectify.feedback.validate import (
     FeedbackErrors,
     date_or_none,
     dict_or_empty,
-    error_message,
-    is_union_tag,
     list_or_empty,
+    parse_reporting,
+    report_duplicate_keys,
 )
 
 
@@ -98,11 +98,9 @@ def read_clue_file(path: Path) -> Located:
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise ClueErrors([f"{path}: a clue file is YAML (.yaml or .yml)"])
     try:
-        located = read_located(path)
+        located = read_file(path)
     except FileError as exc:
         raise ClueErrors([str(exc)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ClueErrors([f"{path}: cannot read the file: {exc}"]) from None
     if not isinstance(located.data, dict):
         raise ClueErrors([f"{path}:{located.locate(())}: the file must hold a mapping at the top"])
     return located
@@ -116,15 +114,8 @@ def validate_clue_file(located: Located, known: KnownFacts) -> ClueFile:
     def report(where: tuple, message: str) -> None:
         errors.append(f"{located.file}:{located.locate(where)}: {dotted(where)}: {message}")
 
-    for where in located.where:
-        if where and where[-1] == "__duplicate__":
-            report(where[:-1], "key given twice")
-    parsed = None
-    try:
-        parsed = ClueFile.model_validate(located.data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            report(tuple(p for p in err["loc"] if not is_union_tag(p)), error_message(err))
+    report_duplicate_keys(located, report)
+    parsed = parse_reporting(ClueFile, located, report)
     _cross_checks(located.data, known, report)
     if errors or parsed is None:
         raise ClueErrors(errors)

@@ -15,17 +15,8 @@ from sqlmodel import Session, select
 
 from models import Clue, ClueBody, ClueExtension, ClueReader, Inspection, Person
 from rectify.audit.guard import Attempt, Outcome, audited, refuse
+from rectify.clues import rules
 from rectify.clues.file import ClueErrors, ClueFile, KnownFacts, read_clue_file, validate_clue_file
-from rectify.clues.rules import (
-    DISPOSAL_LABELS,
-    ClueState,
-    ClueView,
-    Disposal,
-    check_clue_actor,
-    check_extension,
-    check_feedback,
-    check_transfer,
-)
 from rectify.clues.store import ClueRow, bodies_by_id, clue_rows, clue_view, readers_of
 from rectify.core.clock import local_date, parse_instant, utc_now
 from rectify.core.errors import Refusal
@@ -37,7 +28,7 @@ ClueWork = Callable[[Session, Inspection], tuple[str, T]]
 
 def _stored(
     session: Session, inspection: Inspection, number: str
-) -> tuple[Clue, ClueView, dict[int, ClueBody]]:
+) -> tuple[Clue, rules.ClueView, dict[int, ClueBody]]:
     """The clue ``number`` of the inspection, its view and the inspection's bodies."""
     clue = session.exec(
         select(Clue).where(Clue.inspection_id == inspection.id, Clue.number == number)
@@ -71,7 +62,7 @@ def _as_clue_actor(attempt: Attempt, work: ClueWork[T]) -> Callable[[Session], t
         inspection = get_inspection(session, attempt.inspection_id)
         attempt.inspection_id = inspection.id
         actor = person_views(session, inspection.id).get(attempt.actor or "")
-        check_clue_actor(attempt.action, actor, readers_of(session, inspection.id))
+        rules.check_clue_actor(attempt.action, actor, readers_of(session, inspection.id))
         return work(session, inspection)
 
     return checked
@@ -153,7 +144,7 @@ def _write(
         )
         if clue_in.transfer is not None:
             transferred += 1
-            clue.state = ClueState.TRANSFERRED.value
+            clue.state = rules.ClueState.TRANSFERRED.value
             clue.body_id = bodies[clue_in.transfer.to].id
             clue.transferred_at = parse_instant(clue_in.transfer.date, inspection.timezone)
             clue.transferred_by = actor
@@ -203,7 +194,7 @@ def transfer_clue(
         if body is None:
             raise Refusal("unknown_body", f"没有编号为 {to} 的承办单位")
         today = local_date(at, inspection.timezone)
-        state = check_transfer(view, on=today, due=due)
+        state = rules.check_transfer(view, on=today, due=due)
         clue.state, clue.body_id = state.value, body.id
         clue.transferred_at, clue.transferred_by = at, actor
         clue.due = clue.original_due = due
@@ -228,7 +219,7 @@ def extend_clue(
 
     def work(session: Session, inspection: Inspection) -> tuple[str, None]:
         clue, view, _ = _stored(session, inspection, number)
-        check_extension(view, new_due=new_due, reason=reason)
+        rules.check_extension(view, new_due=new_due, reason=reason)
         session.add(
             ClueExtension(
                 clue_id=clue.id or 0,
@@ -251,7 +242,7 @@ def record_feedback(
     number: str,
     *,
     actor: str,
-    disposal: Disposal,
+    disposal: rules.Disposal,
     note: str = "",
     inspection_id: str | None = None,
     at: dt.datetime | None = None,
@@ -261,13 +252,13 @@ def record_feedback(
 
     def work(session: Session, inspection: Inspection) -> tuple[str, None]:
         clue, view, _ = _stored(session, inspection, number)
-        state = check_feedback(view, on=local_date(at, inspection.timezone))
+        state = rules.check_feedback(view, on=local_date(at, inspection.timezone))
         clue.state = state.value
         clue.feedback_at, clue.feedback_by = at, actor
         clue.disposal, clue.feedback_note = disposal.value, note.strip() or None
         session.add(clue)
         late = view.overdue(local_date(at, inspection.timezone))
-        return f"线索 {number} 已反馈办理结果({DISPOSAL_LABELS[disposal]})" + (
+        return f"线索 {number} 已反馈办理结果({rules.DISPOSAL_LABELS[disposal]})" + (
             f",晚于办结期限 {view.due}" if late else ""
         ), None
 
