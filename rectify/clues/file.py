@@ -140,11 +140,18 @@ def _number(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
+def _keyed(
+    value: Any, field: str, key: Callable[[Any], str | None]
+) -> tuple[list[tuple[int, dict, str | None]], Counter]:
+    """The mappings of a list, each with its ``field`` read by ``key``, and how often each
+    key is given."""
+    items = [(i, item, key(item.get(field))) for i, item in _items(value)]
+    return items, Counter(k for _, _, k in items)
+
+
 def _cross_checks(data: dict, known: KnownFacts, report) -> None:
-    bodies = _items(data.get("bodies"))
-    counts = Counter(_key(body.get("id")) for _, body in bodies)
-    for i, body in bodies:
-        key = _key(body.get("id"))
+    bodies, counts = _keyed(data.get("bodies"), "id", _key)
+    for i, body, key in bodies:
         if key is not None and counts[key] > 1:
             report(("bodies", i, "id"), f"body id {key!r} is not unique")
         contact = _key(dict_or_empty(body.get("contact")).get("id"))
@@ -158,10 +165,8 @@ def _cross_checks(data: dict, known: KnownFacts, report) -> None:
     for i, key in enumerate(list_or_empty(data.get("readers"))):
         if _key(key) is not None and key not in known.active_people:
             report(("readers", i), f"no person with id {key!r} in the inspection's people")
-    clues = _items(data.get("clues"))
-    numbers = Counter(_number(clue.get("number")) for _, clue in clues)
-    for i, clue in clues:
-        number = _number(clue.get("number"))
+    clues, numbers = _keyed(data.get("clues"), "number", _number)
+    for i, clue, number in clues:
         if number is not None and numbers[number] > 1:
             report(("clues", i, "number"), f"clue number {number!r} is not unique in the file")
         elif number in known.numbers:
