@@ -8,23 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from models import (
-    Aspect,
-    Category,
-    Department,
-    Evidence,
-    Extension,
-    Inspection,
-    LongTermDeclaration,
-    Measure,
-    Person,
-    Plan,
-    Problem,
-    ProgressUpdate,
-    Review,
-    SignOff,
-    Unit,
-)
+import models
 from rectify.core.deadlines import add_period
 from rectify.core.errors import Refusal
 from rectify.core.states import ProblemState
@@ -49,14 +33,14 @@ def write_feedback(
 ) -> ImportResult:
     """Write a validated feedback file (反馈意见) as an inspection; ``replace`` keeps history."""
     header = feedback.inspection
-    existing = session.get(Inspection, header.id)
+    existing = session.get(models.Inspection, header.id)
     if existing is not None and not replace:
         raise Refusal(
             "already_imported",
             f"巡察 {header.id} 已导入;如需以新文件更新,请加 --replace(已记录的进展、销号和审计记录会保留)",
         )
     unit = _unit(session, header.unit, header.parent_unit)
-    inspection = existing or Inspection(id=header.id, imported_at=at, unit_id=unit.id or 0)
+    inspection = existing or models.Inspection(id=header.id, imported_at=at, unit_id=unit.id or 0)
     inspection.round = header.round
     inspection.group = header.group
     inspection.unit_id = unit.id or 0
@@ -73,17 +57,17 @@ def write_feedback(
 
     calendar = load_calendar(session)
     plan_due = add_period(header.feedback_date, feedback.policy.plan_due, calendar)
-    plan = session.get(Plan, header.id)
+    plan = session.get(models.Plan, header.id)
     if plan is None:
-        session.add(Plan(inspection_id=header.id, due=plan_due))
+        session.add(models.Plan(inspection_id=header.id, due=plan_due))
     elif plan.approved_at is None:
         plan.due = plan_due
         session.add(plan)
 
-    people = _upsert_keyed(session, Person, header.id, feedback.people, _person_fields)
+    people = _upsert_keyed(session, models.Person, header.id, feedback.people, _person_fields)
     departments = _upsert_keyed(
         session,
-        Department,
+        models.Department,
         header.id,
         feedback.departments,
         lambda d: {"name": d.name, "head": d.head},
@@ -102,11 +86,11 @@ def write_feedback(
     )
 
 
-def _unit(session: Session, name: str, parent_name: str | None) -> Unit:
+def _unit(session: Session, name: str, parent_name: str | None) -> models.Unit:
     parent = _unit(session, parent_name, None) if parent_name else None
-    unit = session.exec(select(Unit).where(Unit.name == name)).first()
+    unit = session.exec(select(models.Unit).where(models.Unit.name == name)).first()
     if unit is None:
-        unit = Unit(name=name)
+        unit = models.Unit(name=name)
     if parent is not None:
         unit.parent_id = parent.id
     session.add(unit)
@@ -140,10 +124,16 @@ def _upsert_keyed(session: Session, table, inspection_id: str, items, fields) ->
     return {key: row.id for key, row in rows.items()}
 
 
-def _has_history(session: Session, problem: Problem) -> bool:
+def _has_history(session: Session, problem: models.Problem) -> bool:
     if problem.state != ProblemState.NOT_STARTED:
         return True
-    for table in (ProgressUpdate, SignOff, LongTermDeclaration, Review, Evidence):
+    for table in (
+        models.ProgressUpdate,
+        models.SignOff,
+        models.LongTermDeclaration,
+        models.Review,
+        models.Evidence,
+    ):
         if session.exec(select(table.id).where(table.problem_id == problem.id).limit(1)).first():
             return True
     return False
@@ -153,15 +143,20 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
     iid = feedback.inspection.id
     notes: list[str] = []
     aspects = list(
-        session.exec(select(Aspect).where(Aspect.inspection_id == iid).order_by(Aspect.position))
+        session.exec(
+            select(models.Aspect)
+            .where(models.Aspect.inspection_id == iid)
+            .order_by(models.Aspect.position)
+        )
     )
     old_categories = {
         (a.position, c.position): c
         for a in aspects
-        for c in session.exec(select(Category).where(Category.aspect_id == a.id))
+        for c in session.exec(select(models.Category).where(models.Category.aspect_id == a.id))
     }
     old_problems = {
-        p.ref: p for p in session.exec(select(Problem).where(Problem.inspection_id == iid))
+        p.ref: p
+        for p in session.exec(select(models.Problem).where(models.Problem.inspection_id == iid))
     }
     new_refs = {p.ref for _, _, p in feedback.problems()}
     dropped = [p for ref, p in old_problems.items() if ref not in new_refs]
@@ -175,12 +170,16 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
     position = 0
     used_categories: set[int] = set()
     for a, aspect_in in enumerate(feedback.aspects):
-        aspect = aspects[a] if a < len(aspects) else Aspect(inspection_id=iid, position=a, title="")
+        aspect = (
+            aspects[a]
+            if a < len(aspects)
+            else models.Aspect(inspection_id=iid, position=a, title="")
+        )
         aspect.title = aspect_in.title
         session.add(aspect)
         session.flush()
         for c, category_in in enumerate(aspect_in.categories):
-            category = old_categories.get((a, c)) or Category(
+            category = old_categories.get((a, c)) or models.Category(
                 aspect_id=aspect.id, position=c, title=""
             )
             category.title = category_in.title
@@ -188,7 +187,7 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
             session.flush()
             used_categories.add(category.id)
             for problem_in in category_in.problems:
-                problem = old_problems.get(problem_in.ref) or Problem(
+                problem = old_problems.get(problem_in.ref) or models.Problem(
                     inspection_id=iid, ref=problem_in.ref, category_id=0, position=0, title=""
                 )
                 problem.title = problem_in.title
@@ -200,7 +199,9 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
                 notes += _write_measures(session, problem, problem_in.measures, people, departments)
 
     for problem in dropped:
-        for m in session.exec(select(Measure).where(Measure.problem_id == problem.id)):
+        for m in session.exec(
+            select(models.Measure).where(models.Measure.problem_id == problem.id)
+        ):
             session.delete(m)
         session.flush()
         session.delete(problem)
@@ -216,14 +217,15 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
 
 
 def _write_measures(
-    session, problem: Problem, items: list[MeasureIn], people, departments
+    session, problem: models.Problem, items: list[MeasureIn], people, departments
 ) -> list[str]:
     notes: list[str] = []
     old = {
-        m.position: m for m in session.exec(select(Measure).where(Measure.problem_id == problem.id))
+        m.position: m
+        for m in session.exec(select(models.Measure).where(models.Measure.problem_id == problem.id))
     }
     for position, item in enumerate(items):
-        measure = old.pop(position, None) or Measure(
+        measure = old.pop(position, None) or models.Measure(
             problem_id=problem.id,
             position=position,
             text="",
@@ -242,9 +244,9 @@ def _write_measures(
         extended = None
         if measure.id is not None:
             extended = session.exec(
-                select(Extension.new_due)
-                .where(Extension.measure_id == measure.id)
-                .order_by(Extension.id.desc())
+                select(models.Extension.new_due)
+                .where(models.Extension.measure_id == measure.id)
+                .order_by(models.Extension.id.desc())
             ).first()
         measure.original_due = planned
         if extended and planned and extended > planned:
@@ -254,7 +256,9 @@ def _write_measures(
             measure.due = planned
         session.add(measure)
     for measure in old.values():
-        if session.exec(select(Extension.id).where(Extension.measure_id == measure.id)).first():
+        if session.exec(
+            select(models.Extension.id).where(models.Extension.measure_id == measure.id)
+        ).first():
             raise Refusal(
                 "would_lose_history",
                 f"新文件删去了问题 {problem.ref} 已批准延期的措施{measure.position + 1};替换不能丢弃延期记录",
