@@ -12,7 +12,10 @@ from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
 from rectify.core.clock import as_utc, utc_now
+from rectify.core.policy import Policy
 from rectify.core.settings import get_settings
+from tasks.inspections import list_inspections
+from tasks.policies import policies_of
 
 
 def resolve_at(as_of: dt.datetime | str | None) -> dt.datetime:
@@ -71,6 +74,23 @@ def in_batches(ids: list[str], task, kind: str, *args) -> list[dict]:
         with tags(kind, *labels):
             results.extend(task(batch, *args))
     return results
+
+
+def scheduled_batches(
+    as_of: dt.datetime | None,
+    inspection_id: str | None,
+    task,
+    kind: str,
+    due: Callable[[Policy, str], bool] | None = None,
+) -> tuple[dt.datetime, str, list[dict]]:
+    """A scheduled flow's run: its instant, its local day, and ``task`` run in batches on the
+    inspections it covers (only those whose policy makes that day ``due``, when given)."""
+    at = resolve_at(as_of)
+    day = local_day(at)
+    ids = list_inspections(at, inspection_id)
+    if due is not None:
+        ids = [i for i, policy in policies_of(ids).items() if due(policy, day)]
+    return at, day, in_batches(ids, task, kind, at)
 
 
 def _tag_this_run(*labels: str) -> None:

@@ -8,23 +8,19 @@ import datetime as dt
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.common import in_batches, local_day, parent_run_name, resolve_at
+from flows.common import parent_run_name, scheduled_batches
 from rectify.core.policy import Policy
 from tasks.dispatch import dispatch
-from tasks.inspections import list_inspections
 from tasks.outbox import deliver
-from tasks.policies import policies_of
 
 
 @flow(name="half-monthly-dispatch", flow_run_name=parent_run_name("半月调度"), log_prints=True)
 def half_monthly_dispatch(
     as_of: dt.datetime | None = None, inspection_id: str | None = None, capture: bool = False
 ) -> dict:
-    at = resolve_at(as_of)
-    day = local_day(at)
-    ids = list_inspections(at, inspection_id)
-    due = [i for i, policy in policies_of(ids).items() if _is_dispatch_day(policy, day)]
-    runs = in_batches(due, dispatch, "dispatch", at)
+    at, day, runs = scheduled_batches(
+        as_of, inspection_id, dispatch, "dispatch", due=_is_dispatch_day
+    )
     done = [r for r in runs if "skipped" not in r]
     if done:
         create_markdown_artifact(

@@ -7,8 +7,7 @@ import datetime as dt
 
 from prefect import flow
 
-from flows.common import in_batches, local_day, parent_run_name, resolve_at
-from tasks.inspections import list_inspections
+from flows.common import parent_run_name, scheduled_batches
 from tasks.outbox import deliver
 from tasks.review import assign_reviews
 
@@ -17,10 +16,7 @@ from tasks.review import assign_reviews
 def lookback_review(
     as_of: dt.datetime | None = None, inspection_id: str | None = None, capture: bool = False
 ) -> dict:
-    at = resolve_at(as_of)
-    day = local_day(at)
-    ids = list_inspections(at, inspection_id)
-    runs = in_batches(ids, assign_reviews, "review", at)
+    at, day, runs = scheduled_batches(as_of, inspection_id, assign_reviews, "review")
     delivery = deliver(at, capture)
     return {
         "date": day,

@@ -8,10 +8,9 @@ import datetime as dt
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.common import in_batches, local_day, parent_run_name, resolve_at
-from tasks.inspections import list_inspections
+from flows.common import parent_run_name, scheduled_batches
+from rectify.core.policy import Policy
 from tasks.outbox import deliver
-from tasks.policies import policies_of
 from tasks.supervision import supervise
 
 
@@ -19,11 +18,9 @@ from tasks.supervision import supervise
 def monthly_supervision(
     as_of: dt.datetime | None = None, inspection_id: str | None = None, capture: bool = False
 ) -> dict:
-    at = resolve_at(as_of)
-    day = local_day(at)
-    ids = list_inspections(at, inspection_id)
-    due = [i for i, policy in policies_of(ids).items() if int(day[8:10]) == policy.supervision_day]
-    runs = in_batches(due, supervise, "supervision", at)
+    at, day, runs = scheduled_batches(
+        as_of, inspection_id, supervise, "supervision", due=_is_supervision_day
+    )
     for result in runs:
         if "skipped" not in result:
             _artifact(result, day)
@@ -35,6 +32,10 @@ def monthly_supervision(
         "notices": sum(r.get("notices", 0) for r in runs if "skipped" not in r),
         "delivery": delivery,
     }
+
+
+def _is_supervision_day(policy: Policy, day: str) -> bool:
+    return int(day[8:10]) == policy.supervision_day
 
 
 def _artifact(result: dict, day: str) -> None:

@@ -8,6 +8,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.common import for_each_inspection, local_day, parent_run_name, resolve_at
+from rectify.problems.snapshots import status_figures
 from rectify.reports import headline
 from tasks.inspections import list_inspections
 from tasks.reports import progress_chart, progress_figures
@@ -44,19 +45,9 @@ def report_inspection(inspection_id: str, day: str) -> dict:
         description=f"{figures['unit']} 已销号/长期整改/未完成 按周变化(图:{chart['png']})",
     )
     return {
-        k: figures[k]
-        for k in (
-            "inspection",
-            "as_of",
-            "aspects",
-            "problems",
-            "closed",
-            "long_term",
-            "in_progress",
-            "not_started",
-            "reopened",
-            "overdue",
-        )
+        "inspection": figures["inspection"],
+        "as_of": figures["as_of"],
+        **status_figures(figures),
     }
 
 

@@ -31,14 +31,7 @@ from rectify.core.clock import local_date
 from rectify.feedback.service import import_file
 from rectify.notices.planning import deadline_watch, dispatch_notices, dispatch_sheet, supervision
 from rectify.problems import service
-from rectify.problems.actions import (
-    ApprovePlan,
-    Extend,
-    LongTerm,
-    Progress,
-    ReviewAction,
-    SignOffAction,
-)
+from rectify.problems.actions import ACTIONS, LongTerm, ReviewAction, SignOffAction
 from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import person_views
 from tests.conftest import POSTGRES_URL, SPEC_EXAMPLE, dump_database
@@ -250,16 +243,6 @@ def steps(draw) -> tuple[int, str, dict]:
     return minutes, kind, fields
 
 
-KINDS = {
-    "approve_plan": ApprovePlan,
-    "progress": Progress,
-    "sign_off": SignOffAction,
-    "long_term": LongTerm,
-    "extend": Extend,
-    "review": ReviewAction,
-}
-
-
 SENSIBLE = {  # the states an action is meant for
     "progress": OPEN | {LONG_TERM},
     "sign_off": OPEN | {LONG_TERM},
@@ -277,7 +260,7 @@ def build(kind: str, fields: dict, today: dt.date, model: Model):
     for name in ("checkpoint", "new_due"):
         if name in fields:
             fields[name] = today + dt.timedelta(days=fields[name])
-    return KINDS[kind](**fields)
+    return ACTIONS[kind](**fields)
 
 
 # ---------------------------------------------------------------- the checks

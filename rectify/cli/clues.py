@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +16,7 @@ from rich.console import Console
 from models import create_schema, session_scope
 from rectify import clues
 from rectify.audit.guard import Outcome
+from rectify.cli.common import AtOpt, InspectionOpt
 from rectify.core.clock import parse_instant
 from rectify.core.errors import Refusal
 from rectify.core.settings import get_settings
@@ -29,12 +31,6 @@ err = Console(stderr=True, soft_wrap=True)
 
 ActorOpt = Annotated[
     str, typer.Option("--actor", help="the person id acting: office or an authorised reader")
-]
-InspectionOpt = Annotated[
-    str | None, typer.Option("--inspection", "-i", help="inspection id; optional when only one")
-]
-AtOpt = Annotated[
-    str | None, typer.Option("--at", help="local instant YYYY-MM-DD[THH:MM]; default now")
 ]
 
 
@@ -74,6 +70,20 @@ def _done(outcome: Outcome) -> None:
             err.print(line, highlight=False, markup=False)
         _fail(f"refused ({outcome.code}): {outcome.message}")
     console.print(outcome.message, highlight=False, markup=False)
+
+
+def _step(
+    step: Callable[..., Outcome],
+    number: str,
+    actor: str,
+    inspection: str | None,
+    at: str | None,
+    **fields: Any,
+) -> None:
+    """Take ``step`` on the clue ``number`` at ``--at`` and print its outcome."""
+    _done(
+        step(number, actor=actor, inspection_id=inspection, at=_instant(at, inspection), **fields)
+    )
 
 
 @clue_app.command("import")
@@ -127,15 +137,7 @@ def transfer(
     at: AtOpt = None,
 ) -> None:
     """Transfer (移交) a registered clue to a receiving body with its handling deadline."""
-    outcome = clues.transfer_clue(
-        number,
-        actor=actor,
-        to=to,
-        due=_day(due, "--due"),
-        inspection_id=inspection,
-        at=_instant(at, inspection),
-    )
-    _done(outcome)
+    _step(clues.transfer_clue, number, actor, inspection, at, to=to, due=_day(due, "--due"))
 
 
 @clue_app.command("feedback")
@@ -155,15 +157,7 @@ def feedback(
     at: AtOpt = None,
 ) -> None:
     """Record the body's result (办理结果反馈); the clue is closed."""
-    outcome = clues.record_feedback(
-        number,
-        actor=actor,
-        disposal=disposal,
-        note=note,
-        inspection_id=inspection,
-        at=_instant(at, inspection),
-    )
-    _done(outcome)
+    _step(clues.record_feedback, number, actor, inspection, at, disposal=disposal, note=note)
 
 
 @clue_app.command("extend")
@@ -176,12 +170,5 @@ def extend(
     at: AtOpt = None,
 ) -> None:
     """Extend a transferred clue's deadline, with a reason; the first deadline is kept."""
-    outcome = clues.extend_clue(
-        number,
-        actor=actor,
-        new_due=_day(new_due, "--new-due"),
-        reason=reason,
-        inspection_id=inspection,
-        at=_instant(at, inspection),
-    )
-    _done(outcome)
+    when = _day(new_due, "--new-due")
+    _step(clues.extend_clue, number, actor, inspection, at, new_due=when, reason=reason)

@@ -35,16 +35,7 @@ from rectify.problems.actions import (
     SignOffAction,
 )
 from rectify.problems.detail import problem_detail
-
-ASPECT_COLUMNS = (
-    "problems",
-    "closed",
-    "long_term",
-    "in_progress",
-    "not_started",
-    "reopened",
-    "overdue",
-)
+from rectify.problems.rules.counting import COUNT_KEYS
 
 
 def status(
@@ -76,9 +67,7 @@ def status(
     )
     table = Table("方面", "问题", "已销号", "长期", "推进中", "未启动", "重新整改", "超期")
     for row in data["by_aspect"]:
-        table.add_row(
-            f"{row['aspect']}. {row['title'][:30]}", *(str(row[k]) for k in ASPECT_COLUMNS)
-        )
+        table.add_row(f"{row['aspect']}. {row['title'][:30]}", *(str(row[k]) for k in COUNT_KEYS))
     console.print(table)
 
 

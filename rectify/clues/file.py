@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from rectify.clues.rules import BODY_KIND_LABELS, CLASS_LABELS, BodyKind, ClueClass
-from rectify.feedback.locate import FileError, Located, dotted, read_located
+from rectify.feedback.locate import FileError, Located, dotted, read_file
 from rectify.feedback.schema import (
     Contacts,
     InspectionId,
@@ -26,9 +26,9 @@ from rectify.feedback.validate import (
     FeedbackErrors,
     date_or_none,
     dict_or_empty,
-    error_message,
-    is_union_tag,
     list_or_empty,
+    parse_reporting,
+    report_duplicate_keys,
 )
 
 
@@ -98,11 +98,9 @@ def read_clue_file(path: Path) -> Located:
     if path.suffix.lower() not in (".yaml", ".yml"):
         raise ClueErrors([f"{path}: a clue file is YAML (.yaml or .yml)"])
     try:
-        located = read_located(path)
+        located = read_file(path)
     except FileError as exc:
         raise ClueErrors([str(exc)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ClueErrors([f"{path}: cannot read the file: {exc}"]) from None
     if not isinstance(located.data, dict):
         raise ClueErrors([f"{path}:{located.locate(())}: the file must hold a mapping at the top"])
     return located
@@ -116,15 +114,8 @@ def validate_clue_file(located: Located, known: KnownFacts) -> ClueFile:
     def report(where: tuple, message: str) -> None:
         errors.append(f"{located.file}:{located.locate(where)}: {dotted(where)}: {message}")
 
-    for where in located.where:
-        if where and where[-1] == "__duplicate__":
-            report(where[:-1], "key given twice")
-    parsed = None
-    try:
-        parsed = ClueFile.model_validate(located.data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            report(tuple(p for p in err["loc"] if not is_union_tag(p)), error_message(err))
+    report_duplicate_keys(located, report)
+    parsed = parse_reporting(ClueFile, located, report)
     _cross_checks(located.data, known, report)
     if errors or parsed is None:
         raise ClueErrors(errors)
@@ -149,11 +140,18 @@ def _number(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
+def _keyed(
+    value: Any, field: str, key: Callable[[Any], str | None]
+) -> tuple[list[tuple[int, dict, str | None]], Counter]:
+    """The mappings of a list, each with its ``field`` read by ``key``, and how often each
+    key is given."""
+    items = [(i, item, key(item.get(field))) for i, item in _items(value)]
+    return items, Counter(k for _, _, k in items)
+
+
 def _cross_checks(data: dict, known: KnownFacts, report) -> None:
-    bodies = _items(data.get("bodies"))
-    counts = Counter(_key(body.get("id")) for _, body in bodies)
-    for i, body in bodies:
-        key = _key(body.get("id"))
+    bodies, counts = _keyed(data.get("bodies"), "id", _key)
+    for i, body, key in bodies:
         if key is not None and counts[key] > 1:
             report(("bodies", i, "id"), f"body id {key!r} is not unique")
         contact = _key(dict_or_empty(body.get("contact")).get("id"))
@@ -167,10 +165,8 @@ def _cross_checks(data: dict, known: KnownFacts, report) -> None:
     for i, key in enumerate(list_or_empty(data.get("readers"))):
         if _key(key) is not None and key not in known.active_people:
             report(("readers", i), f"no person with id {key!r} in the inspection's people")
-    clues = _items(data.get("clues"))
-    numbers = Counter(_number(clue.get("number")) for _, clue in clues)
-    for i, clue in clues:
-        number = _number(clue.get("number"))
+    clues, numbers = _keyed(data.get("clues"), "number", _number)
+    for i, clue, number in clues:
         if number is not None and numbers[number] > 1:
             report(("clues", i, "number"), f"clue number {number!r} is not unique in the file")
         elif number in known.numbers:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rectify.core.errors import Refusal
+from rectify.core.transitions import step_in_table
 from rectify.problems.rules.escalation import is_overdue
 from rectify.problems.rules.views import PersonView
 
@@ -106,10 +107,7 @@ _WHY_NOT = {
 
 def next_clue_state(state: ClueState, step: ClueStep) -> ClueState:
     """The state after ``step``, or a ``Refusal`` if it is illegal from ``state``."""
-    allowed = _STEPS[step]
-    if state not in allowed:
-        raise Refusal("illegal_transition", f"{_WHY_NOT[step]}(当前状态:{STATE_LABELS[state]})")
-    return allowed[state]
+    return step_in_table(_STEPS, _WHY_NOT, STATE_LABELS, state, step)
 
 
 ACTION_LABELS = {

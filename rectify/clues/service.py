@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,17 +16,8 @@ from sqlmodel import Session, select
 
 from models import Clue, ClueBody, ClueExtension, ClueReader, Inspection, Person
 from rectify.audit.guard import Attempt, Outcome, audited, refuse
+from rectify.clues import rules
 from rectify.clues.file import ClueErrors, ClueFile, KnownFacts, read_clue_file, validate_clue_file
-from rectify.clues.rules import (
-    DISPOSAL_LABELS,
-    ClueState,
-    ClueView,
-    Disposal,
-    check_clue_actor,
-    check_extension,
-    check_feedback,
-    check_transfer,
-)
 from rectify.clues.store import ClueRow, bodies_by_id, clue_rows, clue_view, readers_of
 from rectify.core.clock import local_date, parse_instant, utc_now
 from rectify.core.errors import Refusal
@@ -35,17 +27,21 @@ T = TypeVar("T")
 ClueWork = Callable[[Session, Inspection], tuple[str, T]]
 
 
-def _stored(
-    session: Session, inspection: Inspection, number: str
-) -> tuple[Clue, ClueView, dict[int, ClueBody]]:
-    """The clue ``number`` of the inspection, its view and the inspection's bodies."""
-    clue = session.exec(
-        select(Clue).where(Clue.inspection_id == inspection.id, Clue.number == number)
-    ).first()
-    if clue is None:
-        raise Refusal("unknown_clue", f"巡察 {inspection.id} 中没有编号为 {number} 的问题线索")
-    bodies = bodies_by_id(session, inspection.id)
-    return clue, clue_view(clue, bodies, inspection.timezone), bodies
+@dataclass
+class _ClueStep:
+    """What every step on one stored clue works with: the clue, its view, the inspection's
+    receiving bodies (承办单位) and the step's instant."""
+
+    session: Session
+    inspection: Inspection
+    clue: Clue
+    view: rules.ClueView
+    bodies: dict[int, ClueBody]
+    at: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        return local_date(self.at, self.inspection.timezone)
 
 
 def _known_facts(session: Session, inspection_id: str) -> KnownFacts:
@@ -71,7 +67,7 @@ def _as_clue_actor(attempt: Attempt, work: ClueWork[T]) -> Callable[[Session], t
         inspection = get_inspection(session, attempt.inspection_id)
         attempt.inspection_id = inspection.id
         actor = person_views(session, inspection.id).get(attempt.actor or "")
-        check_clue_actor(attempt.action, actor, readers_of(session, inspection.id))
+        rules.check_clue_actor(attempt.action, actor, readers_of(session, inspection.id))
         return work(session, inspection)
 
     return checked
@@ -153,7 +149,7 @@ def _write(
         )
         if clue_in.transfer is not None:
             transferred += 1
-            clue.state = ClueState.TRANSFERRED.value
+            clue.state = rules.ClueState.TRANSFERRED.value
             clue.body_id = bodies[clue_in.transfer.to].id
             clue.transferred_at = parse_instant(clue_in.transfer.date, inspection.timezone)
             clue.transferred_by = actor
@@ -195,20 +191,18 @@ def transfer_clue(
     at: dt.datetime | None = None,
 ) -> Outcome:
     """移交: hand a registered clue to a receiving body with its handling deadline."""
-    at = at or utc_now()
 
-    def work(session: Session, inspection: Inspection) -> tuple[str, None]:
-        clue, view, bodies = _stored(session, inspection, number)
-        body = next((b for b in bodies.values() if b.key == to), None)
+    def work(step: _ClueStep) -> str:
+        body = next((b for b in step.bodies.values() if b.key == to), None)
         if body is None:
             raise Refusal("unknown_body", f"没有编号为 {to} 的承办单位")
-        today = local_date(at, inspection.timezone)
-        state = check_transfer(view, on=today, due=due)
+        state = rules.check_transfer(step.view, on=step.today, due=due)
+        clue = step.clue
         clue.state, clue.body_id = state.value, body.id
-        clue.transferred_at, clue.transferred_by = at, actor
+        clue.transferred_at, clue.transferred_by = step.at, actor
         clue.due = clue.original_due = due
-        session.add(clue)
-        return f"线索 {number} 已移交{body.name},限期 {due} 前办结", None
+        step.session.add(clue)
+        return f"线索 {number} 已移交{body.name},限期 {due} 前办结"
 
     details = {"to": to, "due": due.isoformat()}
     return _clue_action("clue_transfer", number, actor, inspection_id, details, work, at)
@@ -224,15 +218,14 @@ def extend_clue(
     at: dt.datetime | None = None,
 ) -> Outcome:
     """Extend a transferred clue's deadline, with a reason; the first deadline is kept."""
-    at = at or utc_now()
 
-    def work(session: Session, inspection: Inspection) -> tuple[str, None]:
-        clue, view, _ = _stored(session, inspection, number)
-        check_extension(view, new_due=new_due, reason=reason)
-        session.add(
+    def work(step: _ClueStep) -> str:
+        clue = step.clue
+        rules.check_extension(step.view, new_due=new_due, reason=reason)
+        step.session.add(
             ClueExtension(
                 clue_id=clue.id or 0,
-                at=at,
+                at=step.at,
                 by=actor,
                 previous_due=clue.due or new_due,
                 new_due=new_due,
@@ -240,8 +233,8 @@ def extend_clue(
             )
         )
         clue.due = new_due
-        session.add(clue)
-        return f"线索 {number} 办结期限延长至 {new_due}", None
+        step.session.add(clue)
+        return f"线索 {number} 办结期限延长至 {new_due}"
 
     details = {"new_due": new_due.isoformat()}
     return _clue_action("clue_extend", number, actor, inspection_id, details, work, at)
@@ -251,25 +244,24 @@ def record_feedback(
     number: str,
     *,
     actor: str,
-    disposal: Disposal,
+    disposal: rules.Disposal,
     note: str = "",
     inspection_id: str | None = None,
     at: dt.datetime | None = None,
 ) -> Outcome:
     """办理结果反馈: the body's result came back; the clue is closed."""
-    at = at or utc_now()
 
-    def work(session: Session, inspection: Inspection) -> tuple[str, None]:
-        clue, view, _ = _stored(session, inspection, number)
-        state = check_feedback(view, on=local_date(at, inspection.timezone))
+    def work(step: _ClueStep) -> str:
+        clue, view = step.clue, step.view
+        state = rules.check_feedback(view, on=step.today)
         clue.state = state.value
-        clue.feedback_at, clue.feedback_by = at, actor
+        clue.feedback_at, clue.feedback_by = step.at, actor
         clue.disposal, clue.feedback_note = disposal.value, note.strip() or None
-        session.add(clue)
-        late = view.overdue(local_date(at, inspection.timezone))
-        return f"线索 {number} 已反馈办理结果({DISPOSAL_LABELS[disposal]})" + (
+        step.session.add(clue)
+        late = view.overdue(step.today)
+        return f"线索 {number} 已反馈办理结果({rules.DISPOSAL_LABELS[disposal]})" + (
             f",晚于办结期限 {view.due}" if late else ""
-        ), None
+        )
 
     details = {"disposal": disposal.value}
     return _clue_action("clue_feedback", number, actor, inspection_id, details, work, at)
@@ -281,10 +273,23 @@ def _clue_action(
     actor: str,
     inspection_id: str | None,
     details: dict,
-    work: ClueWork[None],
-    at: dt.datetime,
+    work: Callable[[_ClueStep], str],
+    at: dt.datetime | None,
 ) -> Outcome:
-    """One audited step on the clue ``number``."""
+    """One audited step on the clue ``number``: once the actor may act, ``work`` gets the
+    stored clue (or the step is refused: no such clue) and says what it did."""
+    at = at or utc_now()
+
+    def on_clue(session: Session, inspection: Inspection) -> tuple[str, None]:
+        clue = session.exec(
+            select(Clue).where(Clue.inspection_id == inspection.id, Clue.number == number)
+        ).first()
+        if clue is None:
+            raise Refusal("unknown_clue", f"巡察 {inspection.id} 中没有编号为 {number} 的问题线索")
+        bodies = bodies_by_id(session, inspection.id)
+        view = clue_view(clue, bodies, inspection.timezone)
+        return work(_ClueStep(session, inspection, clue, view, bodies, at)), None
+
     attempt = Attempt(action, actor, inspection_id, subject=number, details=details)
-    outcome, _ = audited(attempt, _as_clue_actor(attempt, work), at=at)
+    outcome, _ = audited(attempt, _as_clue_actor(attempt, on_clue), at=at)
     return outcome

@@ -44,6 +44,15 @@ def dotted(path: Sequence[str | int]) -> str:
     return out or "(file)"
 
 
+def read_file(path: Path) -> Located:
+    """``read_located``, with a file that cannot be read at all (missing, unreadable, not
+    UTF-8) told as a ``FileError`` too."""
+    try:
+        return read_located(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileError(f"{path}: cannot read the file: {exc}") from None
+
+
 def read_located(path: Path) -> Located:
     """Read a YAML or JSON file, keeping the line of every value."""
     suffix = path.suffix.lower()

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from rectify.feedback.locate import FileError, Located, dotted, read_located
+from rectify.feedback.locate import FileError, Located, dotted, read_file
 from rectify.feedback.schema import FeedbackFile, real_date
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class FeedbackErrors(Exception):
@@ -24,36 +27,44 @@ class FeedbackErrors(Exception):
 def load_feedback(path: Path) -> tuple[FeedbackFile, Located]:
     """Read and validate ``path``; raise ``FeedbackErrors`` listing every violation."""
     try:
-        located = read_located(path)
+        located = read_file(path)
     except FileError as exc:
         raise FeedbackErrors([str(exc)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FeedbackErrors([f"{path}: cannot read the file: {exc}"]) from None
     errors: list[str] = []
 
     def report(where: tuple, message: str, location: str | None = None) -> None:
         location = location or located.locate(where)
         errors.append(f"{located.file}:{location}: {dotted(where)}: {message}")
 
-    for where in located.where:
-        if where and where[-1] == "__duplicate__":
-            report(where[:-1], "key given twice")
+    report_duplicate_keys(located, report)
     _pop_conflicts(located, report)
     if not isinstance(located.data, dict):
         raise FeedbackErrors(
             [f"{located.file}:{located.locate(())}: the file must hold a mapping at the top"]
         )
-    feedback = None
-    try:
-        feedback = FeedbackFile.model_validate(located.data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            report(tuple(p for p in err["loc"] if not is_union_tag(p)), error_message(err))
+    feedback = parse_reporting(FeedbackFile, located, report)
     # The cross-field rules run on the raw data too, so one pass reports every violation.
     _cross_checks(located.data, report)
     if errors or feedback is None:
         raise FeedbackErrors(errors)
     return feedback, located
+
+
+def report_duplicate_keys(located: Located, report) -> None:
+    """Report every key the file gives twice."""
+    for where in located.where:
+        if where and where[-1] == "__duplicate__":
+            report(where[:-1], "key given twice")
+
+
+def parse_reporting(model: type[M], located: Located, report) -> M | None:
+    """The file's data as ``model``; None when the schema refuses it, every violation reported."""
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            report(tuple(p for p in err["loc"] if not is_union_tag(p)), error_message(err))
+        return None
 
 
 def is_union_tag(part) -> bool:

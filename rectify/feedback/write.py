@@ -8,25 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from models import (
-    Aspect,
-    Category,
-    Department,
-    Evidence,
-    Extension,
-    Inspection,
-    LongTermDeclaration,
-    Measure,
-    Office,
-    OfficeStaff,
-    Person,
-    Plan,
-    Problem,
-    ProgressUpdate,
-    Review,
-    SignOff,
-    Unit,
-)
+import models
 from rectify.core.deadlines import add_period
 from rectify.core.errors import Refusal
 from rectify.core.states import ProblemState
@@ -51,14 +33,14 @@ def write_feedback(
 ) -> ImportResult:
     """Write a validated feedback file (反馈意见) as an inspection; ``replace`` keeps history."""
     header = feedback.inspection
-    existing = session.get(Inspection, header.id)
+    existing = session.get(models.Inspection, header.id)
     if existing is not None and not replace:
         raise Refusal(
             "already_imported",
             f"巡察 {header.id} 已导入;如需以新文件更新,请加 --replace(已记录的进展、销号和审计记录会保留)",
         )
     unit = _unit(session, header.unit, header.parent_unit)
-    inspection = existing or Inspection(id=header.id, imported_at=at, unit_id=unit.id or 0)
+    inspection = existing or models.Inspection(id=header.id, imported_at=at, unit_id=unit.id or 0)
     inspection.round = header.round
     inspection.group = header.group
     inspection.unit_id = unit.id or 0
@@ -75,21 +57,26 @@ def write_feedback(
 
     calendar = load_calendar(session)
     plan_due = add_period(header.feedback_date, feedback.policy.plan_due, calendar)
-    plan = session.get(Plan, header.id)
+    plan = session.get(models.Plan, header.id)
     if plan is None:
-        session.add(Plan(inspection_id=header.id, due=plan_due))
+        session.add(models.Plan(inspection_id=header.id, due=plan_due))
     elif plan.approved_at is None:
         plan.due = plan_due
         session.add(plan)
 
     _refuse_both_sides(session, header.id, [p.id for p in feedback.people])
     people = _upsert_keyed(
-        session, Person, header.id, feedback.people, _person_fields, Person.side == "unit"
+        session,
+        models.Person,
+        header.id,
+        feedback.people,
+        _person_fields,
+        models.Person.side == "unit",
     )
     _write_office(session, feedback, inspection)
     departments = _upsert_keyed(
         session,
-        Department,
+        models.Department,
         header.id,
         feedback.departments,
         lambda d: {"name": d.name, "head": d.head},
@@ -108,11 +95,11 @@ def write_feedback(
     )
 
 
-def _unit(session: Session, name: str, parent_name: str | None) -> Unit:
+def _unit(session: Session, name: str, parent_name: str | None) -> models.Unit:
     parent = _unit(session, parent_name, None) if parent_name else None
-    unit = session.exec(select(Unit).where(Unit.name == name)).first()
+    unit = session.exec(select(models.Unit).where(models.Unit.name == name)).first()
     if unit is None:
-        unit = Unit(name=name)
+        unit = models.Unit(name=name)
     if parent is not None:
         unit.parent_id = parent.id
     session.add(unit)
@@ -126,10 +113,10 @@ def _person_fields(p) -> dict:
 
 def _refuse_both_sides(session: Session, inspection_id: str, unit_keys: list[str]) -> None:
     office_side = session.exec(
-        select(Person.key).where(
-            Person.inspection_id == inspection_id,
-            Person.side == "office",
-            Person.key.in_(unit_keys),
+        select(models.Person.key).where(
+            models.Person.inspection_id == inspection_id,
+            models.Person.side == "office",
+            models.Person.key.in_(unit_keys),
         )
     ).all()
     if office_side:
@@ -139,22 +126,26 @@ def _refuse_both_sides(session: Session, inspection_id: str, unit_keys: list[str
         )
 
 
-def _write_office(session: Session, feedback: FeedbackFile, inspection: Inspection) -> None:
+def _write_office(session: Session, feedback: FeedbackFile, inspection: models.Inspection) -> None:
     """The office (巡察办) and its staff, merged by id with what its other files declared, then
     copied into every inspection the office supervises as people of the office's side."""
     office_in = feedback.office
     if office_in is None:
         return
-    office = session.get(Office, office_in.id) or Office(id=office_in.id, name=office_in.name)
+    office = session.get(models.Office, office_in.id) or models.Office(
+        id=office_in.id, name=office_in.name
+    )
     office.name = office_in.name
     session.add(office)
     session.flush()
     staff = {
         s.key: s
-        for s in session.exec(select(OfficeStaff).where(OfficeStaff.office_id == office.id))
+        for s in session.exec(
+            select(models.OfficeStaff).where(models.OfficeStaff.office_id == office.id)
+        )
     }
     for s in office_in.staff:
-        row = staff.get(s.id) or OfficeStaff(office_id=office.id, key=s.id, name=s.name)
+        row = staff.get(s.id) or models.OfficeStaff(office_id=office.id, key=s.id, name=s.name)
         row.name, row.roles, row.contacts = s.name, list(s.roles), list(s.contacts)
         session.add(row)
         staff[s.id] = row
@@ -167,12 +158,18 @@ def _write_office(session: Session, feedback: FeedbackFile, inspection: Inspecti
 def sync_office_people(session: Session, office_id: str) -> None:
     """Copy the office's staff into each of its inspections (``Person`` with side office).
     A staff id that is a person of an inspected unit is refused: no one is on both sides."""
-    staff = list(session.exec(select(OfficeStaff).where(OfficeStaff.office_id == office_id)))
-    inspections = session.exec(select(Inspection.id).where(Inspection.office_id == office_id))
+    staff = list(
+        session.exec(select(models.OfficeStaff).where(models.OfficeStaff.office_id == office_id))
+    )
+    inspections = session.exec(
+        select(models.Inspection.id).where(models.Inspection.office_id == office_id)
+    )
     for inspection_id in inspections:
         rows = {
             p.key: p
-            for p in session.exec(select(Person).where(Person.inspection_id == inspection_id))
+            for p in session.exec(
+                select(models.Person).where(models.Person.inspection_id == inspection_id)
+            )
         }
         for s in staff:
             row = rows.get(s.key)
@@ -182,7 +179,9 @@ def sync_office_people(session: Session, office_id: str) -> None:
                     f"{s.key} 既是巡察办 {office_id} 的工作人员,又是巡察 {inspection_id} 被巡察单位的人员;"
                     "同一人不能同时在两方",
                 )
-            row = row or Person(inspection_id=inspection_id, key=s.key, name=s.name, side="office")
+            row = row or models.Person(
+                inspection_id=inspection_id, key=s.key, name=s.name, side="office"
+            )
             row.name, row.roles, row.contacts = s.name, list(s.roles), list(s.contacts)
             row.active = True
             session.add(row)
@@ -214,10 +213,16 @@ def _upsert_keyed(
     return {key: row.id for key, row in rows.items()}
 
 
-def _has_history(session: Session, problem: Problem) -> bool:
+def _has_history(session: Session, problem: models.Problem) -> bool:
     if problem.state != ProblemState.NOT_STARTED:
         return True
-    for table in (ProgressUpdate, SignOff, LongTermDeclaration, Review, Evidence):
+    for table in (
+        models.ProgressUpdate,
+        models.SignOff,
+        models.LongTermDeclaration,
+        models.Review,
+        models.Evidence,
+    ):
         if session.exec(select(table.id).where(table.problem_id == problem.id).limit(1)).first():
             return True
     return False
@@ -227,15 +232,20 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
     iid = feedback.inspection.id
     notes: list[str] = []
     aspects = list(
-        session.exec(select(Aspect).where(Aspect.inspection_id == iid).order_by(Aspect.position))
+        session.exec(
+            select(models.Aspect)
+            .where(models.Aspect.inspection_id == iid)
+            .order_by(models.Aspect.position)
+        )
     )
     old_categories = {
         (a.position, c.position): c
         for a in aspects
-        for c in session.exec(select(Category).where(Category.aspect_id == a.id))
+        for c in session.exec(select(models.Category).where(models.Category.aspect_id == a.id))
     }
     old_problems = {
-        p.ref: p for p in session.exec(select(Problem).where(Problem.inspection_id == iid))
+        p.ref: p
+        for p in session.exec(select(models.Problem).where(models.Problem.inspection_id == iid))
     }
     new_refs = {p.ref for _, _, p in feedback.problems()}
     dropped = [p for ref, p in old_problems.items() if ref not in new_refs]
@@ -249,12 +259,16 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
     position = 0
     used_categories: set[int] = set()
     for a, aspect_in in enumerate(feedback.aspects):
-        aspect = aspects[a] if a < len(aspects) else Aspect(inspection_id=iid, position=a, title="")
+        aspect = (
+            aspects[a]
+            if a < len(aspects)
+            else models.Aspect(inspection_id=iid, position=a, title="")
+        )
         aspect.title = aspect_in.title
         session.add(aspect)
         session.flush()
         for c, category_in in enumerate(aspect_in.categories):
-            category = old_categories.get((a, c)) or Category(
+            category = old_categories.get((a, c)) or models.Category(
                 aspect_id=aspect.id, position=c, title=""
             )
             category.title = category_in.title
@@ -262,7 +276,7 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
             session.flush()
             used_categories.add(category.id)
             for problem_in in category_in.problems:
-                problem = old_problems.get(problem_in.ref) or Problem(
+                problem = old_problems.get(problem_in.ref) or models.Problem(
                     inspection_id=iid, ref=problem_in.ref, category_id=0, position=0, title=""
                 )
                 problem.title = problem_in.title
@@ -274,7 +288,9 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
                 notes += _write_measures(session, problem, problem_in.measures, people, departments)
 
     for problem in dropped:
-        for m in session.exec(select(Measure).where(Measure.problem_id == problem.id)):
+        for m in session.exec(
+            select(models.Measure).where(models.Measure.problem_id == problem.id)
+        ):
             session.delete(m)
         session.flush()
         session.delete(problem)
@@ -290,14 +306,15 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
 
 
 def _write_measures(
-    session, problem: Problem, items: list[MeasureIn], people, departments
+    session, problem: models.Problem, items: list[MeasureIn], people, departments
 ) -> list[str]:
     notes: list[str] = []
     old = {
-        m.position: m for m in session.exec(select(Measure).where(Measure.problem_id == problem.id))
+        m.position: m
+        for m in session.exec(select(models.Measure).where(models.Measure.problem_id == problem.id))
     }
     for position, item in enumerate(items):
-        measure = old.pop(position, None) or Measure(
+        measure = old.pop(position, None) or models.Measure(
             problem_id=problem.id,
             position=position,
             text="",
@@ -316,9 +333,9 @@ def _write_measures(
         extended = None
         if measure.id is not None:
             extended = session.exec(
-                select(Extension.new_due)
-                .where(Extension.measure_id == measure.id)
-                .order_by(Extension.id.desc())
+                select(models.Extension.new_due)
+                .where(models.Extension.measure_id == measure.id)
+                .order_by(models.Extension.id.desc())
             ).first()
         measure.original_due = planned
         if extended and planned and extended > planned:
@@ -328,7 +345,9 @@ def _write_measures(
             measure.due = planned
         session.add(measure)
     for measure in old.values():
-        if session.exec(select(Extension.id).where(Extension.measure_id == measure.id)).first():
+        if session.exec(
+            select(models.Extension.id).where(models.Extension.measure_id == measure.id)
+        ).first():
             raise Refusal(
                 "would_lose_history",
                 f"新文件删去了问题 {problem.ref} 已批准延期的措施{measure.position + 1};替换不能丢弃延期记录",

@@ -165,15 +165,21 @@ class _ProblemStep:
     def problem_id(self) -> int:
         return self.problem.id or 0
 
+    def move(self, transition: Transition) -> None:
+        """Take the problem through ``transition``, or refuse it."""
+        self.problem.state = next_state(self.problem.state, transition)
+
+    def record(self, table: type, by: str, **fields: Any) -> None:
+        """Add a row of the problem's history (``table``), at the step's instant."""
+        self.session.add(table(problem_id=self.problem_id, at=self.at, by=by, **fields))
+
 
 def _progress(step: _ProblemStep, action: Progress) -> str:
     problem = step.problem
     if not action.text:
         raise Refusal("missing_text", "请填写进展情况")
-    problem.state = next_state(problem.state, Transition.PROGRESS)
-    step.session.add(
-        ProgressUpdate(problem_id=step.problem_id, at=step.at, by=action.by, text=action.text)
-    )
+    step.move(Transition.PROGRESS)
+    step.record(ProgressUpdate, action.by, text=action.text)
     _evidence(step, action.by, action.evidence, "progress")
     return f"问题 {problem.ref} 已记录进展"
 
@@ -182,11 +188,9 @@ def _sign_off(step: _ProblemStep, action: SignOffAction) -> str:
     problem = step.problem
     if not [e for e in action.evidence if e.strip()]:
         raise Refusal("missing_evidence", "销号须附支撑材料(--evidence)")
-    problem.state = next_state(problem.state, Transition.SIGN_OFF)
+    step.move(Transition.SIGN_OFF)
     problem.closed_at = step.at
-    step.session.add(
-        SignOff(problem_id=step.problem_id, at=step.at, by=action.by, note=action.note)
-    )
+    step.record(SignOff, action.by, note=action.note)
     _evidence(step, action.by, action.evidence, "sign_off")
     return f"问题 {problem.ref} 已整改销号"
 
@@ -199,17 +203,11 @@ def _long_term(step: _ProblemStep, action: LongTerm) -> str:
         raise Refusal(
             "checkpoint_not_future", f"下一检查节点 {action.checkpoint} 须晚于今天 {step.today}"
         )
-    problem.state = next_state(problem.state, Transition.LONG_TERM)
+    step.move(Transition.LONG_TERM)
     problem.stage_goal = action.stage_goal
     problem.checkpoint = action.checkpoint
-    step.session.add(
-        LongTermDeclaration(
-            problem_id=step.problem_id,
-            at=step.at,
-            by=action.by,
-            stage_goal=action.stage_goal,
-            checkpoint=action.checkpoint,
-        )
+    step.record(
+        LongTermDeclaration, action.by, stage_goal=action.stage_goal, checkpoint=action.checkpoint
     )
     return f"问题 {problem.ref} 转为长期整改,下一检查节点 {action.checkpoint}"
 
@@ -245,20 +243,10 @@ def _extend(step: _ProblemStep, action: Extend) -> str:
 def _review(step: _ProblemStep, action: ReviewAction) -> str:
     problem = step.problem
     relapsed = action.outcome == "relapsed"
-    problem.state = next_state(
-        problem.state, Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
-    )
+    step.move(Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED)
     if relapsed:
         problem.closed_at = None
-    step.session.add(
-        Review(
-            problem_id=step.problem_id,
-            at=step.at,
-            by=action.by,
-            outcome=action.outcome,
-            note=action.note,
-        )
-    )
+    step.record(Review, action.by, outcome=action.outcome, note=action.note)
     return f"问题 {problem.ref} 回头看:" + ("反弹回潮,已重新打开" if relapsed else "整改成效保持")
 
 
@@ -325,12 +313,4 @@ def _approve_plan(session, inspection, action: ApprovePlan, actor, at, today) ->
 def _evidence(step: _ProblemStep, by: str, names: list[str], attached_to: str) -> None:
     for name in names:
         if name.strip():
-            step.session.add(
-                Evidence(
-                    problem_id=step.problem_id,
-                    at=step.at,
-                    by=by,
-                    name=name.strip(),
-                    attached_to=attached_to,
-                )
-            )
+            step.record(Evidence, by, name=name.strip(), attached_to=attached_to)

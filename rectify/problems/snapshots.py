@@ -23,11 +23,19 @@ from models import (
 from rectify.core.clock import end_of_local_day_utc, local_date
 from rectify.core.policy import Policy
 from rectify.core.states import STATE_LABELS
-from rectify.problems.rules.counting import Counts, problem_overdue, replay
+from rectify.problems.rules.counting import COUNT_KEYS, Counts, count, problem_overdue, replay
 from rectify.problems.rules.escalation import escalation_level
 from rectify.problems.rules.states import Transition
 from rectify.problems.rules.views import ProblemView
 from rectify.problems.tree import InspectionTree, load_trees, policy_of
+
+STATUS_FIGURES = ("aspects", *COUNT_KEYS)
+"""The status figures (整改进展数字) of ``Snapshot.as_json``: aspects, then the counts."""
+
+
+def status_figures(status: dict) -> dict:
+    """Only the status figures of a ``Snapshot.as_json`` (or ``status``) answer, in order."""
+    return {k: status[k] for k in STATUS_FIGURES}
 
 
 @dataclass
@@ -54,10 +62,7 @@ class Snapshot:
         return out
 
     def totals(self) -> Counts:
-        totals = Counts()
-        for view in self.problems:
-            totals.add(view, self.as_of)
-        return totals
+        return count(self.problems, self.as_of)
 
     def as_json(self) -> dict:
         tz = self.inspection.timezone

@@ -29,6 +29,7 @@ from rectify.feedback.locate import FileError, Located, dotted, read_located
 from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
+from rectify.problems.snapshots import status_figures
 from rectify.reports.progress import progress_report_markdown
 
 
@@ -322,19 +323,7 @@ def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
         figures = service.status(iid, as_of, session=session)
     summary = {
         "as_of": local_iso(scenario.until, tz),
-        **{
-            k: figures[k]
-            for k in (
-                "aspects",
-                "problems",
-                "closed",
-                "long_term",
-                "in_progress",
-                "not_started",
-                "overdue",
-                "reopened",
-            )
-        },
+        **status_figures(figures),
         "refused_events": refused,
     }
     with session_scope() as session:

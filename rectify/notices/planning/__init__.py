@@ -23,6 +23,7 @@ from rectify.notices.planning.common import (
     with_role,
 )
 from rectify.notices.planning.deadlines import (
+    WatchDay,
     checkpoint_reminder,
     deadline_watch,
     measure_reminder,
@@ -68,5 +69,6 @@ __all__ = [
     "step_label",
     "supervision",
     "supervision_summary",
+    "WatchDay",
     "with_role",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.notices.planning.common import Digests, Item, Mark, NoticePlan, is_new_level, with_role
@@ -30,110 +31,105 @@ def deadline_watch(
     today: dt.date,
 ) -> tuple[list[NoticePlan], list[Mark]]:
     """The day's reminders and the marks they add."""
-    digests = Digests()
+    day = WatchDay(Digests(), reminders, marks, today)
     new_marks: list[Mark] = []
     leaders, office = with_role(people, "leader"), with_role(people, "unit_office")
     if plan_approved_on is None:
-        new_marks += plan_reminder(digests, leaders, office, plan_due, reminders, marks, today)
+        new_marks += plan_reminder(day, leaders, office, plan_due)
     for problem in problems:
         if problem.state in OPEN_STATES:
             for measure in problem.measures:
-                new_marks += measure_reminder(digests, problem, measure, reminders, marks, today)
+                new_marks += measure_reminder(day, problem, measure)
         elif problem.state is ProblemState.LONG_TERM and problem.checkpoint:
-            new_marks += checkpoint_reminder(digests, problem, reminders, marks, today)
+            new_marks += checkpoint_reminder(day, problem)
     if centralised_end is not None:
-        new_marks += period_end_reminder(digests, leaders, office, centralised_end, marks, today)
-    return digests.plans(), new_marks
+        new_marks += period_end_reminder(day, leaders, office, centralised_end)
+    return day.digests.plans(), new_marks
+
+
+@dataclass
+class WatchDay:
+    """What every reminder of one day's deadline watch works with: the digests it adds to,
+    the reminder days (first, second) before a due, the marks already given, and the day."""
+
+    digests: Digests
+    reminders: tuple[int, int]
+    marks: set[Mark]
+    today: dt.date
+
+    def new_level(self, subject: str, due: dt.date | None) -> Level | None:
+        """The escalation level (提醒等级) ``due`` reaches today, when neither it nor a higher
+        one was told yet for ``subject``; otherwise None (no due: None)."""
+        if due is None:
+            return None
+        level = escalation_level(due, self.today, self.reminders)
+        return level if is_new_level(subject, due, level, self.marks) else None
 
 
 def plan_reminder(
-    digests: Digests,
-    leaders: list[str],
-    office: list[str],
-    plan_due: dt.date,
-    reminders: tuple[int, int],
-    marks: set[Mark],
-    today: dt.date,
+    day: WatchDay, leaders: list[str], office: list[str], plan_due: dt.date
 ) -> list[Mark]:
     """The rectification plan (整改方案) not yet approved: a reminder to the leaders (组长)
     before its due date; once overdue, to the leaders and the office (整改办)."""
-    level = escalation_level(plan_due, today, reminders)
-    if level is None or not is_new_level("plan", plan_due, level, marks):
+    level = day.new_level("plan", plan_due)
+    if level is None:
         return []
     item = Item("", "整改方案", f"整改方案须于{plan_due}前经党组会议审议通过", plan_due, level)
     if level is Level.RED:
-        digests.add_to_all("plan_overdue", leaders, "leader", item)
-        digests.add_to_all("plan_overdue", office, "unit_office", item)
+        day.digests.add_to_all("plan_overdue", leaders, "leader", item)
+        day.digests.add_to_all("plan_overdue", office, "unit_office", item)
     else:
-        digests.add_to_all("plan_reminder", leaders, "leader", item)
+        day.digests.add_to_all("plan_reminder", leaders, "leader", item)
     return [Mark("plan", plan_due, level)]
 
 
-def measure_reminder(
-    digests: Digests,
-    problem: ProblemView,
-    measure: MeasureView,
-    reminders: tuple[int, int],
-    marks: set[Mark],
-    today: dt.date,
-) -> list[Mark]:
+def measure_reminder(day: WatchDay, problem: ProblemView, measure: MeasureView) -> list[Mark]:
     """One measure (整改措施) of an open problem up the ladder: green to the responsible
     person, yellow also to the responsible leader, red (overdue, 超期) also to the lead
     leader."""
-    level = escalation_level(measure.due, today, reminders)
     subject = f"m:{problem.ref}:{measure.position}"
-    if measure.due is None or level is None or not is_new_level(subject, measure.due, level, marks):
+    level = day.new_level(subject, measure.due)
+    if level is None:
         return []
     item = Item(problem.ref, problem.title, measure.text, measure.due, level)
     kind = "overdue" if level is Level.RED else "due_reminder"
-    digests.add(kind, measure.responsible_person, "responsible_person", item)
+    day.digests.add(kind, measure.responsible_person, "responsible_person", item)
     if level in (Level.YELLOW, Level.RED):
-        digests.add(kind, measure.responsible_leader, "responsible_leader", item)
+        day.digests.add(kind, measure.responsible_leader, "responsible_leader", item)
     if level is Level.RED:
-        digests.add(kind, measure.lead_leader, "lead_leader", item)
+        day.digests.add(kind, measure.lead_leader, "lead_leader", item)
     return [Mark(subject, measure.due, level)]
 
 
-def checkpoint_reminder(
-    digests: Digests,
-    problem: ProblemView,
-    reminders: tuple[int, int],
-    marks: set[Mark],
-    today: dt.date,
-) -> list[Mark]:
+def checkpoint_reminder(day: WatchDay, problem: ProblemView) -> list[Mark]:
     """A long-term problem's checkpoint (长期整改检查节点) near or past: to each responsible
     person and lead leader of its measures."""
     assert problem.checkpoint is not None
-    level = escalation_level(problem.checkpoint, today, reminders)
     subject = f"cp:{problem.ref}"
-    if level is None or not is_new_level(subject, problem.checkpoint, level, marks):
+    level = day.new_level(subject, problem.checkpoint)
+    if level is None:
         return []
     note = "检查节点已过,请评估阶段目标完成情况" if level is Level.RED else "长期整改检查节点临近"
     item = Item(problem.ref, problem.title, note, problem.checkpoint, level)
     for m in problem.measures:
-        digests.add("due_reminder", m.responsible_person, "responsible_person", item)
-        digests.add("due_reminder", m.lead_leader, "lead_leader", item)
+        day.digests.add("due_reminder", m.responsible_person, "responsible_person", item)
+        day.digests.add("due_reminder", m.lead_leader, "lead_leader", item)
     return [Mark(subject, problem.checkpoint, level)]
 
 
 def period_end_reminder(
-    digests: Digests,
-    leaders: list[str],
-    office: list[str],
-    centralised_end: dt.date,
-    marks: set[Mark],
-    today: dt.date,
+    day: WatchDay, leaders: list[str], office: list[str], centralised_end: dt.date
 ) -> list[Mark]:
     """The centralised period over (集中整改期满): the leaders and the office are reminded,
     once, to write the progress report and publish it (通报)."""
     mark = Mark("report", centralised_end, Level.RED)
-    if today < centralised_end or mark in marks:
+    if day.today < centralised_end or mark in day.marks:
         return []
     item = Item(
         "",
         "集中整改期满",
         f"集中整改期已于{centralised_end}届满,请形成整改进展情况报告并按要求公开通报",
     )
-    digests.add_to_all("report", leaders, "leader", item)
-    digests.add_to_all("report", office, "unit_office", item)
+    day.digests.add_to_all("report", leaders, "leader", item)
+    day.digests.add_to_all("report", office, "unit_office", item)
     return [mark]

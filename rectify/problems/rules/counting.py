@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from rectify.core.errors import Refusal
 from rectify.core.states import OPEN_STATES, ProblemState
@@ -52,6 +52,10 @@ class Counts:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+
+COUNT_KEYS = tuple(f.name for f in fields(Counts))
+"""The names of the counts, in the order the report gives them."""
 
 
 def count(problems: Iterable[ProblemView], on: dt.date) -> Counts:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from rectify.core.errors import Refusal
 from rectify.core.states import STATE_LABELS, ProblemState
+from rectify.core.transitions import step_in_table
 
 
 class Transition(StrEnum):
@@ -62,10 +62,4 @@ _WHY_NOT = {
 
 def next_state(state: ProblemState, transition: Transition) -> ProblemState:
     """The state after ``transition``, or a ``Refusal`` if it is illegal from ``state``."""
-    allowed = _TABLE[transition]
-    if state not in allowed:
-        raise Refusal(
-            "illegal_transition",
-            f"{_WHY_NOT[transition]}(当前状态:{STATE_LABELS[state]})",
-        )
-    return allowed[state]
+    return step_in_table(_TABLE, _WHY_NOT, STATE_LABELS, state, transition)
