@@ -93,6 +93,13 @@ def scheduled_batches(
     return at, day, in_batches(ids, task, kind, at)
 
 
+def without_office(runs: list[dict]) -> dict:
+    """``{"without_office": {inspection: why}}`` for the inspections of ``runs`` that have no
+    inspection office to decide (an earlier-format file); nothing when all have one."""
+    found = {r["inspection"]: r["without_office"] for r in runs if "without_office" in r}
+    return {"without_office": found} if found else {}
+
+
 def _tag_this_run(*labels: str) -> None:
     """Add tags to the running flow run, so the UI can filter one unit's runs."""
     if flow_run.id is None:

@@ -1,5 +1,7 @@
-"""Daily deadline watch (期限检查): plan approval due or overdue, green and yellow reminders,
-overdue (red) measures, long-term checkpoints, the end of the centralised period."""
+"""Daily deadline watch (期限检查): plan approval due or overdue, the rectification report
+(整改报告) due or overdue, green and yellow reminders, overdue (red) measures, long-term
+checkpoints, the end of the centralised period; applications for sign-off to the inspection
+office, returns to the unit."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import datetime as dt
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
-from flows.common import in_batches, local_day, parent_run_name, resolve_at
+from flows.common import in_batches, local_day, parent_run_name, resolve_at, without_office
 from tasks.clues import watch_clues
 from tasks.deadline_watch import watch_deadlines
 from tasks.inspections import list_inspections
@@ -33,5 +35,6 @@ def deadline_watch(
         "reminders": sum(r["reminders"] for r in runs),
         "notices": sum(r["notices"] for r in runs),
         "clue_notices": clue_notices,
+        **without_office(runs),
         "delivery": delivery,
     }

@@ -1,5 +1,7 @@
-"""回头看 review: closed problems whose review is due are assigned to a reviewer and
-announced; the reviewer's finding (``rectify review``) keeps them closed or reopens them."""
+"""回头看 review: closed problems whose review is due are assigned to an inspection office
+supervisor who did not confirm their sign-off and announced to them; the reviewer's finding
+(``rectify review``) keeps them closed or reopens them. An inspection without an office is
+named in the result: its reviews wait until an office is declared."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import datetime as dt
 
 from prefect import flow
 
-from flows.common import parent_run_name, scheduled_batches
+from flows.common import parent_run_name, scheduled_batches, without_office
 from tasks.outbox import deliver
 from tasks.review import assign_reviews
 
@@ -22,5 +24,6 @@ def lookback_review(
         "date": day,
         "assigned": {r["inspection"]: r["assigned"] for r in runs if r["assigned"]},
         "notices": sum(r["notices"] for r in runs),
+        **without_office(runs),
         "delivery": delivery,
     }

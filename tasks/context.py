@@ -20,8 +20,8 @@ from rectify.core.calendar import WorkCalendar
 from rectify.core.clock import as_utc, local_date
 from rectify.core.errors import Refusal
 from rectify.notices.outbox import FAILED_STATES, Outbox, failure_line
-from rectify.notices.planning import Mark, NoticePlan
-from rectify.problems.rules.views import PersonView
+from rectify.notices.planning import Mark, NoticePlan, office_supervisors
+from rectify.problems.rules.views import PersonView, ProblemView
 from rectify.problems.snapshots import Snapshot, snapshots
 from rectify.problems.tree import load_calendar, views_of
 
@@ -65,6 +65,25 @@ class InspectionRun:
     @property
     def people(self) -> dict[str, PersonView]:
         return views_of(self.snap.tree.people.values())
+
+    @property
+    def supervisors(self) -> list[str]:
+        """The inspection office's supervisors (巡察办督查人员) among its people."""
+        return office_supervisors(self.people)
+
+    def office_warning(self) -> dict:
+        """``{"without_office": …}`` when the inspection has no office supervisor (a file of
+        the earlier format): nobody can be told of an application or assigned a review."""
+        if self.supervisors:
+            return {}
+        return {"without_office": "未声明巡察办督查人员：销号申请无人审核，回头看无人分派"}
+
+    def views_by_id(self) -> dict[int, ProblemView]:
+        """The snapshot's problem views by the problems' ids."""
+        return {
+            p.id or 0: view
+            for p, view in zip(self.snap.tree.problems, self.snap.problems, strict=True)
+        }
 
     @property
     def plan_approved_on(self) -> dt.date | None:

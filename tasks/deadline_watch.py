@@ -1,62 +1,116 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from prefect import task
 from sqlmodel import select
 
-from models import NoticeMark
+from models import NoticeMark, Problem, ReportSubmission, SignOff, SignOffApplication, SignOffReturn
+from rectify.core.clock import as_utc, local_date
 from rectify.core.deadlines import add_period
-from rectify.notices.planning import Mark, deadline_watch
+from rectify.notices.planning import Mark, SignOffEvent, deadline_watch
 from rectify.problems.rules.escalation import Level
 from tasks.context import InspectionRun, each_inspection
 
-Marks = dict[str, set[Mark]]
+
+@dataclass
+class Watched:
+    """What the deadline watch reads for a batch besides its snapshots, by inspection: the
+    reminder levels already given, the sign-off applications still undecided, the returns,
+    and the inspections whose rectification report (整改报告) was submitted."""
+
+    marks: dict[str, set[Mark]] = field(default_factory=dict)
+    applications: dict[str, list[SignOffApplication]] = field(default_factory=dict)
+    returns: dict[str, list[SignOffReturn]] = field(default_factory=dict)
+    reported: set[str] = field(default_factory=set)
 
 
 @task(name="期限检查")
 def watch_deadlines(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
-    """Plan approval, measure reminders (green/yellow), overdue (red), long-term checkpoints
-    and the end of the centralised period; each level is told once per due date."""
-    return each_inspection(inspection_ids, at, watch_one, load=_marks)
+    """Plan approval, the rectification report, measure reminders (green/yellow), overdue
+    (red), long-term checkpoints, the end of the centralised period, and the sign-offs
+    between the two sides (applications to the office, returns to the unit); each level of
+    each deadline and each application or return is told once."""
+    return each_inspection(inspection_ids, at, watch_one, load=_watched)
 
 
-def _marks(contexts: list[InspectionRun]) -> Marks:
-    """The reminder levels already given, per inspection."""
-    out: Marks = {c.inspection.id: set() for c in contexts}
-    for m in contexts[0].session.exec(
-        select(NoticeMark).where(NoticeMark.inspection_id.in_(list(out)))
-    ):
-        out[m.inspection_id].add(Mark(m.subject, m.due, Level(m.level)))
+def _watched(contexts: list[InspectionRun]) -> Watched:
+    """The batch's marks, sign-off history and report submissions, in five queries."""
+    ids = [c.inspection.id for c in contexts]
+    at = contexts[0].at
+    session = contexts[0].session
+    out = Watched(marks={i: set() for i in ids})
+    for m in session.exec(select(NoticeMark).where(NoticeMark.inspection_id.in_(ids))):
+        out.marks[m.inspection_id].add(Mark(m.subject, m.due, Level(m.level)))
+
+    def history(table):
+        return session.exec(
+            select(table, Problem.inspection_id)
+            .join(Problem, table.problem_id == Problem.id)
+            .where(Problem.inspection_id.in_(ids), table.at <= at)
+            .order_by(table.at, table.id)
+        ).all()
+
+    returns = history(SignOffReturn)
+    decisions: dict[int, list[dt.datetime]] = defaultdict(list)  # confirmed or returned
+    for row, _ in [*history(SignOff), *returns]:
+        decisions[row.problem_id].append(as_utc(row.at))
+    for row, inspection_id in history(SignOffApplication):
+        if not any(d >= as_utc(row.at) for d in decisions[row.problem_id]):
+            out.applications.setdefault(inspection_id, []).append(row)
+    for row, inspection_id in returns:
+        out.returns.setdefault(inspection_id, []).append(row)
+    out.reported = set(
+        session.exec(
+            select(ReportSubmission.inspection_id).where(
+                ReportSubmission.inspection_id.in_(ids), ReportSubmission.at <= at
+            )
+        )
+    )
     return out
 
 
-def watch_one(all_marks: Marks, ctx: InspectionRun):
-    inspection_id = ctx.inspection.id
-    marks = all_marks[inspection_id]
+def watch_one(watched: Watched, ctx: InspectionRun):
+    inspection = ctx.inspection
     plan = ctx.snap.plan
     approved_on = ctx.plan_approved_on
+    policy = ctx.snap.policy
     centralised_end = (
-        add_period(approved_on, ctx.snap.policy.centralised_period, ctx.calendar)
-        if approved_on
-        else None
+        add_period(approved_on, policy.centralised_period, ctx.calendar) if approved_on else None
     )
+    report_due = ctx.calendar.next_workday(
+        add_period(inspection.feedback_date, policy.report_due, ctx.calendar)
+    )
+    views = ctx.views_by_id()
+    tz = inspection.timezone
     plans, new_marks = deadline_watch(
         problems=ctx.snap.problems,
         people=ctx.people,
         plan_due=plan.due,
         plan_approved_on=approved_on,
         centralised_end=centralised_end,
-        reminders=ctx.snap.policy.reminder_pair,
-        marks=marks,
+        reminders=policy.reminder_pair,
+        marks=watched.marks[inspection.id],
         today=ctx.today,
+        report_due=None if inspection.id in watched.reported else report_due,
+        applications=[
+            SignOffEvent(a.id or 0, views[a.problem_id], local_date(a.at, tz), a.by, a.note)
+            for a in watched.applications.get(inspection.id, [])
+        ],
+        returns=[
+            SignOffEvent(r.id or 0, views[r.problem_id], local_date(r.at, tz), r.by, r.reason)
+            for r in watched.returns.get(inspection.id, [])
+        ],
     )
     ctx.add_marks(new_marks)
     keys = ctx.enqueue(plans, ctx.today.isoformat(), by_items=True)
     return lambda: {
-        "inspection": inspection_id,
+        "inspection": inspection.id,
         "date": ctx.today.isoformat(),
         "reminders": len(new_marks),
         "notices": len(ctx.new_notices(keys)),
         "warnings": ctx.calendar.warnings(),
+        **ctx.office_warning(),
     }

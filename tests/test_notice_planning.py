@@ -22,6 +22,7 @@ from rectify.notices.planning import (
     ClosedProblem,
     Mark,
     NoticePlan,
+    SignOffEvent,
     deadline_watch,
     dispatch_notices,
     dispatch_sheet,
@@ -40,10 +41,11 @@ FAR_DUE = TODAY + dt.timedelta(days=40)
 
 GREEN, YELLOW, RED = Level.GREEN, Level.YELLOW, Level.RED
 OPEN, LONG_TERM, CLOSED = ProblemState.IN_PROGRESS, ProblemState.LONG_TERM, ProblemState.CLOSED
+AWAITING = ProblemState.AWAITING_CONFIRMATION
 
 
-def _person(key: str, *roles: str) -> PersonView:
-    return PersonView(key=key, name=f"{key}同志", roles=frozenset(roles))
+def _person(key: str, *roles: str, side: str = "unit") -> PersonView:
+    return PersonView(key=key, name=f"{key}同志", roles=frozenset(roles), side=side)
 
 
 PEOPLE = {
@@ -51,16 +53,18 @@ PEOPLE = {
     for p in [
         _person("zuzhang", "leader"),  # 组长
         _person("fuzuzhang", "deputy"),  # 副组长
-        _person("ban", "office"),  # 整改办
+        _person("ban", "unit_office"),  # 整改办
         _person("qiantou"),  # 牵头领导
         _person("zeren_lingdao"),  # 责任领导
         _person("zerenren"),  # 责任人
         _person("zerenren2"),
         _person("kezhang"),  # 科室负责人
-        _person("shenhe_a", "reviewer"),  # 审核人
-        _person("shenhe_b", "reviewer"),
+        _person("xcb_a", "supervisor", side="office"),  # 巡察办督查人员
+        _person("xcb_b", "supervisor", "clues", side="office"),
+        _person("xcb_clues", "clues", side="office"),  # 巡察办线索管理人员: no supervisor
     ]
 }
+UNIT_ONLY = {k: v for k, v in PEOPLE.items() if not v.is_office}  # an earlier-format file
 
 
 def measure(due: dt.date | None, person: str = "zerenren", position: int = 1) -> MeasureView:
@@ -92,17 +96,36 @@ def watch(
     plan_due=TODAY - dt.timedelta(days=61),
     centralised_end=None,
     marks=frozenset(),
+    report_due=None,
+    applications=(),
+    returns=(),
+    people=PEOPLE,
 ):
     return deadline_watch(
         problems=problems,
-        people=PEOPLE,
+        people=people,
         plan_due=plan_due,
         plan_approved_on=plan_approved_on,
         centralised_end=centralised_end,
         reminders=REMINDERS,
         marks=set(marks),
         today=TODAY,
+        report_due=report_due,
+        applications=applications,
+        returns=returns,
     )
+
+
+def applied(ref: str, id_: int = 1, days_ago: int = 1) -> SignOffEvent:
+    """An application for sign-off (申请销号) of problem ``ref`` by the unit office."""
+    return SignOffEvent(
+        id_, problem(ref, AWAITING, measure(RED_DUE)), TODAY - dt.timedelta(days=days_ago), "ban"
+    )
+
+
+def returned(ref: str, id_: int = 1, reason: str = "佐证材料不足") -> SignOffEvent:
+    """A sign-off of problem ``ref`` returned by the office (退回) with ``reason``."""
+    return SignOffEvent(id_, problem(ref, OPEN, measure(FAR_DUE)), TODAY, "xcb_a", reason)
 
 
 def dispatch(
@@ -137,16 +160,18 @@ def supervise(
     )
 
 
-def review(*closed: ClosedProblem, people=PEOPLE):
-    return review_assignments(closed, people, TODAY)
+def review(*closed: ClosedProblem, people=PEOPLE, load=None):
+    return review_assignments(closed, people, TODAY, load)
 
 
-def closed(ref: str, person: str = "zerenren", due_in: int = 0, assigned: bool = False):
+def closed(ref: str, by: str = "xcb_b", due_in: int = 0, assigned: bool = False):
+    """Problem ``ref`` closed 90 days ago, its sign-off confirmed by ``by``."""
     return ClosedProblem(
-        problem=problem(ref, CLOSED, measure(RED_DUE, person)),
+        problem=problem(ref, CLOSED, measure(RED_DUE)),
         closed_on=TODAY - dt.timedelta(days=90),
         review_due=TODAY + dt.timedelta(days=due_in),
         assigned=assigned,
+        confirmed_by=by,
     )
 
 
@@ -160,7 +185,7 @@ RED_SUPERVISION = {
     ("zeren_lingdao", "supervision", "responsible_leader", RED),
     ("qiantou", "supervision", "lead_leader", RED),
     ("zuzhang", "supervision", "leader", RED),
-    ("ban", "supervision", "office", RED),
+    ("ban", "supervision", "unit_office", RED),
 }
 
 
@@ -197,9 +222,14 @@ CASES = [
         {("zuzhang", "plan_reminder", "leader", YELLOW)},
     ),
     Case(
-        "plan overdue: the leader and the office, red",
+        "plan overdue: the leader, the unit office and the inspection office's supervisors, red",
         partial(watch, plan_approved_on=None, plan_due=RED_DUE),
-        {("zuzhang", "plan_overdue", "leader", RED), ("ban", "plan_overdue", "office", RED)},
+        {
+            ("zuzhang", "plan_overdue", "leader", RED),
+            ("ban", "plan_overdue", "unit_office", RED),
+            ("xcb_a", "plan_overdue", "office_supervisor", RED),
+            ("xcb_b", "plan_overdue", "office_supervisor", RED),
+        },
         records=[Mark("plan", RED_DUE, RED)],
     ),
     Case(
@@ -304,7 +334,7 @@ CASES = [
     Case(
         "centralised period over (集中整改期满): the leader and the office, to report (通报)",
         partial(watch, centralised_end=TODAY),
-        {("zuzhang", "report", "leader", None), ("ban", "report", "office", None)},
+        {("zuzhang", "report", "leader", None), ("ban", "report", "unit_office", None)},
         records=[Mark("report", TODAY, RED)],
     ),
     Case(
@@ -399,7 +429,7 @@ CASES = [
         partial(supervise, [problem("1", OPEN, measure(YELLOW_DUE))], RECENT),
         {
             ("zeren_lingdao", "supervision", "responsible_leader", YELLOW),
-            ("ban", "supervision", "office", None),
+            ("ban", "supervision", "unit_office", None),
         },
         notes={"zeren_lingdao": "临近整改时限"},
         lines={"ban": "本次督办:滞后问题1个,超期问题0个"},
@@ -410,14 +440,14 @@ CASES = [
         partial(supervise, [problem("1", OPEN, measure(FAR_DUE))], STALE),
         {
             ("zeren_lingdao", "supervision", "responsible_leader", YELLOW),
-            ("ban", "supervision", "office", None),
+            ("ban", "supervision", "unit_office", None),
         },
         notes={"zeren_lingdao": "本月无整改进展"},
     ),
     Case(
         "supervision: on track (recent progress, far due), only the office's summary",
         partial(supervise, [problem("1", OPEN, measure(FAR_DUE))], RECENT),
-        {("ban", "supervision", "office", None)},
+        {("ban", "supervision", "unit_office", None)},
         lines={"ban": "本次督办:滞后问题0个,超期问题0个"},
     ),
     Case(
@@ -429,25 +459,28 @@ CASES = [
                 problem("2", LONG_TERM, measure(None), checkpoint=RED_DUE),
             ],
         ),
-        {("ban", "supervision", "office", None)},
+        {("ban", "supervision", "unit_office", None)},
         records={},
     ),
     Case(
         "supervision: failed notices are reported to the office",
         partial(supervise, [], failures=["zerenren的通知(超时)"]),
-        {("ban", "supervision", "office", None)},
+        {("ban", "supervision", "unit_office", None)},
         lines={"ban": "有1条通知发送失败,请核实:zerenren的通知(超时)"},
     ),
-    # --- 回头看 (look-back review)
+    # --- 回头看 (look-back review), the inspection office's
     Case(
-        "review due: assigned to a reviewer, announced to the reviewer and the office",
-        partial(review, closed("1")),
-        {
-            ("shenhe_a", "review_due", "reviewer", None),
-            ("ban", "review_due", "office", None),
-        },
-        notes={"ban": "审核人:shenhe_a同志"},
-        records={"1": "shenhe_a"},
+        "review due: assigned to a supervisor who did not confirm the sign-off, told to them",
+        partial(review, closed("1", by="xcb_b")),
+        {("xcb_a", "review_due", "office_supervisor", None)},
+        notes={"xcb_a": "审核人：xcb_a同志"},
+        records={"1": "xcb_a"},
+    ),
+    Case(
+        "the supervisor who confirmed the sign-off never reviews it",
+        partial(review, closed("1", by="xcb_a")),
+        {("xcb_b", "review_due", "office_supervisor", None)},
+        records={"1": "xcb_b"},
     ),
     Case(
         "review not yet due: nobody is told",
@@ -462,34 +495,147 @@ CASES = [
         records={},
     ),
     Case(
-        "a reviewer never reviews a problem of their own",
-        partial(review, closed("1", person="shenhe_a")),
+        "round-robin: two reviews due, one to each supervisor",
+        partial(review, closed("1", by="xcb_clues"), closed("2", by="xcb_clues")),
         {
-            ("shenhe_b", "review_due", "reviewer", None),
-            ("ban", "review_due", "office", None),
+            ("xcb_a", "review_due", "office_supervisor", None),
+            ("xcb_b", "review_due", "office_supervisor", None),
         },
-        records={"1": "shenhe_b"},
+        refs={"xcb_a": ["1"], "xcb_b": ["2"]},
+        records={"1": "xcb_a", "2": "xcb_b"},
     ),
     Case(
-        "the work is spread: two reviews due, one to each reviewer",
-        partial(review, closed("1"), closed("2")),
-        {
-            ("shenhe_a", "review_due", "reviewer", None),
-            ("shenhe_b", "review_due", "reviewer", None),
-            ("ban", "review_due", "office", None),
-        },
-        refs={"shenhe_a": ["1"], "shenhe_b": ["2"], "ban": ["1", "2"]},
-        records={"1": "shenhe_a", "2": "shenhe_b"},
+        "round-robin across runs: the supervisor with fewer reviews so far comes first",
+        partial(review, closed("1", by="xcb_clues"), load={"xcb_a": 2, "xcb_b": 1}),
+        {("xcb_b", "review_due", "office_supervisor", None)},
+        records={"1": "xcb_b"},
     ),
     Case(
-        "no reviewer but the responsible person: not assigned, nobody told",
+        "only the supervisor who confirmed: not assigned, nobody told",
         partial(
             review,
-            closed("1", person="shenhe_a"),
-            people={k: v for k, v in PEOPLE.items() if k != "shenhe_b"},
+            closed("1", by="xcb_a"),
+            people={k: v for k, v in PEOPLE.items() if k != "xcb_b"},
         ),
         set(),
         records={},
+    ),
+    Case(
+        "no office (earlier-format file): no review is assigned, the unit is never the reviewer",
+        partial(
+            review,
+            closed("1", by=""),
+            people={**UNIT_ONLY, "shenhe": _person("shenhe", "reviewer", "supervisor")},
+        ),
+        set(),
+        records={},
+    ),
+    # --- sign-off between the two sides (销号审核), in the deadline watch
+    Case(
+        "an application for sign-off goes to every office supervisor, and is marked",
+        partial(watch, applications=[applied("1", id_=7)]),
+        {
+            ("xcb_a", "sign_off_pending", "office_supervisor", None),
+            ("xcb_b", "sign_off_pending", "office_supervisor", None),
+        },
+        refs={"xcb_a": ["1"]},
+        notes={"xcb_b": "ban同志于2024-06-02申请销号"},
+        records=[Mark("apply:7", TODAY - dt.timedelta(days=1), GREEN)],
+    ),
+    Case(
+        "two applications: one digest per supervisor listing both",
+        partial(watch, applications=[applied("2", id_=2), applied("1", id_=1, days_ago=3)]),
+        {
+            ("xcb_a", "sign_off_pending", "office_supervisor", None),
+            ("xcb_b", "sign_off_pending", "office_supervisor", None),
+        },
+        refs={"xcb_a": ["1", "2"], "xcb_b": ["1", "2"]},
+    ),
+    Case(
+        "an application already told: not again",
+        partial(
+            watch,
+            applications=[applied("1", id_=7)],
+            marks={Mark("apply:7", TODAY - dt.timedelta(days=1), GREEN)},
+        ),
+        set(),
+        records=[],
+    ),
+    Case(
+        "an application without an office: nobody to tell, nothing marked",
+        partial(watch, applications=[applied("1")], people=UNIT_ONLY),
+        set(),
+        records=[],
+    ),
+    Case(
+        "a return goes to the unit, the responsible leader and the unit office, with its reason",
+        partial(watch, returns=[returned("1", id_=3, reason="佐证材料不足")]),
+        {
+            ("zeren_lingdao", "sign_off_returned", "responsible_leader", None),
+            ("ban", "sign_off_returned", "unit_office", None),
+        },
+        notes={"zeren_lingdao": "退回理由：佐证材料不足", "ban": "退回理由：佐证材料不足"},
+        records=[Mark("return:3", TODAY, GREEN)],
+    ),
+    Case(
+        "a return already told: not again",
+        partial(watch, returns=[returned("1", id_=3)], marks={Mark("return:3", TODAY, GREEN)}),
+        set(),
+        records=[],
+    ),
+    # --- awaiting the office's confirmation (待销号审核): neither reminded nor overdue
+    Case(
+        "awaiting confirmation past its due: no due reminder, no red",
+        partial(
+            watch,
+            [problem("1", AWAITING, measure(RED_DUE)), problem("2", AWAITING, measure(GREEN_DUE))],
+        ),
+        set(),
+        records=[],
+    ),
+    Case(
+        "awaiting confirmation: neither lagging nor overdue in monthly supervision",
+        partial(supervise, [problem("1", AWAITING, measure(RED_DUE))], STALE),
+        {("ban", "supervision", "unit_office", None)},
+        lines={"ban": "本次督办:滞后问题0个,超期问题0个"},
+        records={},
+    ),
+    # --- the rectification report (整改报告) to the office, counted from the feedback
+    Case(
+        "report at the first reminder: the leader, green",
+        partial(watch, report_due=GREEN_DUE),
+        {("zuzhang", "report_reminder", "leader", GREEN)},
+        records=[Mark("rectification_report", GREEN_DUE, GREEN)],
+    ),
+    Case(
+        "report at the second reminder: the leader, yellow",
+        partial(
+            watch,
+            report_due=YELLOW_DUE,
+            marks={Mark("rectification_report", YELLOW_DUE, GREEN)},
+        ),
+        {("zuzhang", "report_reminder", "leader", YELLOW)},
+    ),
+    Case(
+        "report overdue: red to the leader and the inspection office's supervisors",
+        partial(watch, report_due=RED_DUE),
+        {
+            ("zuzhang", "report_overdue", "leader", RED),
+            ("xcb_a", "report_overdue", "office_supervisor", RED),
+            ("xcb_b", "report_overdue", "office_supervisor", RED),
+        },
+        records=[Mark("rectification_report", RED_DUE, RED)],
+    ),
+    Case(
+        "report overdue already told: not again",
+        partial(watch, report_due=RED_DUE, marks={Mark("rectification_report", RED_DUE, RED)}),
+        set(),
+    ),
+    Case(
+        "report submitted (no due any more): nothing",
+        partial(watch, report_due=None),
+        set(),
+        records=[],
     ),
 ]
 

@@ -32,9 +32,12 @@ GREEN_DAY, YELLOW_DAY, RED_DAY, QUIET_DAY = (
 PEOPLE = {
     "secretary": PersonView("secretary", "局党组书记", frozenset({"leader"})),
     "deputy": PersonView("deputy", "副局长", frozenset({"deputy"})),
-    "office_head": PersonView("office_head", "办公室主任", frozenset({"office", "reviewer"})),
-    "discipline": PersonView("discipline", "纪检组长", frozenset({"reviewer"})),
+    "office_head": PersonView("office_head", "办公室主任", frozenset({"unit_office"})),
     "clerk": PersonView("clerk", "科员", frozenset()),
+    "xcb_li": PersonView("xcb_li", "巡察办督查室", frozenset({"supervisor"}), "office"),
+    "xcb_wang": PersonView(
+        "xcb_wang", "巡察办综合室", frozenset({"supervisor", "clues"}), "office"
+    ),
 }
 G, Y, R = Level.GREEN, Level.YELLOW, Level.RED
 
@@ -150,7 +153,12 @@ PLAN_AND_REPORT = [
         None,
         None,
         RED_DAY,
-        {("plan_overdue", "secretary", "leader", R), ("plan_overdue", "office_head", "office", R)},
+        {
+            ("plan_overdue", "secretary", "leader", R),
+            ("plan_overdue", "office_head", "unit_office", R),
+            ("plan_overdue", "xcb_li", "office_supervisor", R),
+            ("plan_overdue", "xcb_wang", "office_supervisor", R),
+        },
     ),
     ("centralised_period_running-nobody", D(2024, 10, 1), D(2024, 12, 31), RED_DAY, set()),
     (
@@ -158,7 +166,7 @@ PLAN_AND_REPORT = [
         D(2024, 10, 1),
         RED_DAY,
         RED_DAY,
-        {("report", "secretary", "leader", None), ("report", "office_head", "office", None)},
+        {("report", "secretary", "leader", None), ("report", "office_head", "unit_office", None)},
     ),
 ]  # fmt: skip
 
@@ -204,7 +212,7 @@ SUPERVISION = [
             {
                 ("supervision", "deputy", "responsible_leader", R),
                 ("supervision", "secretary", "lead_leader", R),
-                ("supervision", "office_head", "office", R),
+                ("supervision", "office_head", "unit_office", R),
             },
             {"1": 1},
         ),
@@ -217,7 +225,7 @@ SUPERVISION = [
         (
             {
                 ("supervision", "deputy", "responsible_leader", Y),
-                ("supervision", "office_head", "office", None),
+                ("supervision", "office_head", "unit_office", None),
             },
             {},
         ),
@@ -226,7 +234,7 @@ SUPERVISION = [
         "closed-only_the_office_summary",
         problem(S.CLOSED),
         {"1": 2},
-        ({("supervision", "office_head", "office", None)}, {}),
+        ({("supervision", "office_head", "unit_office", None)}, {}),
     ),
 ]
 
@@ -254,53 +262,49 @@ def test_monthly_supervision(problem, before, expected):
                 assert item.note == f"已超期,第{n}次{step_label(n)}"
 
 
-# (case, closed problems, expected {problem: the reviewer assigned})
+def closed_problem(ref="1", by="xcb_li", review_due=RED_DAY, assigned=False):
+    """Problem ``ref`` closed on 1 June, its sign-off confirmed by ``by``."""
+    view = ProblemView(ref, "问题", S.CLOSED, problem(S.CLOSED).measures)
+    return ClosedProblem(view, D(2024, 6, 1), review_due, assigned, by)
+
+
+# (case, closed problems, reviews given so far, expected {problem: the reviewer assigned})
 REVIEWS = [
+    ("due-a_supervisor_who_did_not_confirm", [closed_problem(by="xcb_li")], {}, {"1": "xcb_wang"}),
+    ("due-the_other_way_round", [closed_problem(by="xcb_wang")], {}, {"1": "xcb_li"}),
+    ("not_yet_due", [closed_problem(review_due=D(2024, 12, 1))], {}, {}),
+    ("already_assigned", [closed_problem(assigned=True)], {}, {}),
     (
-        "due-a_reviewer_not_responsible",
-        [ClosedProblem(problem(S.CLOSED, responsible="office_head"), D(2024, 6, 1), RED_DAY, False)],
-        {"1": "discipline"},
-    ),
-    (
-        "not_yet_due",
-        [ClosedProblem(problem(S.CLOSED), D(2024, 6, 1), D(2024, 12, 1), False)],
+        "round_robin",
+        [closed_problem(ref, by="") for ref in ("1", "2", "3")],
         {},
+        {"1": "xcb_li", "2": "xcb_wang", "3": "xcb_li"},
     ),
-    (
-        "already_assigned",
-        [ClosedProblem(problem(S.CLOSED), D(2024, 6, 1), RED_DAY, True)],
-        {},
-    ),
-    (
-        "no_independent_reviewer",
-        [
-            ClosedProblem(
-                ProblemView("1", "问题", S.CLOSED, (
-                    MeasureView(0, "措施", "secretary", "deputy", "office", "office_head", DUE),
-                    MeasureView(1, "措施二", "secretary", "deputy", "office", "discipline", DUE),
-                )),
-                D(2024, 6, 1),
-                RED_DAY,
-                False,
-            )
-        ],
-        {},
-    ),
-    (
-        "work_is_spread",
-        [
-            ClosedProblem(ProblemView(ref, "问题", S.CLOSED, problem(S.CLOSED).measures), D(2024, 6, 1), RED_DAY, False)
-            for ref in ("1", "2")
-        ],
-        {"1": "discipline", "2": "office_head"},
-    ),
+    ("round_robin_across_runs", [closed_problem(by="")], {"xcb_li": 1}, {"1": "xcb_wang"}),
+    ("confirmer_skipped_whatever_the_load", [closed_problem(by="xcb_wang")], {"xcb_li": 5}, {"1": "xcb_li"}),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("closed", "expected"), cases(REVIEWS))
-def test_review_assignment(closed, expected):
-    plans, assigned = review_assignments(closed, PEOPLE, RED_DAY)
+@pytest.mark.parametrize(("closed", "load", "expected"), cases(REVIEWS))
+def test_review_assignment(closed, load, expected):
+    plans, assigned = review_assignments(closed, PEOPLE, RED_DAY, load)
     assert assigned == expected
-    # each reviewer is told of the problems given to them
-    told_of = {(p.to, ref) for p in plans for ref in p.problems}
-    assert {(reviewer, ref) for ref, reviewer in expected.items()} <= told_of
+    # each reviewer, and only they, is told of the problems given to them, as the office
+    told_of = {(p.to, ref, p.role) for p in plans for ref in p.problems}
+    assert told_of == {(reviewer, ref, "office_supervisor") for ref, reviewer in expected.items()}
+
+
+# (case, people: the unit's only, or with its office) — nobody of the unit is ever assigned
+UNIT_PEOPLE = {k: v for k, v in PEOPLE.items() if not v.is_office}
+NO_OFFICE = [
+    ("no_office-nobody", UNIT_PEOPLE),
+    (
+        "unit_person_with_an_office_role-nobody",
+        {**UNIT_PEOPLE, "fake": PersonView("fake", "单位人员", frozenset({"supervisor"}))},
+    ),
+]
+
+
+@pytest.mark.parametrize("people", cases(NO_OFFICE))
+def test_no_office_no_review(people):
+    assert review_assignments([closed_problem(by="")], people, RED_DAY) == ([], {})

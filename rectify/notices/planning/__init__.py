@@ -4,12 +4,17 @@ Every function takes plain data and a date and returns plans; nothing here sends
 A plan is one digest for one person of one kind: never one message per measure. One module
 per flow: ``deadlines`` (the daily deadline watch), ``dispatch`` (the half-monthly
 dispatch), ``supervision`` (monthly supervision and its escalation steps), ``review``
-(回头看), over ``common`` (NoticePlan, Item, Digests, Mark).
+(回头看), ``sign_off`` (applications and returns between the two sides, told in the
+deadline watch), over ``common`` (NoticePlan, Item, Digests, Mark).
 
 The ladder (提级): green (first reminder) → the responsible person (责任人); yellow (second
 reminder) → also the responsible leader (责任领导); red (overdue) → also the lead leader
 (牵头领导); monthly supervision (每月督办) of red items → also the leader (组长), with a step
 that rises with each cycle an item stays overdue.
+
+Two sides: the unit's people are told what they must do; the inspection office's supervisors
+(巡察办, role ``office_supervisor``) are told what awaits their decision (an application
+for sign-off, a review due) and what is overdue towards them (the plan, the 整改报告).
 """
 
 from rectify.notices.planning.common import (
@@ -20,15 +25,18 @@ from rectify.notices.planning.common import (
     NoticePlan,
     higher,
     is_new_level,
+    office_supervisors,
     with_role,
 )
 from rectify.notices.planning.deadlines import (
     WatchDay,
     checkpoint_reminder,
     deadline_watch,
+    leaders_deadline,
     measure_reminder,
     period_end_reminder,
     plan_reminder,
+    report_reminder,
 )
 from rectify.notices.planning.dispatch import (
     SheetRow,
@@ -38,6 +46,11 @@ from rectify.notices.planning.dispatch import (
     next_due,
 )
 from rectify.notices.planning.review import ClosedProblem, review_assignments
+from rectify.notices.planning.sign_off import (
+    SignOffEvent,
+    sign_off_pending,
+    sign_off_returned,
+)
 from rectify.notices.planning.supervision import (
     SUPERVISION_STEPS,
     step_label,
@@ -47,6 +60,7 @@ from rectify.notices.planning.supervision import (
 
 __all__ = [
     "LEVEL_ORDER",
+    "SignOffEvent",
     "SUPERVISION_STEPS",
     "ClosedProblem",
     "Digests",
@@ -61,11 +75,16 @@ __all__ = [
     "dispatch_summary",
     "higher",
     "is_new_level",
+    "leaders_deadline",
+    "office_supervisors",
     "measure_reminder",
     "next_due",
     "period_end_reminder",
     "plan_reminder",
+    "report_reminder",
     "review_assignments",
+    "sign_off_pending",
+    "sign_off_returned",
     "step_label",
     "supervision",
     "supervision_summary",

@@ -79,14 +79,26 @@ class Digests:
 
 
 def with_role(people: Mapping[str, PersonView], role: str) -> list[str]:
-    """The keys of the people holding ``role``, sorted."""
-    return sorted(key for key, person in people.items() if role in person.roles)
+    """The keys of the unit's people holding ``role``, sorted."""
+    return sorted(
+        key for key, person in people.items() if role in person.roles and not person.is_office
+    )
+
+
+def office_supervisors(people: Mapping[str, PersonView]) -> list[str]:
+    """The keys of the inspection office's supervisors (巡察办督查人员), sorted: the office's
+    side only, never a person of the unit."""
+    return sorted(
+        key for key, person in people.items() if person.is_office and "supervisor" in person.roles
+    )
 
 
 @dataclass(frozen=True)
 class Mark:
     """A reminder already given: (subject, due, level). Subjects: ``plan``,
-    ``m:<ref>:<position>`` (a measure), ``cp:<ref>`` (a long-term checkpoint), ``report``."""
+    ``m:<ref>:<position>`` (a measure), ``cp:<ref>`` (a long-term checkpoint), ``report``
+    (the centralised period over), ``rectification_report`` (the 整改报告 due),
+    ``apply:<id>`` and ``return:<id>`` (a sign-off application or return, told once)."""
 
     subject: str
     due: dt.date

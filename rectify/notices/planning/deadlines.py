@@ -1,20 +1,37 @@
-"""The daily deadline watch (期限检查): plan approval due (提醒) or overdue, measures at the
-first (green) and second (yellow) reminder and overdue (red), long-term checkpoints, and the
-end of the centralised period (集中整改期满, 通报提醒). Each level of each deadline is told
-once: the marks given are passed in and the new ones returned.
+"""The daily deadline watch (期限检查): plan approval due (提醒) or overdue, the
+rectification report (整改报告) due or overdue, measures at the first (green) and second
+(yellow) reminder and overdue (red), long-term checkpoints, the end of the centralised
+period (集中整改期满, 通报提醒), and the sign-offs between the two sides (``sign_off``). Each
+level of each deadline is told once: the marks given are passed in and the new ones
+returned.
 
 The ladder (提级): green → the responsible person (责任人); yellow → also the responsible
-leader (责任领导); red → also the lead leader (牵头领导).
+leader (责任领导); red → also the lead leader (牵头领导). The plan or the report overdue is
+told to the inspection office's supervisors (巡察办) as well. A problem awaiting the office's
+confirmation (待销号审核) is not open: it is neither reminded nor overdue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rectify.core.states import OPEN_STATES, ProblemState
-from rectify.notices.planning.common import Digests, Item, Mark, NoticePlan, is_new_level, with_role
+from rectify.notices.planning.common import (
+    Digests,
+    Item,
+    Mark,
+    NoticePlan,
+    is_new_level,
+    office_supervisors,
+    with_role,
+)
+from rectify.notices.planning.sign_off import (
+    SignOffEvent,
+    sign_off_pending,
+    sign_off_returned,
+)
 from rectify.problems.rules.escalation import Level, escalation_level
 from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
 
@@ -29,13 +46,20 @@ def deadline_watch(
     reminders: tuple[int, int],
     marks: set[Mark],
     today: dt.date,
+    report_due: dt.date | None = None,
+    applications: Iterable[SignOffEvent] = (),
+    returns: Iterable[SignOffEvent] = (),
 ) -> tuple[list[NoticePlan], list[Mark]]:
-    """The day's reminders and the marks they add."""
+    """The day's reminders and the marks they add. ``report_due`` is the rectification
+    report's due date while it is not submitted (None once it is)."""
     day = WatchDay(Digests(), reminders, marks, today)
     new_marks: list[Mark] = []
     leaders, office = with_role(people, "leader"), with_role(people, "unit_office")
+    supervisors = office_supervisors(people)
     if plan_approved_on is None:
-        new_marks += plan_reminder(day, leaders, office, plan_due)
+        new_marks += plan_reminder(day, leaders, office, supervisors, plan_due)
+    if report_due is not None:
+        new_marks += report_reminder(day, leaders, supervisors, report_due)
     for problem in problems:
         if problem.state in OPEN_STATES:
             for measure in problem.measures:
@@ -44,6 +68,8 @@ def deadline_watch(
             new_marks += checkpoint_reminder(day, problem)
     if centralised_end is not None:
         new_marks += period_end_reminder(day, leaders, office, centralised_end)
+    new_marks += sign_off_pending(day.digests, applications, people, marks)
+    new_marks += sign_off_returned(day.digests, returns, people, marks)
     return day.digests.plans(), new_marks
 
 
@@ -67,20 +93,51 @@ class WatchDay:
 
 
 def plan_reminder(
-    day: WatchDay, leaders: list[str], office: list[str], plan_due: dt.date
+    day: WatchDay, leaders: list[str], office: list[str], supervisors: list[str], plan_due: dt.date
 ) -> list[Mark]:
     """The rectification plan (整改方案) not yet approved: a reminder to the leaders (组长)
-    before its due date; once overdue, to the leaders and the office (整改办)."""
-    level = day.new_level("plan", plan_due)
+    before its due date; once overdue, to the leaders, the unit office (整改办) and the
+    inspection office's supervisors (巡察办)."""
+    text = f"整改方案须于{plan_due}前经党组会议审议通过"
+    item = Item("", "整改方案", text, plan_due)
+    red_also = {"unit_office": office, "office_supervisor": supervisors}
+    return leaders_deadline(day, "plan", item, ("plan_reminder", "plan_overdue"), leaders, red_also)
+
+
+def report_reminder(
+    day: WatchDay, leaders: list[str], supervisors: list[str], report_due: dt.date
+) -> list[Mark]:
+    """The rectification report (整改报告) to the office not yet submitted: reminded green and
+    yellow to the leaders (组长) before its due date like a measure; once overdue, red to the
+    leaders and the inspection office's supervisors (巡察办)."""
+    item = Item("", "整改报告", f"整改报告须于{report_due}前报送巡察办", report_due)
+    kinds = ("report_reminder", "report_overdue")
+    red_also = {"office_supervisor": supervisors}
+    return leaders_deadline(day, "rectification_report", item, kinds, leaders, red_also)
+
+
+def leaders_deadline(
+    day: WatchDay,
+    subject: str,
+    item: Item,
+    kinds: tuple[str, str],
+    leaders: list[str],
+    red_also: Mapping[str, list[str]],
+) -> list[Mark]:
+    """A deadline the leaders (组长) answer for (``item.due``): green and yellow reminders to
+    them (``kinds[0]``); once overdue, red (``kinds[1]``) to them and to ``red_also``'s
+    people in their roles."""
+    assert item.due is not None
+    level = day.new_level(subject, item.due)
     if level is None:
         return []
-    item = Item("", "整改方案", f"整改方案须于{plan_due}前经党组会议审议通过", plan_due, level)
+    item = replace(item, level=level)
+    kind = kinds[1] if level is Level.RED else kinds[0]
+    day.digests.add_to_all(kind, leaders, "leader", item)
     if level is Level.RED:
-        day.digests.add_to_all("plan_overdue", leaders, "leader", item)
-        day.digests.add_to_all("plan_overdue", office, "unit_office", item)
-    else:
-        day.digests.add_to_all("plan_reminder", leaders, "leader", item)
-    return [Mark("plan", plan_due, level)]
+        for role, keys in red_also.items():
+            day.digests.add_to_all(kind, keys, role, item)
+    return [Mark(subject, item.due, level)]
 
 
 def measure_reminder(day: WatchDay, problem: ProblemView, measure: MeasureView) -> list[Mark]:
