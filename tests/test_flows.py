@@ -17,10 +17,19 @@ from flows.deliver_notices import deliver_notices
 from flows.half_monthly_dispatch import half_monthly_dispatch
 from flows.lookback_review import lookback_review
 from flows.monthly_supervision import monthly_supervision
-from models import Notice, session_scope
+from models import (
+    Notice,
+    Problem,
+    ReportSubmission,
+    SignOff,
+    SignOffApplication,
+    SignOffReturn,
+    session_scope,
+)
+from rectify.core.states import ProblemState
 from rectify.feedback.service import import_file
 from rectify.problems import service
-from rectify.problems.actions import ApprovePlan, Progress, SignOffAction
+from rectify.problems.actions import ApprovePlan, Progress
 from tests.conftest import SPEC_EXAMPLE
 from tests.receivers import HttpReceiver, SmtpReceiver
 
@@ -39,10 +48,10 @@ def receivers(monkeypatch):
         yield smtp, http
 
 
-@pytest.fixture
-def inspection(db, tmp_path, receivers):
-    """The spec's example with contacts on the local receivers, a second problem, and the
-    plan approved on 28 August 2024."""
+def _feedback(tmp_path, receivers, *, office: bool = True):
+    """The spec's example with contacts on the local receivers and a second problem; with
+    the inspection office's two supervisors, or without an office (an earlier-format file).
+    """
     smtp, http = receivers
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
     data["people"] = [
@@ -61,17 +70,26 @@ def inspection(db, tmp_path, receivers):
         {
             "id": "office_head",
             "name": "办公室主任",
-            "roles": ["office", "reviewer"],
+            "roles": ["unit_office"],
             "contacts": [http.url("office_head")],
-        },
-        {
-            "id": "discipline",
-            "name": "纪检组长",
-            "roles": ["reviewer"],
-            "contacts": [http.url("discipline")],
         },
         {"id": "clerk", "name": "综合科科长", "roles": [], "contacts": [http.url("clerk")]},
     ]
+    data.pop("office", None)
+    if office:
+        data["office"] = {
+            "id": "binhai-xcb",
+            "name": "滨海新区区委巡察办",
+            "staff": [
+                {
+                    "id": key,
+                    "name": name,
+                    "roles": ["supervisor"],
+                    "contacts": [http.url(key)],
+                }
+                for key, name in (("xcb_li", "巡察办督查室"), ("xcb_wang", "巡察办综合室"))
+            ],
+        }
     problems = data["aspects"][0]["categories"][0]["problems"]
     for measure in problems[0]["measures"]:
         measure["responsible_person"] = "clerk"
@@ -91,6 +109,48 @@ def inspection(db, tmp_path, receivers):
         None, ApprovePlan(by="secretary", meeting="第N次局党组会议"), local(2024, 8, 28, 10)
     ).done
     return path
+
+
+@pytest.fixture
+def inspection(db, tmp_path, receivers):
+    """The example with its office, the plan approved on 28 August 2024 and the
+    rectification report (整改报告) submitted on 26 August, its due date."""
+    path = _feedback(tmp_path, receivers)
+    with session_scope() as s:
+        s.add(ReportSubmission(inspection_id=INSPECTION, at=local(2024, 8, 26, 10), by="secretary"))
+    return path
+
+
+INSPECTION = "binhai-2024-r8"
+
+
+def _history(ref: str, *rows) -> None:
+    """Write sign-off history rows of problem ``ref`` straight through the tables (the rows
+    the unit's application, the office's confirmation or return leave), ``state`` and
+    ``closed_at`` as a confirmation leaves them."""
+    with session_scope() as s:
+        problem = s.exec(
+            select(Problem).where(Problem.inspection_id == INSPECTION, Problem.ref == ref)
+        ).one()
+        for row in rows:
+            row.problem_id = problem.id
+            s.add(row)
+            if isinstance(row, SignOffApplication):
+                problem.state = ProblemState.AWAITING_CONFIRMATION
+            elif isinstance(row, SignOffReturn):
+                problem.state = ProblemState.IN_PROGRESS
+            elif isinstance(row, SignOff):
+                problem.state, problem.closed_at = ProblemState.CLOSED, row.at
+        s.add(problem)
+
+
+def _confirmed(ref: str, by: str, at: dt.datetime) -> None:
+    """Problem ``ref`` applied for by the unit an hour before ``at`` and confirmed by ``by``."""
+    _history(
+        ref,
+        SignOffApplication(problem_id=0, at=at - dt.timedelta(hours=1), by="secretary"),
+        SignOff(problem_id=0, at=at, by=by, note="经审核，同意销号"),
+    )
 
 
 def to(receiver, person):
@@ -133,11 +193,7 @@ def test_green_yellow_red_on_their_days_as_one_digest_each(inspection, receivers
 
 def test_closed_problems_are_not_reminded(inspection, receivers):
     _, http = receivers
-    assert service.act(
-        None,
-        SignOffAction(by="office_head", problem="2", evidence=["议事规则.pdf"]),
-        local(2024, 10, 9, 10),
-    ).done
+    _confirmed("2", "xcb_li", local(2024, 10, 9, 10))
     deadline_watch(as_of=local(2024, 10, 11, 9))
     (green,) = to(http, "clerk")
     assert "问题1" in green.body and "问题2" not in green.body
@@ -264,21 +320,81 @@ def test_monthly_supervision_escalates_each_cycle(inspection, receivers):
     assert len(smtp.messages) == count
 
 
-def test_lookback_review_assigns_an_independent_reviewer(inspection, receivers):
+def test_lookback_review_goes_to_the_supervisor_who_did_not_confirm(inspection, receivers):
     _, http = receivers
-    # office_head signs off problem 2 (clerk is responsible) on 15 Oct; review due 90 days later
-    assert service.act(
-        None,
-        SignOffAction(by="office_head", problem="2", evidence=["x.pdf"]),
-        local(2024, 10, 15, 10),
-    ).done
+    # xcb_li confirms problem 2's sign-off on 15 Oct; its review is due 90 days later
+    _confirmed("2", "xcb_li", local(2024, 10, 15, 10))
     lookback_review(as_of=local(2025, 1, 12, 9))
-    assert to(http, "office_head") + to(http, "discipline") == []
+    assert to(http, "xcb_li") + to(http, "xcb_wang") == []
     result = lookback_review(as_of=local(2025, 1, 13, 9))
-    assert result["assigned"] == {"binhai-2024-r8": {"2": "discipline"}}
-    assert "回头看" in to(http, "discipline")[-1].title
+    assert result["assigned"] == {INSPECTION: {"2": "xcb_wang"}}
+    (announced,) = to(http, "xcb_wang")
+    assert "回头看" in announced.title and "巡察办综合室(巡察办)" in announced.body
+    assert "问题2" in announced.body and "巡察办督查室确认" in announced.body
     lookback_review(as_of=local(2025, 1, 14, 9))
-    assert len(to(http, "discipline")) == 1
+    assert len(to(http, "xcb_wang")) == 1
+    # nobody of the unit is assigned or told
+    assert [m for p in ("office_head", "clerk", "deputy_law") for m in to(http, p)] == []
+
+
+def test_an_application_reaches_the_office_and_a_return_reaches_the_unit(inspection, receivers):
+    smtp, http = receivers
+    _history("1", SignOffApplication(problem_id=0, at=local(2024, 10, 14, 10), by="secretary"))
+    deadline_watch(as_of=local(2024, 10, 15, 9))
+    for supervisor in ("xcb_li", "xcb_wang"):
+        (pending,) = to(http, supervisor)
+        assert "销号申请待审核" in pending.title and "(巡察办)" in pending.body
+        assert "问题1" in pending.body and "局党组书记于2024-10-14申请销号" in pending.body
+    unit = [
+        *smtp.messages,
+        *(m for p in ("deputy_law", "office_head", "clerk") for m in to(http, p)),
+    ]
+    assert not [m for m in unit if "销号" in m.title]
+    deadline_watch(as_of=local(2024, 10, 16, 9))  # told once
+    assert [len(to(http, p)) for p in ("xcb_li", "xcb_wang")] == [1, 1]
+
+    _history(
+        "1",
+        SignOffReturn(problem_id=0, at=local(2024, 10, 16, 15), by="xcb_li", reason="佐证材料不足"),
+    )
+    deadline_watch(as_of=local(2024, 10, 17, 9))
+    for person, role in (("deputy_law", "责任领导"), ("office_head", "整改办")):
+        (returned,) = [m for m in to(http, person) if "销号申请被退回" in m.title]
+        assert f"({role})" in returned.body and "退回理由：佐证材料不足" in returned.body
+    assert [len(to(http, p)) for p in ("xcb_li", "xcb_wang")] == [1, 1]
+    deadline_watch(as_of=local(2024, 10, 18, 9))  # told once
+    assert len([m for m in to(http, "office_head") if "销号申请被退回" in m.title]) == 1
+
+
+def test_plan_and_report_overdue_reach_the_office(db, tmp_path, receivers):
+    smtp, http = receivers
+    _feedback(tmp_path, receivers)  # the plan approved on 28 August, the report never sent
+    deadline_watch(as_of=local(2024, 8, 16, 9))  # ten days before the report's due: yellow
+    (yellow,) = [m for m in to(smtp, "secretary") if "整改报告报送提醒" in m.title]
+    assert "黄色预警" in yellow.title and "2024-08-26" in yellow.body
+    assert to(http, "xcb_li") == []
+    deadline_watch(as_of=local(2024, 8, 27, 9))  # both the plan and the report overdue
+    for supervisor in ("xcb_li", "xcb_wang"):
+        titles = sorted(m.title for m in to(http, supervisor))
+        assert len(titles) == 2 and all("红色督办" in t for t in titles)
+        assert any("整改方案逾期未审议" in t for t in titles)
+        assert any("整改报告逾期未报送" in t for t in titles)
+    assert [m for m in to(smtp, "secretary") if "整改报告逾期未报送" in m.title]
+    with session_scope() as s:
+        s.add(ReportSubmission(inspection_id=INSPECTION, at=local(2024, 8, 27, 15), by="secretary"))
+    deadline_watch(as_of=local(2024, 9, 2, 9))
+    assert len(to(http, "xcb_li")) == 2
+
+
+def test_without_an_office_no_review_is_assigned_and_the_runs_say_so(db, tmp_path, receivers):
+    _, http = receivers
+    _feedback(tmp_path, receivers, office=False)
+    _confirmed("2", "someone_earlier", local(2024, 10, 15, 10))
+    review = lookback_review(as_of=local(2025, 1, 13, 9))
+    assert review["assigned"] == {} and INSPECTION in review["without_office"]
+    watch = deadline_watch(as_of=local(2025, 1, 13, 9))
+    assert "销号申请无人审核" in watch["without_office"][INSPECTION]
+    assert not [m for m in http.messages if "回头看" in m.title]
 
 
 def test_no_token_in_logs_artifacts_or_outbox(inspection, receivers, caplog):

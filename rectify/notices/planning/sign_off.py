@@ -48,7 +48,7 @@ def sign_off_pending(
         mark = Mark(f"apply:{a.id}", a.on, TOLD)
         if not supervisors or mark in marks:
             continue
-        text = f"{_name(people, a.by)}于{a.on}申请销号，请审核（确认销号或退回）"
+        text = f"{_name(people, a.by)}于{a.on}申请销号"
         item = Item(a.problem.ref, a.problem.title, text, None, None, a.text)
         digests.add_to_all("sign_off_pending", supervisors, "office_supervisor", item)
         new.append(mark)
@@ -69,7 +69,7 @@ def sign_off_returned(
         mark = Mark(f"return:{r.id}", r.on, TOLD)
         if mark in marks:
             continue
-        text = f"巡察办于{r.on}退回销号申请，请补充整改后重新申请"
+        text = f"巡察办于{r.on}退回销号申请"
         item = Item(r.problem.ref, r.problem.title, text, None, None, f"退回理由：{r.text}")
         leaders = sorted({m.responsible_leader for m in r.problem.measures})
         digests.add_to_all("sign_off_returned", leaders, "responsible_leader", item)
