@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.db import UtcDateTime
@@ -405,7 +405,10 @@ class Clue(SQLModel, table=True):
     stored sealed (``rectify.clues.sealing``); ``digest``, a keyed digest of the number, is
     what it is looked up by."""
 
-    __table_args__ = (UniqueConstraint("inspection_id", "digest"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "number"),  # sealed: always unique, kept from 0003
+        Index("ix_clue_inspection_id_digest", "inspection_id", "digest", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: str = Field(foreign_key="inspection.id", index=True)

@@ -169,8 +169,8 @@ def _write(
         for reader in session.exec(select(ClueReader).where(ClueReader.inspection_id == iid)):
             session.delete(reader)
         session.flush()
-        for key in dict.fromkeys(clue_file.readers):
-            session.add(ClueReader(inspection_id=iid, person_key=key))
+        for reader_key in dict.fromkeys(clue_file.readers):
+            session.add(ClueReader(inspection_id=iid, person_key=reader_key))
     transferred = 0
     for clue_in in clue_file.clues:
         clue = Clue(

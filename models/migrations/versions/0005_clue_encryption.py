@@ -18,8 +18,6 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-# SQLite keeps 0003's unique constraints unnamed: batch mode names them by this convention.
-_NAMING = {"uq": "uq_%(table_name)s_%(column_0_name)s_%(column_1_name)s"}
 _CLUE = sa.table(
     "clue",
     sa.column("id", sa.Integer),
@@ -30,12 +28,6 @@ _CLUE = sa.table(
     sa.column("feedback_note", sa.String),
 )
 _EXTENSION = sa.table("clueextension", sa.column("id", sa.Integer), sa.column("reason", sa.String))
-
-
-def _old_unique(columns: str) -> str:
-    if op.get_bind().dialect.name == "postgresql":
-        return f"clue_inspection_id_{columns}_key"
-    return f"uq_clue_inspection_id_{columns}"
 
 
 def _key(rows: int, doing: str):
@@ -88,24 +80,21 @@ def _open(key, text: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("clue", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("digest", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-        batch_op.add_column(sa.Column("transfer_due", sa.Date(), nullable=True))
+    # Columns are added, not the table rebuilt: SQLite could not drop the clue table that the
+    # extensions refer to. The digest's empty default is filled in just below.
+    op.add_column(
+        "clue",
+        sa.Column("digest", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""),
+    )
+    op.add_column("clue", sa.Column("transfer_due", sa.Date(), nullable=True))
     _convert(_seal, "加密")
-    with op.batch_alter_table("clue", schema=None, naming_convention=_NAMING) as batch_op:
-        batch_op.drop_constraint(_old_unique("number"), type_="unique")
-        batch_op.alter_column(
-            "digest", existing_type=sqlmodel.sql.sqltypes.AutoString(), nullable=False
-        )
-        batch_op.create_unique_constraint(
-            "uq_clue_inspection_id_digest", ["inspection_id", "digest"]
-        )
+    op.create_index(
+        "ix_clue_inspection_id_digest", "clue", ["inspection_id", "digest"], unique=True
+    )
 
 
 def downgrade() -> None:
     _convert(_open, "解密")
-    with op.batch_alter_table("clue", schema=None, naming_convention=_NAMING) as batch_op:
-        batch_op.drop_constraint("uq_clue_inspection_id_digest", type_="unique")
-        batch_op.create_unique_constraint(_old_unique("number"), ["inspection_id", "number"])
-        batch_op.drop_column("transfer_due")
-        batch_op.drop_column("digest")
+    op.drop_index("ix_clue_inspection_id_digest", table_name="clue")
+    op.execute("ALTER TABLE clue DROP COLUMN transfer_due")
+    op.execute("ALTER TABLE clue DROP COLUMN digest")
