@@ -727,6 +727,7 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     }
     for person in data["people"]:
         person["contacts"] = [contacts[person["id"]]]
+    data["office"] = {**OFFICE, "staff": [{**OFFICE["staff"][1], "contacts": [http.url(KEEPER)]}]}
     feedback = tmp_path / "binhai.yaml"
     feedback.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert import_file(feedback).done
@@ -735,9 +736,10 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     clues["bodies"][0]["contact"]["contacts"] = [http.url("cdi_liaison")]  # org_liaison: none
     clues["clues"][0]["transfer"]["due"] = dt.date(2024, 10, 31)
     clues["clues"][1]["transfer"]["due"] = dt.date(2024, 10, 31)
+    del clues["clues"][2]  # an untransferred clue is chased to the keeper: the next test
     path = tmp_path / "clues.yaml"
     path.write_text(yaml.safe_dump(clues, allow_unicode=True), encoding="utf-8")
-    assert import_clues(path, actor="office_head", at=local(2024, 6, 28, 10)).done
+    assert import_clues(path, actor=KEEPER, at=local(2024, 6, 28, 10)).done
 
     def to(person):  # what a person received about clues (the watch also reminds measures)
         return [m for m in http.messages if m.to == person and "线索" in m.title]
@@ -750,22 +752,22 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     assert "线索XS-R8-001(进一步了解关注类),承办:区纪委监委,限期办结:2024-10-31" in green.body
     assert "XS-R8-002" not in green.body and "礼金" not in green.body  # its own clue, no content
     assert green.key.startswith("binhai-2024-r8/clues|clue_reminder|cdi_liaison|2024-10-11|")
-    assert to("office_head") == []  # green and yellow concern the contact alone
+    assert to(KEEPER) == []  # green and yellow concern the contact alone
 
     # org_liaison has no address: on the next working morning the office is told, once
     deadline_watch(as_of=local(2024, 10, 14, 9))
-    (undelivered,) = to("office_head")
+    (undelivered,) = to(KEEPER)
     assert undelivered.title == "问题线索通知未送达" and "org_liaison" in undelivered.body
     deadline_watch(as_of=local(2024, 10, 15, 9))
-    assert len(to("office_head")) == 1
+    assert len(to(KEEPER)) == 1
 
     deadline_watch(as_of=local(2024, 10, 21, 9))
     assert to("cdi_liaison")[-1].title == "【黄色预警】问题线索限期办结提醒"
     deadline_watch(as_of=local(2024, 11, 1, 9))
     red = to("cdi_liaison")[-1]
     assert red.title == "【红色督办】问题线索超期未办结督办" and "已超期1天" in red.body
-    (office,) = [m for m in to("office_head") if m.title == "【红色督办】问题线索超期未办结督办"]
-    assert sum(m.title == "问题线索通知未送达" for m in to("office_head")) == 2  # 10-21's too
+    (office,) = [m for m in to(KEEPER) if m.title == "【红色督办】问题线索超期未办结督办"]
+    assert sum(m.title == "问题线索通知未送达" for m in to(KEEPER)) == 2  # 10-21's too
     assert "线索XS-R8-001" in office.body and "线索XS-R8-002" in office.body
     assert "承办:区委组织部" in office.body and "反映" not in office.body
     count = len(http.messages)
@@ -780,12 +782,12 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
 
     deadline_watch(as_of=local(2024, 11, 25, 9))  # the monthly supervision day: again, step 1
     assert "第1次督办" in to("cdi_liaison")[-1].body
-    assert any("第1次督办" in m.body for m in to("office_head"))
+    assert any("第1次督办" in m.body for m in to(KEEPER))
     unit = [m for m in smtp.messages] + [m for m in http.messages if m.to == "deputy_law"]
     assert unit and all("线索" not in m.title + m.body for m in unit)  # leader, deputy: nothing
     with session_scope() as s:
         rows = s.exec(select(Notice).where(Notice.kind.startswith("clue_"))).all()
-    assert {n.person_key for n in rows} == {"cdi_liaison", "org_liaison", "office_head"}
+    assert {n.person_key for n in rows} == {"cdi_liaison", "org_liaison", KEEPER}
     assert {n.inspection_id for n in rows} == {"binhai-2024-r8/clues"}
     assert all(n.problems == [] for n in rows)
 
@@ -804,7 +806,7 @@ events:
 SECRET = "QZX"  # in every clue number and summary below, nowhere else
 CLUES = f"""\
 inspection: binhai-2024-r8
-readers: [discipline]
+readers: [xcb_li]
 bodies:
   - id: district_cdi
     name: 区纪委监委
@@ -840,6 +842,7 @@ def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeyp
 
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
     data["people"].append({"id": "discipline", "name": "纪检组长", "roles": ["reviewer"]})
+    data["office"] = OFFICE
     (tmp_path / "binhai.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     (tmp_path / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
     (tmp_path / "clues.yaml").write_text(CLUES, encoding="utf-8")
@@ -848,7 +851,7 @@ def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeyp
     def intake_then_clues(path, replace=False, as_of=None):
         """The office registers the clues right after the feedback, as it would."""
         result = real_intake(path, replace=replace, as_of=as_of)
-        assert import_clues(tmp_path / "clues.yaml", actor="office_head", at=as_of).done
+        assert import_clues(tmp_path / "clues.yaml", actor=KEEPER, at=as_of).done
         return result
 
     monkeypatch.setattr(flows.feedback_import, "feedback_import", intake_then_clues)
@@ -865,15 +868,16 @@ def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeyp
         ("clue_reminder", "green", "cdi_liaison"),
         ("clue_reminder", "yellow", "cdi_liaison"),
         ("clue_overdue", "red", "cdi_liaison"),
-        ("clue_overdue", "red", "office_head"),
-        ("clue_undelivered", None, "office_head"),  # office_head has no address in the example
+        ("clue_overdue", "red", KEEPER),
+        ("clue_untransferred", "red", KEEPER),  # the second, registered in April, untransferred
+        ("clue_undelivered", None, KEEPER),  # the keeper has no address in the example
     }
     runs = [json.loads(line) for line in (out / "runs.jsonl").read_text("utf-8").splitlines()]
     assert sum(r["result"].get("clue_notices", 0) for r in runs) == len(
         [n for n in notices if n["kind"].startswith("clue")]
     )
     # ... while the office's register shows the clues
-    listing = run("clue", "list", "--actor", "office_head")
+    listing = run("clue", "list", "--actor", KEEPER)
     assert f"{SECRET}-0731" in listing.output and f"{SECRET}-0732" in listing.output
     assert f"{SECRET}反映某科长借验收之机收受礼金五万元" in listing.output
 
@@ -898,7 +902,7 @@ def test_no_clue_in_any_public_output_of_a_full_simulation(db, tmp_path, monkeyp
     outputs["logs"] = caplog.text
     with session_scope() as s:
         for n in s.exec(select(Notice)).all():
-            if n.person_key not in ("cdi_liaison", "office_head") or not n.kind.startswith("clue"):
+            if n.person_key not in ("cdi_liaison", KEEPER) or not n.kind.startswith("clue"):
                 outputs[f"notice #{n.id} to {n.person_key}"] = f"{n.subject}{n.body}"
     from prefect.client.orchestration import get_client
 
