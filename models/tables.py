@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.db import UtcDateTime
@@ -401,17 +401,24 @@ class ClueReader(SQLModel, table=True):
 
 class Clue(SQLModel, table=True):
     """问题线索: registered → transferred (移交) with a handling deadline (限期办结) → closed when
-    the body's result is fed back (办理结果反馈)."""
+    the body's result is fed back (办理结果反馈). Its number, summary and feedback note are
+    stored sealed (``rectify.clues.sealing``); ``digest``, a keyed digest of the number, is
+    what it is looked up by."""
 
-    __table_args__ = (UniqueConstraint("inspection_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "number"),  # sealed: always unique, kept from 0003
+        Index("ix_clue_inspection_id_digest", "inspection_id", "digest", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: str = Field(foreign_key="inspection.id", index=True)
-    number: str
+    digest: str
+    number: str  # sealed
     clue_class: str  # "further" | "attention" | "reference"
-    summary: str
+    summary: str  # sealed
     registered_on: dt.date
     registered_at: dt.datetime = _instant(nullable=False)
+    transfer_due: dt.date | None = None  # to be transferred by then (the file's transfer_within)
     state: str = "registered"  # "registered" | "transferred" | "closed"
     body_id: int | None = Field(default=None, foreign_key="cluebody.id")
     transferred_at: dt.datetime | None = _instant(nullable=True)
@@ -421,7 +428,7 @@ class Clue(SQLModel, table=True):
     feedback_at: dt.datetime | None = _instant(nullable=True)
     feedback_by: str | None = None
     disposal: str | None = None
-    feedback_note: str | None = None
+    feedback_note: str | None = None  # sealed
 
 
 class ClueExtension(SQLModel, table=True):
@@ -433,4 +440,4 @@ class ClueExtension(SQLModel, table=True):
     by: str
     previous_due: dt.date
     new_due: dt.date
-    reason: str
+    reason: str  # sealed

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from prefect import task
+from prefect import get_run_logger, task
 from sqlmodel import Session, select
 
 from models import (
@@ -29,6 +29,8 @@ from rectify.clues import (
     render_clue_notice,
     undelivered_notice,
 )
+from rectify.clues.sealing import ClueKey, ClueKeyError, clue_key
+from rectify.clues.store import check_key
 from rectify.core.clock import as_utc
 from rectify.notices.outbox import FAILED_STATES, ConfidentialScope, failure_line
 from rectify.notices.planning import Mark
@@ -44,6 +46,7 @@ CLUE_NOTICES = ConfidentialScope("clues", render_clue_notice)
 class WatchedClues:
     """What the clue watch reads of one inspection besides its ``InspectionRun``."""
 
+    key: ClueKey
     clues: list[Clue] = field(default_factory=list)
     bodies: list[ClueBody] = field(default_factory=list)
     marks: set[Mark] = field(default_factory=set)
@@ -53,13 +56,26 @@ class WatchedClues:
 @task(name="问题线索督办")
 def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
     """Green and yellow reminders to the receiving body's contact person, red (overdue) to it
-    and the office, each level once per deadline and red again on supervision days. Returns
-    counts only: no clue number or content leaves this task."""
+    and the office's clue keepers, each level once per deadline and red again on supervision
+    days; registered clues chased towards their transfer deadline, to the clue keepers.
+    Returns counts only: no clue number or content leaves this task. Without the right clue
+    key it logs why (in Chinese) and sends nothing."""
     at = as_utc(at)
     create_schema()
     with session_scope() as session:
         ids = _watched(session, inspection_id)
-    results = each_inspection(ids, at, watch_one, load=_load) if ids else []
+        try:
+            key = clue_key() if ids else None
+            for iid in ids:
+                check_key(session, iid, key)
+        except ClueKeyError as exc:
+            get_run_logger().error("问题线索督办未运行：%s", exc.message)
+            return {"inspections": 0, "reminders": 0, "notices": 0, "error": exc.message}
+    results = (
+        each_inspection(ids, at, watch_one, load=lambda contexts: _load(contexts, key))
+        if ids
+        else []
+    )
     return {
         "inspections": len(results),
         "reminders": sum(r["reminders"] for r in results),
@@ -68,8 +84,8 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
 
 
 def _watched(session: Session, inspection_id: str | None) -> list[str]:
-    """The inspections with a transferred clue or an unreported failed clue notice."""
-    clues = select(Clue.inspection_id).where(Clue.state == ClueState.TRANSFERRED.value)
+    """The inspections with a clue not closed or an unreported failed clue notice."""
+    clues = select(Clue.inspection_id).where(Clue.state != ClueState.CLOSED.value)
     failed = select(Notice.inspection_id).where(
         Notice.inspection_id.endswith(CLUE_NOTICES.address("")),
         Notice.status.in_(FAILED_STATES),
@@ -84,17 +100,17 @@ def _watched(session: Session, inspection_id: str | None) -> list[str]:
     )
 
 
-def _load(contexts: list[InspectionRun]) -> dict[str, WatchedClues]:
-    """The batch's transferred clues, bodies, clue marks and failed clue notices: four
+def _load(contexts: list[InspectionRun], key: ClueKey) -> dict[str, WatchedClues]:
+    """The batch's clues not closed, bodies, clue marks and failed clue notices: four
     queries, however many inspections."""
-    out = {c.inspection.id: WatchedClues() for c in contexts}
+    out = {c.inspection.id: WatchedClues(key) for c in contexts}
     if not contexts:
         return out
     session, ids = contexts[0].session, list(out)
     for clue in session.exec(
         select(Clue)
-        .where(Clue.inspection_id.in_(ids), Clue.state == ClueState.TRANSFERRED.value)
-        .order_by(Clue.inspection_id, Clue.number)
+        .where(Clue.inspection_id.in_(ids), Clue.state != ClueState.CLOSED.value)
+        .order_by(Clue.inspection_id, Clue.id)
     ):
         out[clue.inspection_id].clues.append(clue)
     for body in session.exec(select(ClueBody).where(ClueBody.inspection_id.in_(ids))):
@@ -129,7 +145,9 @@ def watch_one(watched: dict[str, WatchedClues], ctx: InspectionRun):
     ]
     by_id = {b.id or 0: b for b in mine.bodies}
     plans, new_marks = clue_notices(
-        clues=[clue_view(c, by_id, tz) for c in mine.clues],
+        clues=sorted(
+            (clue_view(c, by_id, tz, mine.key) for c in mine.clues), key=lambda v: v.number
+        ),
         bodies={b.key: BodyView(b.key, b.name, b.contact_key) for b in mine.bodies},
         office=[p.key for p in office],
         reminders=ctx.snap.policy.reminder_pair,

@@ -10,14 +10,27 @@ import typer
 
 from models import create_schema
 from rectify.cli.common import AtOpt, console, fail_with, parse_at, warn
+from rectify.clues import ClueKeyError, ensure_clue_key
 from rectify.core.settings import get_settings
 from rectify.feedback.service import import_file
 
 
 def init() -> None:
-    """Create the database (SQLite file by default; RECTIFY_DATABASE_URL to change it)."""
+    """Create the database (SQLite file by default; RECTIFY_DATABASE_URL to change it) and,
+    when none is configured, the clue key (问题线索密钥) in the home directory."""
+    try:
+        where, created = ensure_clue_key()
+    except ClueKeyError as exc:
+        fail_with([], exc.message)
     create_schema()
     console.print(f"database ready: {get_settings().resolved_database_url}", highlight=False)
+    if created:
+        console.print(
+            f"已生成问题线索密钥：{where}（仅本人可读，请妥善备份；丢失后已存线索无法读取）",
+            highlight=False,
+        )
+    else:
+        console.print(f"问题线索密钥：{where}", highlight=False)
 
 
 def upgrade() -> None:

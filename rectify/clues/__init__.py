@@ -1,9 +1,11 @@
-"""Problem clues (问题线索): confidential, seen and handled only by the office (巡察办) and the
-people it authorises.
+"""Problem clues (问题线索): confidential, seen and handled only by the office's clue keepers
+(巡察办, role ``clues``), the office staff it names as readers and, for the clues transferred
+to it, a receiving body's contact person; stored sealed with the clue key.
 
 - ``rules``: classes, states and steps, the date checks, who may act (pure);
 - ``notices``: who is told what about clues, and the wording (pure);
 - ``file``: the clue file (docs/clues-format.md) and its validation;
+- ``sealing``: the clue key, sealing and opening, the number's keyed digest;
 - ``store``: the reads (readers, bodies, the register's rows, ``may_read``);
 - ``service``: import, list, transfer, extend, feedback, each audited.
 """
@@ -30,6 +32,7 @@ from rectify.clues.rules import (
     STATE_LABELS,
     BodyKind,
     BodyView,
+    ClueAccess,
     ClueClass,
     ClueState,
     ClueStep,
@@ -43,6 +46,15 @@ from rectify.clues.rules import (
     next_clue_state,
     supervision_cycles,
 )
+from rectify.clues.sealing import (
+    KEY_SETTING,
+    SECRET_BLOCK,
+    ClueKey,
+    ClueKeyError,
+    clue_key,
+    ensure_clue_key,
+    is_sealed,
+)
 from rectify.clues.service import (
     extend_clue,
     import_clues,
@@ -53,6 +65,8 @@ from rectify.clues.service import (
 from rectify.clues.store import (
     ClueRow,
     bodies_by_id,
+    check_key,
+    clue_access,
     clue_rows,
     clue_view,
     may_read,
@@ -64,14 +78,19 @@ __all__ = [
     "BODY_KIND_LABELS",
     "CLASS_LABELS",
     "DISPOSAL_LABELS",
+    "KEY_SETTING",
+    "SECRET_BLOCK",
     "MARK_PREFIX",
     "NOTICE_TITLES",
     "STATE_LABELS",
     "BodyKind",
     "BodyView",
+    "ClueAccess",
     "ClueClass",
     "ClueErrors",
     "ClueFile",
+    "ClueKey",
+    "ClueKeyError",
     "ClueRow",
     "ClueState",
     "ClueStep",
@@ -82,12 +101,17 @@ __all__ = [
     "check_clue_actor",
     "check_extension",
     "check_feedback",
+    "check_key",
     "check_transfer",
+    "clue_access",
+    "clue_key",
     "clue_notices",
     "clue_rows",
     "clue_view",
+    "ensure_clue_key",
     "extend_clue",
     "import_clues",
+    "is_sealed",
     "list_clues",
     "may_read",
     "mark_subject",

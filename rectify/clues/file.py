@@ -76,9 +76,14 @@ class ClueIn(Strict):
     transfer: TransferIn | None = None
 
 
+# How many days after its registration a clue is to be transferred, unless the file says.
+TRANSFER_WITHIN_DAYS = 15
+
+
 class ClueFile(Strict):
     inspection: InspectionId
-    readers: list[Key] | None = None  # given: replaces the authorised readers; omitted: kept
+    readers: list[Key] | None = None  # office staff; given: replaces the readers; omitted: kept
+    transfer_within: int = Field(default=TRANSFER_WITHIN_DAYS, ge=1, le=365)
     bodies: list[BodyIn] = []
     clues: list[ClueIn] = Field(min_length=1)
 
@@ -88,7 +93,7 @@ class KnownFacts:
     """What the store already holds for the file's inspection."""
 
     people: frozenset[str]  # every person key of the inspected unit, active or not
-    active_people: frozenset[str]
+    office: frozenset[str]  # the active office staff of the inspection
     numbers: frozenset[str]  # clue numbers already registered
     bodies: frozenset[str]  # receiving bodies already known
 
@@ -149,6 +154,21 @@ def _keyed(
     return items, Counter(k for _, _, k in items)
 
 
+def _check_readers(data: dict, known: KnownFacts, report) -> None:
+    """Readers are office staff of the inspection: never one of the unit's people."""
+    for i, key in enumerate(list_or_empty(data.get("readers"))):
+        if _key(key) is None or key in known.office:
+            continue
+        if key in known.people:
+            report(
+                ("readers", i),
+                f"{key!r} is one of the inspected unit's people: clues are the office's alone, "
+                "only its staff may be readers",
+            )
+        else:
+            report(("readers", i), f"no office staff with id {key!r} in the inspection")
+
+
 def _cross_checks(data: dict, known: KnownFacts, report) -> None:
     bodies, counts = _keyed(data.get("bodies"), "id", _key)
     for i, body, key in bodies:
@@ -162,9 +182,7 @@ def _cross_checks(data: dict, known: KnownFacts, report) -> None:
                 "must be someone outside the unit",
             )
     body_ids = (set(counts) - {None}) | known.bodies
-    for i, key in enumerate(list_or_empty(data.get("readers"))):
-        if _key(key) is not None and key not in known.active_people:
-            report(("readers", i), f"no person with id {key!r} in the inspection's people")
+    _check_readers(data, known, report)
     clues, numbers = _keyed(data.get("clues"), "number", _number)
     for i, clue, number in clues:
         if number is not None and numbers[number] > 1:

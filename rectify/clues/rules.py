@@ -4,11 +4,11 @@ An inspection hands clues about individuals to a discipline body (纪委监委) 
 department (组织部), classed 进一步了解关注类 / 了解关注类 / 参考类, each with a handling deadline
 (限期办结) and a required result (办理结果反馈)::
 
-    registered (已登记) → transferred (已移交) → closed (已反馈办结)
+    registered (已登记, to be transferred within ``transfer_within`` days) → transferred (已移交) → closed (已反馈办结)
 
 The deadline may be extended with a reason; a clue is overdue from the day after its deadline
-while no result has come back. Only the office (巡察办) and the people it authorises (readers)
-see and handle the clues.
+while no result has come back. Only the office's clue keepers (巡察办, role ``clues``), the
+office staff it names as readers and, for its own clues, a receiving body's contact see them.
 """
 
 from __future__ import annotations
@@ -119,19 +119,53 @@ ACTION_LABELS = {
 }
 
 
-def check_clue_actor(action: str, actor: PersonView | None, readers: Collection[str]) -> None:
-    """The office may do everything; a person it authorised (a reader) may see and handle the
-    clues but not import a clue file, which names the readers. Anyone else is refused."""
-    if actor is None:
-        raise Refusal("unknown_person", "操作人不在本次巡察的人员名单中")
-    if actor.is_office and "clues" in actor.roles:
-        return
-    if not actor.is_office and action != "clue_import" and actor.key in readers:
-        return
-    who = "巡察办人员" if action == "clue_import" else "巡察办人员或经授权的人员"
-    raise Refusal(
-        "not_permitted", f"{actor.name}({actor.key})不是{who},无权{ACTION_LABELS[action]}"
-    )
+@dataclass(frozen=True)
+class ClueAccess:
+    """Which clues an actor may see: every clue (the office's clue keepers and the office
+    staff it names as readers) or those transferred to the bodies the actor is contact of."""
+
+    everything: bool
+    bodies: frozenset[str] = frozenset()
+
+    def sees(self, clue: ClueView) -> bool:
+        """Whether this actor may see (and act on) ``clue``."""
+        return self.everything or (clue.body is not None and clue.body in self.bodies)
+
+
+# What a receiving body's contact person may do with the clues transferred to the body.
+CONTACT_ACTIONS = frozenset({"clue_list", "clue_feedback"})
+
+
+def check_clue_actor(
+    action: str,
+    actor: PersonView | None,
+    readers: Collection[str],
+    contact_of: Collection[str] = (),
+) -> ClueAccess:
+    """Clues are the office's alone: its staff with the role ``clues`` may do everything, the
+    office staff named as readers everything but import; a receiving body's contact person
+    (``contact_of``: the bodies whose contact the actor is, when not one of the inspection's
+    people) may read and record the result of the clues transferred to the body. Every person
+    of the inspected unit is refused, whatever roles they hold."""
+    if actor is not None:
+        if actor.is_office and (
+            "clues" in actor.roles or (action != "clue_import" and actor.key in readers)
+        ):
+            return ClueAccess(everything=True)
+        who = "巡察办人员" if actor.is_office else "被巡察单位人员"
+        raise Refusal(
+            "not_permitted",
+            f"{actor.name}（{actor.key}）是{who}，无权{ACTION_LABELS[action]}："
+            "问题线索只由巡察办负责线索管理（clues）的人员经办",
+        )
+    if contact_of and action in CONTACT_ACTIONS:
+        return ClueAccess(everything=False, bodies=frozenset(contact_of))
+    if contact_of:
+        raise Refusal(
+            "not_permitted",
+            f"承办单位联系人只能查阅移交本单位的问题线索并登记办理结果，无权{ACTION_LABELS[action]}",
+        )
+    raise Refusal("unknown_person", "操作人不在本次巡察的人员名单中")
 
 
 @dataclass(frozen=True)
@@ -145,6 +179,8 @@ class ClueView:
     body: str | None = None  # the receiving body's key, once transferred
     transferred_on: dt.date | None = None
     due: dt.date | None = None
+    transfer_due: dt.date | None = None  # a registered clue is to be transferred by then
+    digest: str = ""  # the keyed digest of the number: what reminder marks name
 
     def overdue(self, today: dt.date) -> bool:
         """Past its deadline with no result fed back."""
@@ -202,6 +238,8 @@ def supervision_cycles(due: dt.date, today: dt.date, supervision_day: int) -> in
 MARK_PREFIX = "clue:"
 
 
-def mark_subject(number: str) -> str:
-    """The subject of a clue's reminder marks (see ``rectify.notices.planning.Mark``)."""
-    return MARK_PREFIX + number
+def mark_subject(clue: ClueView, what: str = "") -> str:
+    """The subject of a clue's reminder marks (see ``rectify.notices.planning.Mark``): its
+    digest, never its number, when it has one; ``what`` tells the transfer deadline's marks
+    from the handling deadline's."""
+    return MARK_PREFIX + (clue.digest or clue.number) + (f":{what}" if what else "")

@@ -2,7 +2,8 @@
 record the result, each through the one audited-action guard (``rectify.audit.guard``). The
 actor is checked before anything of the clues is read, and every access is audited, done or
 refused; a refusal changes nothing but the audit log. What they read is in
-``rectify.clues.store``."""
+``rectify.clues.store``; what they write of a clue's number and content is sealed with the
+clue key (``rectify.clues.sealing``), and the audit log's subject is the sealed number."""
 
 from __future__ import annotations
 
@@ -18,13 +19,27 @@ from models import Clue, ClueBody, ClueExtension, ClueReader, Inspection, Person
 from rectify.audit.guard import Attempt, Outcome, audited, refuse
 from rectify.clues import rules
 from rectify.clues.file import ClueErrors, ClueFile, KnownFacts, read_clue_file, validate_clue_file
-from rectify.clues.store import ClueRow, bodies_by_id, clue_rows, clue_view, readers_of
+from rectify.clues.sealing import ClueKey, ClueKeyError, clue_key
+from rectify.clues.store import ClueRow, bodies_by_id, check_key, clue_access, clue_rows, clue_view
 from rectify.core.clock import local_date, parse_instant, utc_now
 from rectify.core.errors import Refusal
-from rectify.problems.tree import get_inspection, person_views
+from rectify.problems.tree import get_inspection
 
 T = TypeVar("T")
-ClueWork = Callable[[Session, Inspection], tuple[str, T]]
+
+
+@dataclass
+class _Checked:
+    """What a step works with once its actor may act: the inspection, which clues the actor
+    sees, and the clue key (checked against the stored clues)."""
+
+    session: Session
+    inspection: Inspection
+    access: rules.ClueAccess
+    key: ClueKey
+
+
+ClueWork = Callable[[_Checked], tuple[str, T]]
 
 
 @dataclass
@@ -34,6 +49,7 @@ class _ClueStep:
 
     session: Session
     inspection: Inspection
+    key: ClueKey
     clue: Clue
     view: rules.ClueView
     bodies: dict[int, ClueBody]
@@ -44,16 +60,30 @@ class _ClueStep:
         return local_date(self.at, self.inspection.timezone)
 
 
-def _known_facts(session: Session, inspection_id: str) -> KnownFacts:
+def _known_facts(session: Session, inspection_id: str, key: ClueKey) -> KnownFacts:
     people = session.exec(select(Person).where(Person.inspection_id == inspection_id)).all()
     numbers = session.exec(select(Clue.number).where(Clue.inspection_id == inspection_id))
     bodies = session.exec(select(ClueBody.key).where(ClueBody.inspection_id == inspection_id))
     return KnownFacts(
-        people=frozenset(p.key for p in people),
-        active_people=frozenset(p.key for p in people if p.active),
-        numbers=frozenset(numbers),
+        people=frozenset(p.key for p in people if p.side != "office"),
+        office=frozenset(p.key for p in people if p.side == "office" and p.active),
+        numbers=frozenset(key.open(n) for n in numbers),
         bodies=frozenset(bodies),
     )
+
+
+def _key_or_none() -> ClueKey | None:
+    """The clue key if one is configured; a step without it is refused once its actor is
+    checked (``_as_clue_actor``)."""
+    try:
+        return clue_key()
+    except ClueKeyError:
+        return None
+
+
+def _sealed_subject(key: ClueKey | None, number: str) -> str | None:
+    """A clue number as the audit log keeps it: sealed, or nothing without a key."""
+    return key.seal(number) if key else None
 
 
 # ---------------------------------------------------------------- actions
@@ -66,9 +96,10 @@ def _as_clue_actor(attempt: Attempt, work: ClueWork[T]) -> Callable[[Session], t
     def checked(session: Session) -> tuple[str, T]:
         inspection = get_inspection(session, attempt.inspection_id)
         attempt.inspection_id = inspection.id
-        actor = person_views(session, inspection.id).get(attempt.actor or "")
-        rules.check_clue_actor(attempt.action, actor, readers_of(session, inspection.id))
-        return work(session, inspection)
+        access = clue_access(session, inspection.id, attempt.action, attempt.actor)
+        key = clue_key()
+        check_key(session, inspection.id, key)
+        return work(_Checked(session, inspection, access, key))
 
     return checked
 
@@ -99,13 +130,15 @@ def import_clues(path: Path, *, actor: str, at: dt.datetime | None = None) -> Ou
         attempt.inspection_id = iid
         return _as_clue_actor(attempt, write)(session)
 
-    def write(session: Session, inspection: Inspection) -> tuple[str, int]:
+    def write(checked: _Checked) -> tuple[str, int]:
+        session, inspection = checked.session, checked.inspection
         try:
-            clue_file = validate_clue_file(located, _known_facts(session, inspection.id))
+            known = _known_facts(session, inspection.id, checked.key)
+            clue_file = validate_clue_file(located, known)
         except ClueErrors as exc:
             errors.extend(exc.errors)
             raise _invalid(exc.errors, path) from None
-        return _write(session, inspection, clue_file, actor=actor, at=at)
+        return _write(checked, clue_file, actor=actor, at=at)
 
     outcome, _ = audited(attempt, work, at=at)
     outcome.errors = errors
@@ -117,8 +150,9 @@ def _invalid(errors: list[str], path: Path) -> Refusal:
 
 
 def _write(
-    session: Session, inspection: Inspection, clue_file: ClueFile, *, actor: str, at: dt.datetime
+    checked: _Checked, clue_file: ClueFile, *, actor: str, at: dt.datetime
 ) -> tuple[str, int]:
+    session, inspection, key = checked.session, checked.inspection, checked.key
     iid = inspection.id
     bodies = {b.key: b for b in bodies_by_id(session, iid).values()}
     for body_in in clue_file.bodies:
@@ -135,17 +169,19 @@ def _write(
         for reader in session.exec(select(ClueReader).where(ClueReader.inspection_id == iid)):
             session.delete(reader)
         session.flush()
-        for key in dict.fromkeys(clue_file.readers):
-            session.add(ClueReader(inspection_id=iid, person_key=key))
+        for reader_key in dict.fromkeys(clue_file.readers):
+            session.add(ClueReader(inspection_id=iid, person_key=reader_key))
     transferred = 0
     for clue_in in clue_file.clues:
         clue = Clue(
             inspection_id=iid,
-            number=clue_in.number,
+            digest=key.digest(iid, clue_in.number),
+            number=key.seal(clue_in.number),
             clue_class=clue_in.clue_class.value,
-            summary=clue_in.summary,
+            summary=key.seal(clue_in.summary),
             registered_on=clue_in.registered_on,
             registered_at=at,
+            transfer_due=clue_in.registered_on + dt.timedelta(days=clue_file.transfer_within),
         )
         if clue_in.transfer is not None:
             transferred += 1
@@ -167,12 +203,19 @@ def list_clues(
     as_of: dt.date | None = None,
     at: dt.datetime | None = None,
 ) -> tuple[Outcome, list[ClueRow]]:
-    """The register, for the office and authorised readers; each reading is audited."""
+    """The register, for the office's clue keepers and readers; a receiving body's contact
+    sees the clues transferred to the body. Each reading is audited."""
     at = at or utc_now()
 
-    def work(session: Session, inspection: Inspection) -> tuple[str, list[ClueRow]]:
-        today = as_of or local_date(at, inspection.timezone)
-        rows = clue_rows(session=session, inspection=inspection, today=today)
+    def work(checked: _Checked) -> tuple[str, list[ClueRow]]:
+        today = as_of or local_date(at, checked.inspection.timezone)
+        rows = clue_rows(
+            session=checked.session,
+            inspection=checked.inspection,
+            today=today,
+            key=checked.key,
+            access=checked.access,
+        )
         return f"{len(rows)} clue(s) as of {today}", rows
 
     details = {"as_of": as_of.isoformat()} if as_of else {}
@@ -229,7 +272,7 @@ def extend_clue(
                 by=actor,
                 previous_due=clue.due or new_due,
                 new_due=new_due,
-                reason=reason.strip(),
+                reason=step.key.seal(reason.strip()),
             )
         )
         clue.due = new_due
@@ -256,7 +299,8 @@ def record_feedback(
         state = rules.check_feedback(view, on=step.today)
         clue.state = state.value
         clue.feedback_at, clue.feedback_by = step.at, actor
-        clue.disposal, clue.feedback_note = disposal.value, note.strip() or None
+        clue.disposal = disposal.value
+        clue.feedback_note = step.key.seal(note.strip()) if note.strip() else None
         step.session.add(clue)
         late = view.overdue(step.today)
         return f"线索 {number} 已反馈办理结果({rules.DISPOSAL_LABELS[disposal]})" + (
@@ -280,16 +324,20 @@ def _clue_action(
     stored clue (or the step is refused: no such clue) and says what it did."""
     at = at or utc_now()
 
-    def on_clue(session: Session, inspection: Inspection) -> tuple[str, None]:
+    def on_clue(checked: _Checked) -> tuple[str, None]:
+        session, inspection, key = checked.session, checked.inspection, checked.key
+        digest = key.digest(inspection.id, number)
         clue = session.exec(
-            select(Clue).where(Clue.inspection_id == inspection.id, Clue.number == number)
+            select(Clue).where(Clue.inspection_id == inspection.id, Clue.digest == digest)
         ).first()
-        if clue is None:
-            raise Refusal("unknown_clue", f"巡察 {inspection.id} 中没有编号为 {number} 的问题线索")
         bodies = bodies_by_id(session, inspection.id)
-        view = clue_view(clue, bodies, inspection.timezone)
-        return work(_ClueStep(session, inspection, clue, view, bodies, at)), None
+        view = clue_view(clue, bodies, inspection.timezone, key) if clue else None
+        if clue is None or view is None or not checked.access.sees(view):
+            # the number is not repeated: the audit log keeps refusal reasons readable
+            raise Refusal("unknown_clue", f"巡察 {inspection.id} 中没有该编号的问题线索")
+        return work(_ClueStep(session, inspection, key, clue, view, bodies, at)), None
 
-    attempt = Attempt(action, actor, inspection_id, subject=number, details=details)
+    subject = _sealed_subject(_key_or_none(), number)
+    attempt = Attempt(action, actor, inspection_id, subject=subject, details=details)
     outcome, _ = audited(attempt, _as_clue_actor(attempt, on_clue), at=at)
     return outcome

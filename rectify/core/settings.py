@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     batch_size: int = 0
     # How long a SQLite writer waits for another's transaction before failing (seconds).
     sqlite_busy_timeout: float = 30
+    # The key that seals the problem clues (问题线索) at rest: 32 random bytes, URL-safe base64
+    # (``rectify init`` writes one to ``<home>/clue.key`` when neither this nor the Prefect
+    # Secret block ``rectify-clue-key`` is set). Never stored in the database.
+    clue_key: str | None = None
 
     @property
     def resolved_database_url(self) -> str:

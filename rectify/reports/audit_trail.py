@@ -1,5 +1,7 @@
 """Reading the audit log (审计日志) as a person may see it: newest first, with the events
-about problem clues (问题线索) redacted for anyone the clue register does not let read them."""
+about problem clues (问题线索) redacted for anyone the clue register does not let read them.
+A clue event's subject is stored sealed (``rectify.clues.sealing``): it is opened here, with
+the clue key, for a reader with the right only."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, func, select
 
 from models import AuditEvent
-from rectify.clues import may_read
+from rectify.clues import ClueKeyError, clue_key, is_sealed, may_read
 
 # What a reader without the right to see clues reads in place of a clue event's subject.
 REDACTED_SUBJECT = "(问题线索)"
+# What a reader with the right reads when the clue key is missing or wrong.
+UNREADABLE_SUBJECT = "（问题线索，密钥不可用）"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ def audit_rows(
     rows = []
     for e in events:
         hidden = is_clue_event(e) and not readable[e.inspection_id]
+        subject = REDACTED_SUBJECT if hidden else _opened(e.subject)
         rows.append(
             AuditRow(
                 id=e.id,
@@ -58,13 +63,23 @@ def audit_rows(
                 inspection_id=e.inspection_id,
                 actor=e.actor,
                 action=e.action,
-                subject=REDACTED_SUBJECT if hidden else e.subject,
+                subject=subject,
                 outcome=e.outcome,
                 code=e.code,
                 reason=None if hidden else e.reason,
             )
         )
     return rows
+
+
+def _opened(subject: str | None) -> str | None:
+    """A subject as stored, or the clue number it seals, opened with the clue key."""
+    if not is_sealed(subject):
+        return subject
+    try:
+        return clue_key().open(subject or "")
+    except ClueKeyError:
+        return UNREADABLE_SUBJECT
 
 
 def count_events(*, session: Session) -> int:
