@@ -170,7 +170,7 @@ def watch_one(watched: dict[str, WatchedClues], ctx: InspectionRun):
         at=ctx.at,
         today=ctx.today,
         by_items=True,
-        confidential=CLUE_NOTICES,
+        confidential=ConfidentialScope(CLUE_NOTICES.name, CLUE_NOTICES.render, mine.key.seal),
     )
     ctx.add_marks(new_marks)
 

@@ -790,6 +790,9 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     assert {n.person_key for n in rows} == {"cdi_liaison", "org_liaison", KEEPER}
     assert {n.inspection_id for n in rows} == {"binhai-2024-r8/clues"}
     assert all(n.problems == [] for n in rows)
+    # delivered readable (above), stored sealed: the outbox holds no clue number or body
+    assert all("XS-R8" not in n.subject + n.body + (n.last_error or "") for n in rows)
+    assert all("线索" not in n.subject + n.body for n in rows)
 
 
 SCENARIO = """\

@@ -33,6 +33,9 @@ class ConfidentialScope:
 
     name: str
     render: Callable[..., tuple[str, str]]
+    # Seals a row's subject and body before it is stored (the clue key's ``seal``): the
+    # outbox then holds no readable confidential text; the sender opens it to send.
+    seal: Callable[[str], str] | None = None
 
     def address(self, inspection_id: str) -> str:
         """The ``inspection_id`` its notices are stored under (part of their dedupe keys)."""
@@ -102,6 +105,8 @@ class Outbox:
                 if confidential
                 else render(plan, unit=unit, round_=inspection.round, person_name=name, today=today)
             )
+            if confidential and confidential.seal:
+                subject, body = confidential.seal(subject), confidential.seal(body)
             contacts = list(person.contacts) if person else []
             self._rows[key] = {
                 "dedupe_key": key,

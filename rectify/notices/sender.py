@@ -45,6 +45,8 @@ _RECORDING = threading.Lock()
 
 # A factory of transactions: each ``with sessions() as session:`` block commits on leaving.
 Sessions = Callable[[], AbstractContextManager[Session]]
+# Opens a stored subject or body for sending (a sealed confidential text); plain texts pass.
+Opener = Callable[[str], str]
 
 
 @dataclass
@@ -68,10 +70,12 @@ def deliver_due(
     capture: bool = False,
     inspection_id: str | None = None,
     concurrency: int = 8,
+    open_text: Opener | None = None,
 ) -> DeliveryReport:
     """Deliver every outbox row due at ``now``, each claim and each outcome committed in its
     own transaction of ``sessions``. With ``capture`` nothing is sent: rows are marked
-    captured at their delivery instant (the simulation's mode)."""
+    captured at their delivery instant (the simulation's mode). ``open_text`` opens sealed
+    subjects and bodies just before sending; a row it cannot open fails with its reason."""
     now = as_utc(now) if now else utc_now()
     for name in GUARDED_LOGGERS:
         guard_logger(name)
@@ -94,7 +98,8 @@ def deliver_due(
                 ids = _claim_in(sessions, now, inspection_id, limit=batch)
                 more = bool(ids)
                 running |= {
-                    pool.submit(_deliver, sessions, now, *row) for row in _load(sessions, ids)
+                    pool.submit(_deliver, sessions, now, open_text, *row)
+                    for row in _load(sessions, ids)
                 }
                 continue
             done, running = wait(running, return_when=FIRST_COMPLETED)
@@ -128,6 +133,7 @@ def _load(sessions: Sessions, ids: list[int]) -> list[tuple]:
 def _deliver(
     sessions: Sessions,
     now: dt.datetime,
+    open_text: Opener | None,
     notice_id: int,
     key: str,
     contacts: list[str],
@@ -136,7 +142,13 @@ def _deliver(
 ) -> tuple[str, str]:
     """Send one claimed row and commit its outcome at once, so that a sender that dies
     leaves at most the rows in its workers' hands delivered but not recorded."""
-    error = _send(key, contacts, subject, body)
+    try:
+        if open_text is not None:
+            subject, body = open_text(subject), open_text(body)
+    except Exception as exc:  # a missing or wrong key: the row fails with the opener's reason
+        error: str | None = getattr(exc, "message", None) or type(exc).__name__
+    else:
+        error = _send(key, contacts, subject, body)
     with _RECORDING, sessions() as session:
         return record_outcome(notice_id, error, now, session=session)
 
