@@ -29,6 +29,16 @@ def test_spec_example_imports(db, spec_file):
     assert (data["aspects"], data["problems"], data["not_started"]) == (1, 1, 1)
 
 
+def test_a_plan_due_on_a_non_working_day_moves_to_the_next_working_day(db, spec_file):
+    data = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+    data["policy"]["plan_due"] = {"days": 30}  # 27 June 2024 + 30 days: Saturday 27 July
+    spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["import", str(spec_file)])
+    assert result.exit_code == 0, result.output
+    assert "plan due 2024-07-29" in result.output
+    assert status_json("--as-of", "2024-07-01")["plan"]["due"] == "2024-07-29"
+
+
 def test_three_errors_reported_with_locations_and_nothing_written(db, spec_file):
     runner.invoke(app, ["import", str(EXAMPLES / "binhai-minimal.yaml")])
     before = dump_database()
@@ -203,7 +213,12 @@ def test_second_import_refused_without_replace(db, spec_file):
 def test_replace_keeps_progress_sign_offs_and_history(db, spec_file):
     assert runner.invoke(app, ["import", str(spec_file)]).exit_code == 0
     data = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
-    data["people"].append({"id": "discipline", "name": "纪检组长", "roles": ["reviewer"]})
+    # the replacement declares the office, whose supervisor then confirms a sign-off
+    data["office"] = {
+        "id": "binhai-xcb",
+        "name": "滨海新区区委巡察办",
+        "staff": [{"id": "xcb_li", "name": "巡察办督查室", "roles": ["supervisor"]}],
+    }
     assert service.act(None, Progress(by="office_head", problem="1", text="已纳入")).done
     audit_before = dump_database()["auditevent"]
     # a second problem is added and the first retitled
@@ -213,9 +228,7 @@ def test_replace_keeps_progress_sign_offs_and_history(db, spec_file):
     spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(app, ["import", str(spec_file), "--replace"])
     assert result.exit_code == 0, result.output
-    assert service.act(
-        None, SignOffAction(by="discipline", problem="1", evidence=["纪要.pdf"])
-    ).done
+    assert service.act(None, SignOffAction(by="xcb_li", problem="1", evidence=["纪要.pdf"])).done
     status = status_json()
     assert (status["problems"], status["closed"], status["not_started"]) == (2, 1, 1)
     assert status["items"][0]["title"] == "学习贯彻不深不透(修订)"

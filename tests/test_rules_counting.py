@@ -1,14 +1,21 @@
 """Replaying a problem's history and the counts the report gives
 (rectify/problems/rules/counting.py): the state is rebuilt from not-started by the recorded
-transitions; the report counts problems per state, and overdue (超期) is a fact on a date, not a
-state — an open, not long-term problem with a measure past its due date."""
+transitions; the report counts problems per state, awaiting confirmation (待销号审核) among
+them, and overdue (超期) is a fact on a date, not a state — an open problem (not closed, not
+long-term, not awaiting confirmation) with a measure past its due date."""
 
 import datetime as dt
 
 import pytest
 
 from rectify.core.states import ProblemState as S
-from rectify.problems.rules.counting import count, problem_overdue, replay
+from rectify.problems.rules.counting import (
+    COUNT_KEYS,
+    count,
+    problem_overdue,
+    replay,
+    replay_with_application,
+)
 from rectify.problems.rules.states import Transition as T
 from rectify.problems.rules.views import MeasureView, ProblemView
 from tests.tables import cases
@@ -37,12 +44,37 @@ REPLAYS = [
     ("refused_progress_after_sign_off", [T.SIGN_OFF, T.PROGRESS], S.CLOSED),
     ("refused_extension_of_long_term", [T.LONG_TERM, T.EXTEND], S.LONG_TERM),
     ("refused_review_of_an_open_problem", [T.PROGRESS, T.REVIEW_RELAPSED], S.IN_PROGRESS),
+    # the sign-off in two steps: the unit applies, the office confirms or returns
+    ("applied-awaits", [T.PROGRESS, T.APPLY_SIGN_OFF], S.AWAITING_CONFIRMATION),
+    ("applied_then_confirmed", [T.PROGRESS, T.APPLY_SIGN_OFF, T.SIGN_OFF], S.CLOSED),
+    ("returned-in_progress", [T.PROGRESS, T.APPLY_SIGN_OFF, T.RETURN_SIGN_OFF], S.IN_PROGRESS),
+    (
+        "long_term_returned-long_term_again",
+        [T.LONG_TERM, T.APPLY_SIGN_OFF, T.RETURN_SIGN_OFF],
+        S.LONG_TERM,
+    ),
+    (
+        "reopened_returned-reopened_again",
+        [T.SIGN_OFF, T.REVIEW_RELAPSED, T.APPLY_SIGN_OFF, T.RETURN_SIGN_OFF],
+        S.REOPENED,
+    ),
+    (
+        "returned_then_applied_again_and_confirmed",
+        [T.LONG_TERM, T.APPLY_SIGN_OFF, T.RETURN_SIGN_OFF, T.APPLY_SIGN_OFF, T.SIGN_OFF],
+        S.CLOSED,
+    ),
+    ("refused_progress_while_awaiting", [T.APPLY_SIGN_OFF, T.PROGRESS], S.AWAITING_CONFIRMATION),
 ]
 
 
 @pytest.mark.parametrize(("transitions", "expected"), cases(REPLAYS))
 def test_replay(transitions, expected):
     assert replay(transitions) == expected
+
+
+def test_replay_keeps_the_state_an_application_came_from():
+    steps = [T.SIGN_OFF, T.REVIEW_RELAPSED, T.APPLY_SIGN_OFF]
+    assert replay_with_application(steps) == (S.AWAITING_CONFIRMATION, S.REOPENED)
 
 
 def problem(ref, state, *dues):
@@ -62,6 +94,7 @@ OVERDUE = [
     ("in_progress-due_later", problem("1", S.IN_PROGRESS, FUTURE), False),
     ("closed-past_due", problem("1", S.CLOSED, PAST), False),
     ("long_term-past_due", problem("1", S.LONG_TERM, PAST), False),
+    ("awaiting_confirmation-past_due", problem("1", S.AWAITING_CONFIRMATION, PAST), False),
     ("long_term_measure-no_due", problem("1", S.IN_PROGRESS, None), False),
     ("no_measures", problem("1", S.IN_PROGRESS), False),
 ]
@@ -72,7 +105,16 @@ def test_overdue_on_a_date(problem, expected):
     assert problem_overdue(problem, ON) is expected
 
 
-ZERO = dict(problems=0, closed=0, long_term=0, in_progress=0, not_started=0, reopened=0, overdue=0)
+ZERO = dict(
+    problems=0,
+    closed=0,
+    long_term=0,
+    in_progress=0,
+    not_started=0,
+    awaiting_confirmation=0,
+    reopened=0,
+    overdue=0,
+)
 
 # (case, problems, expected counts on ON)
 COUNTS = [
@@ -85,8 +127,18 @@ COUNTS = [
             problem("3", S.LONG_TERM, None),
             problem("4", S.CLOSED, PAST),
             problem("5", S.REOPENED, FUTURE),
+            problem("6", S.AWAITING_CONFIRMATION, FUTURE),
         ],
-        ZERO | dict(problems=5, not_started=1, in_progress=1, long_term=1, closed=1, reopened=1),
+        ZERO
+        | dict(
+            problems=6,
+            not_started=1,
+            in_progress=1,
+            long_term=1,
+            closed=1,
+            reopened=1,
+            awaiting_confirmation=1,
+        ),
     ),
     (
         "overdue_counted_beside_its_state",
@@ -96,8 +148,18 @@ COUNTS = [
             problem("3", S.NOT_STARTED, PAST),
             problem("4", S.CLOSED, PAST),
             problem("5", S.LONG_TERM, PAST),
+            problem("6", S.AWAITING_CONFIRMATION, PAST),  # the office decides: not overdue
         ],
-        ZERO | dict(problems=5, in_progress=2, not_started=1, closed=1, long_term=1, overdue=3),
+        ZERO
+        | dict(
+            problems=6,
+            in_progress=2,
+            not_started=1,
+            closed=1,
+            long_term=1,
+            awaiting_confirmation=1,
+            overdue=3,
+        ),
     ),
     (
         # the Wulong report: 31 problems, 26 closed, 5 long-term
@@ -113,6 +175,6 @@ COUNTS = [
 def test_counts(problems, expected):
     counts = count(problems, ON)
     assert counts.as_dict() == expected
-    # every problem is in exactly one state
-    states = ("closed", "long_term", "in_progress", "not_started", "reopened")
-    assert sum(getattr(counts, s) for s in states) == counts.problems
+    # every problem is in exactly one state, and every state has its count
+    assert sum(getattr(counts, s.value) for s in S) == counts.problems
+    assert tuple(counts.as_dict()) == COUNT_KEYS
