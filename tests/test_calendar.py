@@ -51,8 +51,8 @@ def test_next_working_day(day, expected):
 LAST_DAYS = [
     # 5 working days after Wed 30 Sep: 8, 9, 10 (Sat), 12, 13 October
     ("5_working_days-over_national_day", D(2026, 9, 30), Period(working_days=5), D(2026, 10, 13)),
-    # calendar days do not care
-    ("5_days-over_national_day", D(2026, 9, 30), Period(days=5), D(2026, 10, 5)),
+    # calendar days ending in the holiday roll to its first working day
+    ("5_days-over_national_day-rolled", D(2026, 9, 30), Period(days=5), D(2026, 10, 8)),
     ("1_working_day-eve_of_national_day", D(2026, 9, 30), Period(working_days=1), D(2026, 10, 8)),
     ("1_working_day-to_the_make_up_saturday", D(2026, 10, 9), Period(working_days=1), D(2026, 10, 10)),
 ]  # fmt: skip
@@ -90,11 +90,11 @@ UNKNOWN_YEARS = [
         (D(2003, 6, 3), {2003}),
     ),
     (
-        "calendar_days-no_year_consulted",
+        "calendar_days-rolled_over_an_undescribed_year-warned",
         ({}, ()),
         D(2026, 12, 28),
         Period(days=10),
-        (D(2027, 1, 7), set()),
+        (D(2027, 1, 7), {2027}),
     ),
 ]
 

@@ -53,9 +53,9 @@ def test_period(written, expected):
 
 # (case, start, period, calendar, expected last day)
 LAST_DAYS = [
-    ("5_days-weekdays_do_not_matter", D(2024, 11, 6), Period(days=5), MondayToFriday(), D(2024, 11, 11)),
+    ("5_days-on_a_monday", D(2024, 11, 6), Period(days=5), MondayToFriday(), D(2024, 11, 11)),
     ("0_days-the_start", D(2024, 11, 6), Period(days=0), MondayToFriday(), D(2024, 11, 6)),
-    ("30_days-over_a_month_end", D(2024, 11, 15), Period(days=30), MondayToFriday(), D(2024, 12, 15)),
+    ("30_days-a_sunday_rolls_to_monday", D(2024, 11, 15), Period(days=30), MondayToFriday(), D(2024, 12, 16)),
     ("1_working_day-start_not_counted", D(2024, 11, 4), Period(working_days=1), MondayToFriday(), D(2024, 11, 5)),
     ("1_working_day-friday_to_monday", D(2024, 11, 8), Period(working_days=1), MondayToFriday(), D(2024, 11, 11)),
     ("1_working_day-from_saturday", D(2024, 11, 9), Period(working_days=1), MondayToFriday(), D(2024, 11, 11)),

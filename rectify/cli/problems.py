@@ -1,5 +1,6 @@
-"""``rectify status``, ``show`` and the actions people take on problems: approve-plan,
-progress, sign-off (整改销号), long-term (需长期整改), extend and review (回头看)."""
+"""``rectify status``, ``show`` and the actions people take: approve-plan, submit-report
+(整改报告), progress, apply-sign-off (申请销号), sign-off (销号) and return-sign-off (退回),
+long-term (需长期整改), extend and review (回头看)."""
 
 from __future__ import annotations
 
@@ -27,12 +28,15 @@ from rectify.core.settings import get_settings
 from rectify.problems import service
 from rectify.problems.actions import (
     AnyAction,
+    ApplySignOff,
     ApprovePlan,
     Extend,
     LongTerm,
     Progress,
+    ReturnSignOff,
     ReviewAction,
     SignOffAction,
+    SubmitReport,
 )
 from rectify.problems.detail import problem_detail
 from rectify.problems.rules.counting import COUNT_KEYS
@@ -56,7 +60,8 @@ def status(
         f"[bold]{data['unit']}[/bold] {data['inspection']} as of {data['as_of']}: "
         f"{data['aspects']} aspects, {data['problems']} problems — closed {data['closed']}, "
         f"long-term {data['long_term']}, in progress {data['in_progress']}, "
-        f"not started {data['not_started']}, reopened {data['reopened']}, overdue {data['overdue']}",
+        f"not started {data['not_started']}, awaiting confirmation "
+        f"{data['awaiting_confirmation']}, reopened {data['reopened']}, overdue {data['overdue']}",
         highlight=False,
     )
     console.print(
@@ -65,7 +70,9 @@ def status(
         + (" (late)" if plan["late"] else ""),
         highlight=False,
     )
-    table = Table("方面", "问题", "已销号", "长期", "推进中", "未启动", "重新整改", "超期")
+    table = Table(
+        "方面", "问题", "已销号", "长期", "推进中", "未启动", "待销号审核", "重新整改", "超期"
+    )
     for row in data["by_aspect"]:
         table.add_row(f"{row['aspect']}. {row['title'][:30]}", *(str(row[k]) for k in COUNT_KEYS))
     console.print(table)
@@ -87,12 +94,22 @@ def _act(inspection: str | None, action: AnyAction, at: str | None) -> None:
 
 def approve_plan(
     by: ByOpt,
-    meeting: Annotated[str, typer.Option(help="the party group meeting")] = "",
+    meeting: Annotated[str, typer.Option(help="the party group meeting; required")] = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Record the plan's approval (整改方案审议通过) by the leader."""
+    """Record the plan's approval (整改方案审议通过) at a named meeting, by the leader."""
     _act(inspection, ApprovePlan(by=by, meeting=meeting), at)
+
+
+def submit_report(
+    by: ByOpt,
+    title: Annotated[str, typer.Option(help="the report's title")] = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Record the rectification report (整改报告) submitted to the office, by the leader."""
+    _act(inspection, SubmitReport(by=by, title=title), at)
 
 
 def progress(
@@ -109,19 +126,45 @@ def progress(
     _act(inspection, Progress(by=by, problem=problem, text=text, evidence=evidence or []), at)
 
 
-def sign_off(
+EvidenceOpt = Annotated[
+    list[str] | None, typer.Option("--evidence", help="evidence (支撑材料); repeatable")
+]
+
+
+def apply_sign_off(
     problem: str,
     by: ByOpt,
-    evidence: Annotated[
-        list[str] | None,
-        typer.Option("--evidence", help="evidence (支撑材料); required, repeatable"),
-    ] = None,
+    evidence: EvidenceOpt = None,
     note: str = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Close a problem (整改销号) with evidence, by a reviewer."""
+    """Apply for a problem's sign-off (申请销号) with evidence, by the unit."""
+    _act(inspection, ApplySignOff(by=by, problem=problem, evidence=evidence or [], note=note), at)
+
+
+def sign_off(
+    problem: str,
+    by: ByOpt,
+    evidence: EvidenceOpt = None,
+    note: str = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Confirm a problem's sign-off (整改销号), by an office supervisor; without an
+    application, with evidence."""
     _act(inspection, SignOffAction(by=by, problem=problem, evidence=evidence or [], note=note), at)
+
+
+def return_sign_off(
+    problem: str,
+    by: ByOpt,
+    reason: Annotated[str, typer.Option("--reason", help="why it is returned; required")] = "",
+    inspection: InspectionOpt = None,
+    at: AtOpt = None,
+) -> None:
+    """Return an application for sign-off (退回) with a reason, by an office supervisor."""
+    _act(inspection, ReturnSignOff(by=by, problem=problem, reason=reason), at)
 
 
 def long_term(
@@ -132,7 +175,8 @@ def long_term(
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Declare a problem long-term (需长期整改), by the leader."""
+    """Declare a problem long-term (需长期整改): by the leader; once it is overdue, by an
+    office supervisor."""
     when = parse_day(checkpoint, "--checkpoint", get_settings().timezone)
     _act(inspection, LongTerm(by=by, problem=problem, stage_goal=stage_goal, checkpoint=when), at)
 
@@ -145,7 +189,7 @@ def extend(
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Extend a problem's due date, by the leader; the plan's date is kept."""
+    """Extend a problem's due date, by an office supervisor; the plan's date is kept."""
     when = parse_day(new_due, "--new-due", get_settings().timezone)
     _act(inspection, Extend(by=by, problem=problem, new_due=when, reason=reason), at)
 
@@ -158,7 +202,7 @@ def review(
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Record a 回头看 review; relapsed reopens the problem."""
+    """Record a 回头看 review by an office supervisor; relapsed reopens the problem."""
     if outcome not in ("sustained", "relapsed"):
         fail("--outcome: expected sustained or relapsed", 2)
     _act(inspection, ReviewAction(by=by, problem=problem, outcome=outcome, note=note), at)  # type: ignore[arg-type]

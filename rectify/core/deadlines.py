@@ -34,10 +34,19 @@ class Period(BaseModel):
 
 
 def add_period(start: dt.date, period: Period, calendar: WorkdayOracle) -> dt.date:
-    """The last day of ``period`` counted from ``start`` (the start day itself not counted)."""
+    """The last day of ``period`` counted from ``start`` (the start day itself not counted).
+    A deadline in calendar days that falls on a non-working day moves to the next working
+    day (2024-06-27 + 30 days is Saturday 2024-07-27: due Monday 2024-07-29)."""
     if period.days is not None:
-        return start + dt.timedelta(days=period.days)
+        return next_working_day(start + dt.timedelta(days=period.days), calendar)
     return add_working_days(start, period.working_days or 0, calendar)
+
+
+def next_working_day(day: dt.date, calendar: WorkdayOracle) -> dt.date:
+    """``day`` itself if it is a working day, else the first working day after it."""
+    while not calendar.is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 def add_working_days(start: dt.date, count: int, calendar: WorkdayOracle) -> dt.date:

@@ -12,6 +12,8 @@ from models import (
     ProgressUpdate,
     Review,
     SignOff,
+    SignOffApplication,
+    SignOffReturn,
 )
 from rectify.core.clock import local_text
 from rectify.core.states import STATE_LABELS
@@ -69,8 +71,12 @@ def _history(session: Session, tree: InspectionTree, pid: int | None) -> list[tu
     history: list[tuple] = []
     for row in session.exec(select(ProgressUpdate).where(ProgressUpdate.problem_id == pid)):
         history.append((row.at, f"进展({row.by}):{row.text}"))
+    for row in session.exec(select(SignOffApplication).where(SignOffApplication.problem_id == pid)):
+        history.append((row.at, f"申请销号（{row.by}）：{row.note}"))
     for row in session.exec(select(SignOff).where(SignOff.problem_id == pid)):
         history.append((row.at, f"销号({row.by}):{row.note}"))
+    for row in session.exec(select(SignOffReturn).where(SignOffReturn.problem_id == pid)):
+        history.append((row.at, f"退回销号申请（{row.by}）：{row.reason}"))
     for row in session.exec(
         select(LongTermDeclaration).where(LongTermDeclaration.problem_id == pid)
     ):
@@ -79,7 +85,8 @@ def _history(session: Session, tree: InspectionTree, pid: int | None) -> list[tu
         history.append(
             (
                 row.at,
-                f"回头看({row.by}):{'反弹回潮' if row.outcome == 'relapsed' else '成效保持'} {row.note}",
+                f"回头看({row.by}):{'反弹回潮' if row.outcome == 'relapsed' else '成效保持'} {row.note}"
+                + (f"，新整改时限 {row.new_due}" if row.new_due else ""),
             )
         )
     measure_ids = [m.id for m in tree.measures.get(pid, [])]

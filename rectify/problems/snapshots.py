@@ -18,12 +18,20 @@ from models import (
     ProgressUpdate,
     Review,
     SignOff,
+    SignOffApplication,
+    SignOffReturn,
     Unit,
 )
 from rectify.core.clock import end_of_local_day_utc, local_date
 from rectify.core.policy import Policy
-from rectify.core.states import STATE_LABELS
-from rectify.problems.rules.counting import COUNT_KEYS, Counts, count, problem_overdue, replay
+from rectify.core.states import OPEN_STATES, STATE_LABELS, ProblemState
+from rectify.problems.rules.counting import (
+    COUNT_KEYS,
+    Counts,
+    count,
+    problem_overdue,
+    replay_with_application,
+)
 from rectify.problems.rules.escalation import escalation_level
 from rectify.problems.rules.states import Transition
 from rectify.problems.rules.views import ProblemView
@@ -104,7 +112,7 @@ class Snapshot:
             escalation_level(m.due, self.as_of, self.policy.reminder_pair) for m in view.measures
         ]
         worst = max((lv for lv in levels if lv), default=None, key=["green", "yellow", "red"].index)
-        open_ = view.state.value not in ("closed", "long_term")
+        open_ = view.state in OPEN_STATES
         return {
             "ref": view.ref,
             "title": view.title,
@@ -160,15 +168,19 @@ def _replayed_views(
     extended: dict[int, dt.date],
 ) -> list[ProblemView]:
     """The tree's problems with the state their events lead to, their latest checkpoint and
-    their measures' dues as extended."""
+    their measures' dues as extended or set by a relapse."""
     views = []
     for problem in tree.problems:
         view = tree.view(problem)
         measures = tree.measures.get(problem.id, [])
+        state, applied_from = replay_with_application(
+            t for _, _, t in sorted(events[problem.id], key=lambda e: e[:2])
+        )
         views.append(
             replace(
                 view,
-                state=replay(t for _, _, t in sorted(events[problem.id], key=lambda e: e[:2])),
+                state=state,
+                applied_from=applied_from if state is ProblemState.AWAITING_CONFIRMATION else None,
                 checkpoint=checkpoints.get(problem.id),
                 measures=tuple(
                     replace(
@@ -181,15 +193,22 @@ def _replayed_views(
     return views
 
 
-def _rebuild(
+@dataclass
+class _Histories:
+    """What the problems' recorded history holds before each inspection's cutoff."""
+
+    events: dict[int, list[Event]]
+    checkpoints: dict[int, dt.date]
+    dues: dict[int, dt.date]  # by measure id: extended, or set by a relapse
+    progress: list[ProgressUpdate]
+
+
+def _read_histories(
     session: Session,
-    inspections: list[Inspection],
+    trees: dict[str, InspectionTree],
     when: dict[str, tuple[dt.date, dt.datetime]],
-) -> dict[str, Snapshot]:
-    if not inspections:
-        return {}
-    ids = [i.id for i in inspections]
-    trees = load_trees(session, inspections)
+) -> _Histories:
+    ids = list(trees)
     latest = max(cutoff for _, cutoff in when.values())
     owner = {p.id: p.inspection_id for tree in trees.values() for p in tree.problems}
 
@@ -208,19 +227,29 @@ def _rebuild(
 
     events: dict[int, list[Event]] = {pid: [] for pid in owner}
     progress = history(ProgressUpdate)
-    for row in progress:
-        events[row.problem_id].append((row.at, row.id, Transition.PROGRESS))
-    for row in history(SignOff):
-        events[row.problem_id].append((row.at, row.id, Transition.SIGN_OFF))
+    for table, transition in (
+        (ProgressUpdate, Transition.PROGRESS),
+        (SignOffApplication, Transition.APPLY_SIGN_OFF),
+        (SignOff, Transition.SIGN_OFF),
+        (SignOffReturn, Transition.RETURN_SIGN_OFF),
+    ):
+        for row in progress if table is ProgressUpdate else history(table):
+            events[row.problem_id].append((row.at, row.id or 0, transition))
+    # a due set later wins: an extension of a measure, or a relapse's new due for all the
+    # problem's measures with a date (not the long-term ones)
+    new_dues: list[tuple[dt.datetime, list[int], dt.date]] = []
     for row in history(Review):
         relapsed = row.outcome == "relapsed"
         transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
-        events[row.problem_id].append((row.at, row.id, transition))
+        events[row.problem_id].append((row.at, row.id or 0, transition))
+        if relapsed and row.new_due is not None:
+            measures = trees[owner[row.problem_id]].measures.get(row.problem_id, [])
+            dated = [m.id for m in measures if m.original_due]
+            new_dues.append((row.at, dated, row.new_due))
     checkpoints: dict[int, dt.date] = {}
     for row in history(LongTermDeclaration):  # in order: the latest declaration wins
         events[row.problem_id].append((row.at, row.id or 0, Transition.LONG_TERM))
         checkpoints[row.problem_id] = row.checkpoint
-    extended: dict[int, dt.date] = {}
     for ext, problem_id in session.exec(
         select(Extension, Measure.problem_id)
         .join(Measure, Extension.measure_id == Measure.id)
@@ -229,7 +258,25 @@ def _rebuild(
         .order_by(Extension.at, Extension.id)
     ):
         if before_cutoff(problem_id, ext.at):
-            extended[ext.measure_id] = ext.new_due
+            new_dues.append((ext.at, [ext.measure_id], ext.new_due))
+    dues: dict[int, dt.date] = {}
+    for _, measure_ids, new_due in sorted(new_dues, key=lambda d: d[0]):
+        dues |= dict.fromkeys(measure_ids, new_due)
+    return _Histories(events, checkpoints, dues, progress)
+
+
+def _rebuild(
+    session: Session,
+    inspections: list[Inspection],
+    when: dict[str, tuple[dt.date, dt.datetime]],
+) -> dict[str, Snapshot]:
+    if not inspections:
+        return {}
+    ids = [i.id for i in inspections]
+    trees = load_trees(session, inspections)
+    histories = _read_histories(session, trees, when)
+    events, checkpoints, extended = histories.events, histories.checkpoints, histories.dues
+    progress = histories.progress
     last_progress: dict[int, tuple[dt.datetime, str]] = {}
     for row in progress:
         last_progress[row.problem_id] = (row.at, row.text)

@@ -1,7 +1,8 @@
 """Replaying a problem's history to its state on a date, and the counts the report gives.
 
 The report counts problems (Wulong: 3 aspects, 31 problems). Overdue is a fact on a date,
-not a state: an open, not long-term problem with a measure past its due date.
+not a state: an open problem (not closed, not long-term, not awaiting confirmation) with a
+measure past its due date.
 """
 
 from __future__ import annotations
@@ -20,27 +21,43 @@ from rectify.problems.rules.views import ProblemView
 def replay(transitions: Iterable[Transition]) -> ProblemState:
     """The state reached from not-started by ``transitions`` in time order; a transition the
     machine refuses (none is ever recorded) leaves the state as it was."""
+    return replay_with_application(transitions)[0]
+
+
+def replay_with_application(
+    transitions: Iterable[Transition],
+) -> tuple[ProblemState, ProblemState | None]:
+    """The state ``replay`` reaches, and the state the problem had when the unit last applied
+    for sign-off (申请销号), which a return (退回) goes back to."""
     state = ProblemState.NOT_STARTED
+    applied_from: ProblemState | None = None
     for transition in transitions:
         try:
-            state = next_state(state, transition)
+            after = next_state(state, transition, applied_from)
         except Refusal:
             continue
-    return state
+        if transition is Transition.APPLY_SIGN_OFF:
+            applied_from = state
+        state = after
+    return state, applied_from
 
 
 def problem_overdue(problem: ProblemView, on: dt.date) -> bool:
-    """Whether an open problem has a measure past its due (逾期) on ``on``."""
+    """Whether an open problem has a measure past its due (逾期) on ``on``; a closed, long-term
+    or awaiting problem never is."""
     return problem.state in OPEN_STATES and any(is_overdue(m.due, on) for m in problem.measures)
 
 
 @dataclass
 class Counts:
+    """The 通报 counts: problems, one count per state, and overdue beside them."""
+
     problems: int = 0
     closed: int = 0
     long_term: int = 0
     in_progress: int = 0
     not_started: int = 0
+    awaiting_confirmation: int = 0
     reopened: int = 0
     overdue: int = 0
 

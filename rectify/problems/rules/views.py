@@ -43,6 +43,8 @@ class ProblemView:
     state: ProblemState
     measures: tuple[MeasureView, ...] = field(default_factory=tuple)
     checkpoint: dt.date | None = None  # the next long-term checkpoint, if declared
+    # awaiting confirmation: the state the unit applied for sign-off (申请销号) from
+    applied_from: ProblemState | None = None
 
     @property
     def responsible_people(self) -> frozenset[str]:

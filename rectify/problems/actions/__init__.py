@@ -1,0 +1,40 @@
+"""Actions people take on an inspection and its problems (kinds), applied by the same
+functions for the command line and the simulation's scripted events (apply, steps)."""
+
+from rectify.problems.actions.apply import apply_action, perform, report_due
+from rectify.problems.actions.kinds import (
+    ACTIONS,
+    Action,
+    AnyAction,
+    ApplySignOff,
+    ApprovePlan,
+    Extend,
+    LongTerm,
+    Progress,
+    ReturnSignOff,
+    ReviewAction,
+    SignOffAction,
+    SubmitReport,
+    action_attempt,
+)
+from rectify.problems.actions.steps import HISTORY
+
+__all__ = [
+    "ACTIONS",
+    "HISTORY",
+    "Action",
+    "AnyAction",
+    "ApplySignOff",
+    "ApprovePlan",
+    "Extend",
+    "LongTerm",
+    "Progress",
+    "ReturnSignOff",
+    "ReviewAction",
+    "SignOffAction",
+    "SubmitReport",
+    "action_attempt",
+    "apply_action",
+    "perform",
+    "report_due",
+]

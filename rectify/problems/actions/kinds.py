@@ -1,0 +1,134 @@
+"""The actions people take, as the command line and the scenario files give them: plan
+approval, the rectification report (整改报告), progress, the sign-off in two steps (申请销号,
+then the office's 销号 or 退回), long-term declaration, extension and the 回头看 review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, StringConstraints
+
+from rectify.audit.guard import Attempt
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class Action(BaseModel):
+    """An action by the person ``by``."""
+
+    model_config = {"extra": "forbid"}
+    by: str
+
+
+class ApprovePlan(Action):
+    """整改方案经党组会议审议通过: by the unit's leader, naming the meeting."""
+
+    kind: Literal["approve_plan"] = "approve_plan"
+    meeting: Text = ""
+
+
+class SubmitReport(Action):
+    """整改报告: the unit's leader submits the rectification report to the office."""
+
+    kind: Literal["submit_report"] = "submit_report"
+    title: Text = ""
+
+
+class Progress(Action):
+    """报送进展 on a problem, with optional evidence."""
+
+    kind: Literal["progress"] = "progress"
+    problem: str
+    text: Text
+    evidence: list[str] = []
+
+
+class ApplySignOff(Action):
+    """申请销号: the unit applies for a problem's sign-off; evidence is required."""
+
+    kind: Literal["apply_sign_off"] = "apply_sign_off"
+    problem: str
+    evidence: list[str] = []
+    note: Text = ""
+
+
+class SignOffAction(Action):
+    """整改销号: the office confirms, closing the problem and all its measures; without an
+    application the confirmation carries its own evidence."""
+
+    kind: Literal["sign_off"] = "sign_off"
+    problem: str
+    evidence: list[str] = []
+    note: Text = ""
+
+
+class ReturnSignOff(Action):
+    """退回: the office returns an application for sign-off, with its reason."""
+
+    kind: Literal["return_sign_off"] = "return_sign_off"
+    problem: str
+    reason: Text = ""
+
+
+class LongTerm(Action):
+    """需长期整改: a stage goal and the next checkpoint."""
+
+    kind: Literal["long_term"] = "long_term"
+    problem: str
+    stage_goal: Text = ""
+    checkpoint: dt.date
+
+
+class Extend(Action):
+    """延期: the office sets a later due, with a reason; the original due is kept."""
+
+    kind: Literal["extend"] = "extend"
+    problem: str
+    new_due: dt.date
+    reason: Text = ""
+
+
+class ReviewAction(Action):
+    """回头看: sustained, or relapsed (反弹回潮) which reopens the problem."""
+
+    kind: Literal["review"] = "review"
+    problem: str
+    outcome: Literal["sustained", "relapsed"]
+    note: Text = ""
+
+
+AnyAction = (
+    ApprovePlan
+    | SubmitReport
+    | Progress
+    | ApplySignOff
+    | SignOffAction
+    | ReturnSignOff
+    | LongTerm
+    | Extend
+    | ReviewAction
+)
+ACTIONS: dict[str, type[Action]] = {
+    "approve_plan": ApprovePlan,
+    "submit_report": SubmitReport,
+    "progress": Progress,
+    "apply_sign_off": ApplySignOff,
+    "sign_off": SignOffAction,
+    "return_sign_off": ReturnSignOff,
+    "long_term": LongTerm,
+    "extend": Extend,
+    "review": ReviewAction,
+}
+"""Every action by its kind, as scenario files name it."""
+
+
+def action_attempt(action: AnyAction, inspection_id: str | None = None) -> Attempt:
+    """``action`` as the audit log records it."""
+    return Attempt(
+        action=action.kind,
+        actor=action.by,
+        inspection_id=inspection_id,
+        subject=getattr(action, "problem", None),
+        details=action.model_dump(mode="json", exclude={"kind", "by"}),
+    )
