@@ -22,7 +22,7 @@ clock:
   until: 2024-11-02T18:00
 events:
   - at: 2024-11-02T10:00
-    sign_off: {problem: "1", by: xcb_li, note: 经审核,同意销号}
+    sign_off: {problem: "1", by: xcb_li, note: 经审核，同意销号}
   - at: 2024-10-09T08:30
     approve_plan: {meeting: 2024年第N次局党组会议, by: secretary}
   - at: 2024-10-20
