@@ -1,5 +1,5 @@
-"""Office overview (巡察办总览): every unit under the office compared, laggards first, as a
-table artifact the office can sort in the UI."""
+"""Office overview (巡察办总览): the units of each inspection office compared, laggards first
+within each office, as a table artifact the office can sort in the UI."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def office_overview(as_of: dt.datetime | None = None) -> dict:
     create_table_artifact(
         [
             {
+                "巡察办": r["office_name"],
                 "单位": r["unit"],
                 "巡察": r["inspection"],
                 "问题": r["problems"],
@@ -32,6 +33,11 @@ def office_overview(as_of: dt.datetime | None = None) -> dict:
             for r in rows
         ],
         key="office-overview",
-        description=f"各被巡察单位整改进展对比(截至 {day},滞后者在前)",
+        description=f"各巡察办所辖被巡察单位整改进展对比(截至 {day},按巡察办分组,组内滞后者在前)",
     )
-    return {"date": day, "units": len(rows), "laggard": rows[0]["inspection"] if rows else None}
+    return {
+        "date": day,
+        "offices": len({r["office_name"] for r in rows}),
+        "units": len(rows),
+        "laggard": rows[0]["inspection"] if rows else None,
+    }

@@ -31,6 +31,6 @@ def progress_chart(inspection_id: str, as_of: dt.date) -> dict:
 
 @task(name="各单位整改进展")
 def office_figures(as_of: dt.date) -> list[dict]:
-    """One row per inspection under the office, laggards first."""
+    """One row per inspection, grouped by its office, laggards first within each office."""
     with session_scope() as session:
         return office_rows(as_of, session=session)

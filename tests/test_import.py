@@ -57,14 +57,14 @@ def test_three_errors_reported_with_locations_and_nothing_written(db, spec_file)
     assert len(lines) == 3, result.output
     joined = "\n".join(lines)
     assert re.search(
-        r":line 50: aspects\[0\]\.categories\[0\]\.problems\[0\]\.measures\[0\]\.due: not a real date",
+        r":line 70: aspects\[0\]\.categories\[0\]\.problems\[0\]\.measures\[0\]\.due: not a real date",
         joined,
     )
     assert re.search(
         r":line 8: inspection\.feedback_date: feedback date is before the on-site end", joined
     )
     assert re.search(
-        r":line 55: .*measures\[1\]\.responsible_person: no entry with id 'nobody'", joined
+        r":line 75: .*measures\[1\]\.responsible_person: no entry with id 'nobody'", joined
     )
     after = dump_database()
     # only the refusal's audit event was added

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from rectify.cli import app
-from tests.conftest import SPEC_EXAMPLE
+from tests.conftest import EXAMPLES, SPEC_EXAMPLE
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 runner = CliRunner()
@@ -22,22 +22,21 @@ clock:
   until: 2024-11-02T18:00
 events:
   - at: 2024-11-02T10:00
-    sign_off: {problem: "1", by: discipline, evidence: [minutes-0910.pdf], note: 已完成}
+    sign_off: {problem: "1", by: xcb_li, note: 经审核，同意销号}
   - at: 2024-10-09T08:30
     approve_plan: {meeting: 2024年第N次局党组会议, by: secretary}
   - at: 2024-10-20
     sign_off: {problem: "1", by: office_head, evidence: [minutes-0910.pdf]}
   - at: 2024-10-22
     progress: {problem: "9", text: 无此问题, by: office_head}
+  - at: 2024-11-01T10:00
+    apply_sign_off: {problem: "1", by: deputy_law, evidence: [minutes-0910.pdf]}
 """
 
 
 @pytest.fixture
 def scenario(db, tmp_path):
     data = yaml.safe_load(SPEC_EXAMPLE.read_text(encoding="utf-8"))
-    data["people"].append(
-        {"id": "discipline", "name": "纪检组长", "roles": ["reviewer"], "contacts": []}
-    )
     (tmp_path / "binhai.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
     )
@@ -71,7 +70,7 @@ def test_exact_notices_summary_and_refusals(scenario, tmp_path):
         ("2024-10-21T09:00", "due_reminder", "yellow", "deputy_law", "responsible_leader", ["1"]),
         ("2024-10-21T09:00", "due_reminder", "yellow", "office_head", "responsible_person", ["1"]),
         ("2024-10-25T09:00", "supervision", "yellow", "deputy_law", "responsible_leader", ["1"]),
-        ("2024-10-25T09:00", "supervision", None, "office_head", "office", []),
+        ("2024-10-25T09:00", "supervision", None, "office_head", "unit_office", []),
         ("2024-11-01T09:00", "overdue", "red", "deputy_law", "responsible_leader", ["1"]),
         ("2024-11-01T09:00", "overdue", "red", "office_head", "responsible_person", ["1"]),
         ("2024-11-01T09:00", "overdue", "red", "secretary", "lead_leader", ["1"]),
@@ -104,8 +103,8 @@ def test_exact_notices_summary_and_refusals(scenario, tmp_path):
         "reopened": 0,
     }
     refused = [(r["at"][:10], r["event"], r["by"], r["code"]) for r in summary["refused_events"]]
-    assert refused == [
-        ("2024-10-20", "sign_off", "office_head", "own_measure"),
+    assert refused == [  # the unit's 整改办 cannot confirm a sign-off: only the office can
+        ("2024-10-20", "sign_off", "office_head", "not_permitted"),
         ("2024-10-22", "progress", "office_head", "unknown_problem"),
     ]
     runs = lines(out / "runs.jsonl")
@@ -136,3 +135,32 @@ def test_bad_scenario_is_refused_with_locations(scenario):
     assert "scenario.yaml:line 4: clock.until: until is not after start" in result.output
     assert "scenario.yaml:line 12: events[3]: give exactly one action" in result.output
     assert not (scenario.parent / "out").exists()
+
+
+WULONG_COUNTS = {
+    "aspects": 3,
+    "problems": 31,
+    "closed": 26,
+    "long_term": 5,
+    "in_progress": 0,
+    "not_started": 0,
+    "awaiting_confirmation": 0,
+    "overdue": 0,
+    "reopened": 0,
+}
+
+
+def test_wulong_replay_gives_the_published_counts(db, tmp_path):
+    """Seed 002 as of 2023-10-25: "巡察反馈的3个方面31个问题,已整改销号26个,仍在推进且需长期
+    整改的问题共5个" — every sign-off applied for by the unit and confirmed by the office."""
+    out = run(EXAMPLES / "wulong-scenario.yaml", tmp_path / "out")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["as_of"] == "2023-10-25T18:00:00+08:00"
+    assert {k: summary[k] for k in WULONG_COUNTS} == WULONG_COUNTS
+    refused = [(r["at"][:16], r["event"], r["problem"], r["by"]) for r in summary["refused_events"]]
+    assert refused == [  # on purpose: an application without evidence, a sign-off by the unit
+        ("2023-09-21T10:00", "apply_sign_off", "17", "office_head"),
+        ("2023-09-25T10:00", "sign_off", "1", "secretary"),
+    ]
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "巡察反馈的3个方面31个问题,已整改销号26个" in report

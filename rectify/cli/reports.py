@@ -122,7 +122,7 @@ def office_status(
     as_of: AsOfOpt = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Every inspected unit under the office, laggards first."""
+    """The units of each inspection office (巡察办), laggards first within each office."""
     create_schema()
     day = parse_day(as_of, "--as-of", get_settings().timezone) if as_of else None
     with session_scope() as session:
@@ -130,9 +130,15 @@ def office_status(
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table("单位", "巡察", "问题", "已销号", "长期", "未完成", "超期", "方案逾期", "反弹")
-    for r in rows:
+    table = Table(
+        "巡察办", "单位", "巡察", "问题", "已销号", "长期", "未完成", "超期", "方案逾期", "反弹"
+    )
+    for i, r in enumerate(rows):
+        first_of_office = i == 0 or rows[i - 1]["office"] != r["office"]
+        if first_of_office and i:
+            table.add_section()
         table.add_row(
+            r["office_name"] if first_of_office else "",
             r["unit"],
             r["inspection"],
             str(r["problems"]),

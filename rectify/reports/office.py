@@ -1,4 +1,8 @@
-"""The office view across units (巡察办): every inspection under the office, laggards first."""
+"""The office view across units (巡察办): the inspections of each office, laggards first.
+
+Rows are grouped by the inspection office the feedback file declared (offices in id order);
+inspections whose file declared none come last, under their own heading (未声明巡察办).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from models import Inspection, Review, Unit
+from models import Inspection, Office, Review, Unit
 from rectify.core.clock import as_utc, end_of_local_day_utc, local_date, utc_now
 from rectify.problems.snapshots import Snapshot, snapshots_on
 
@@ -25,11 +29,17 @@ def unit_path(units: dict[int, Unit], unit_id: int) -> str:
     return " / ".join(reversed(names))
 
 
+NO_OFFICE = "(未声明巡察办)"
+"""The heading of the inspections whose feedback file declared no office."""
+
+
 def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]:
-    """One row per inspection: problems, closed, long-term, overdue, late plan, relapses;
-    sorted with the laggards first (most overdue, late plan, lowest share closed). Each
-    inspection as of ``as_of``, or of its own local today."""
+    """One row per inspection: its office, problems, closed, long-term, overdue, late plan,
+    relapses; grouped by office (offices in id order, inspections without one last) and,
+    within an office, the laggards first (most overdue, late plan, lowest share closed).
+    Each inspection as of ``as_of``, or of its own local today."""
     units = {u.id: u for u in session.exec(select(Unit))}
+    offices = {o.id: o.name for o in session.exec(select(Office))}
     inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
     days = {i.id: as_of or local_date(utc_now(), i.timezone) for i in inspections}
     snaps = snapshots_on(session, inspections, days)
@@ -39,6 +49,8 @@ def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]
         figures = snaps[inspection.id].as_json()
         rows.append(
             {
+                "office": inspection.office_id,
+                "office_name": offices.get(inspection.office_id, NO_OFFICE),
                 "unit": unit_path(units, inspection.unit_id),
                 "inspection": inspection.id,
                 "round": inspection.round,
@@ -55,7 +67,16 @@ def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]
                 else 1.0,
             }
         )
-    rows.sort(key=lambda r: (-r["overdue"], not r["plan_late"], r["closed_share"], r["inspection"]))
+    rows.sort(
+        key=lambda r: (
+            r["office"] is None,
+            r["office"] or "",
+            -r["overdue"],
+            not r["plan_late"],
+            r["closed_share"],
+            r["inspection"],
+        )
+    )
     return rows
 
 
