@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from models import create_schema, get_engine, reset_engine
+from rectify.clues.sealing import KEY_SETTING, new_key_text
 from rectify.core.settings import reset_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ POSTGRES_URL = os.environ.get("RECTIFY_TEST_DATABASE_URL")
 def db(tmp_path, monkeypatch) -> Path:
     """A fresh database for one test (a SQLite file, not :memory: — tasks run in threads)."""
     monkeypatch.setenv("RECTIFY_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(KEY_SETTING, new_key_text())  # the clues' key (a test may drop it)
     if POSTGRES_URL:
         monkeypatch.setenv("RECTIFY_DATABASE_URL", POSTGRES_URL)
     else:

@@ -14,7 +14,7 @@ from models import session_scope
 from rectify.core.clock import parse_instant
 from rectify.feedback.service import import_file
 from rectify.problems import service
-from rectify.problems.actions import ApprovePlan, LongTerm, Progress, SignOffAction
+from rectify.problems.actions import ApplySignOff, ApprovePlan, LongTerm, Progress, SignOffAction
 from rectify.reports import (
     LEDGER_COLUMNS,
     build_report,
@@ -50,13 +50,15 @@ def wulong(db):
     iid = imported.inspection_id
     act(iid, ApprovePlan(by="secretary", meeting="2023年第14次局党组会议"), "2023-07-28")
     act(iid, Progress(by="office_head", problem="1", text="已开展中心组专题学习"), "2023-08-20")
-    act(iid, SignOffAction(by="office_head", problem="1", evidence=["学习记录.pdf"]), CLOSED["1"])
-    act(iid, SignOffAction(by="discipline", problem="5", evidence=["验收单.pdf"]), CLOSED["5"])
-    act(iid, SignOffAction(by="discipline", problem="13", evidence=["会议纪要.pdf"]), CLOSED["13"])
+    for ref, evidence in (("1", "学习记录.pdf"), ("5", "验收单.pdf"), ("13", "会议纪要.pdf")):
+        # the unit applies the day before; the office confirms on the closing date
+        day_before = (dt.date.fromisoformat(CLOSED[ref]) - dt.timedelta(days=1)).isoformat()
+        act(iid, ApplySignOff(by="office_head", problem=ref, evidence=[evidence]), day_before)
+        act(iid, SignOffAction(by="xcb_chen", problem=ref), CLOSED[ref])
     act(
         iid,
-        LongTerm(
-            by="secretary",
+        LongTerm(  # problem 2 is overdue by then: the office designates it
+            by="xcb_chen",
             problem="2",
             stage_goal="建立资金拨付跟踪机制",
             checkpoint=dt.date(2024, 3, 31),
@@ -64,7 +66,7 @@ def wulong(db):
         "2023-10-15",
     )
     # after the report date: must not show
-    act(iid, SignOffAction(by="discipline", problem="3", evidence=["z.pdf"]), "2023-11-02")
+    act(iid, SignOffAction(by="xcb_chen", problem="3", evidence=["z.pdf"]), "2023-11-02")
     return iid
 
 
