@@ -78,7 +78,9 @@ def watch_one(watched: Watched, ctx: InspectionRun):
     approved_on = ctx.plan_approved_on
     policy = ctx.snap.policy
     centralised_end = (
-        add_period(approved_on, policy.centralised_period, ctx.calendar) if approved_on else None
+        add_period(approved_on, policy.centralised_period, ctx.calendar, roll=False)
+        if approved_on
+        else None
     )
     report_due = ctx.calendar.next_workday(
         add_period(inspection.feedback_date, policy.report_due, ctx.calendar)

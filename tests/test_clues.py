@@ -731,7 +731,8 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     feedback = tmp_path / "binhai.yaml"
     feedback.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert import_file(feedback).done
-    assert service.act(None, ApprovePlan(by="secretary"), local(2024, 8, 20, 10)).done
+    approve = ApprovePlan(by="secretary", meeting="2024年第N次局党组会议")
+    assert service.act(None, approve, local(2024, 8, 20, 10)).done
     clues = yaml.safe_load(CLUE_EXAMPLE.read_text(encoding="utf-8"))
     clues["bodies"][0]["contact"]["contacts"] = [http.url("cdi_liaison")]  # org_liaison: none
     clues["clues"][0]["transfer"]["due"] = dt.date(2024, 10, 31)

@@ -133,6 +133,11 @@ def scenario(db, tmp_path, monkeypatch):
             {"id": key, "name": key, "roles": roles[key], "contacts": contacts[key]}
             for key in ("discipline", "clerk")
         ]
+        for staff in data["office"]["staff"]:  # the office's side: refused by its receiver
+            staff["contacts"] = [
+                failing.url(staff["id"], "RECTIFY_SECRET_FAIL")
+                + "?+X-Token=${RECTIFY_SECRET_FAIL_HEADER}"
+            ]
         problems = data["aspects"][0]["categories"][0]["problems"]
         second = {**problems[0], "ref": "2", "title": "制度执行不严"}
         second["measures"] = [

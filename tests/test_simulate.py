@@ -25,6 +25,8 @@ events:
     sign_off: {problem: "1", by: xcb_li, note: 经审核，同意销号}
   - at: 2024-10-09T08:30
     approve_plan: {meeting: 2024年第N次局党组会议, by: secretary}
+  - at: 2024-10-09T08:40
+    submit_report: {by: secretary}
   - at: 2024-10-20
     sign_off: {problem: "1", by: office_head, evidence: [minutes-0910.pdf]}
   - at: 2024-10-22
@@ -133,7 +135,7 @@ def test_bad_scenario_is_refused_with_locations(scenario):
     result = runner.invoke(app, ["simulate", str(scenario), "--out", str(scenario.parent / "out")])
     assert result.exit_code == 1
     assert "scenario.yaml:line 4: clock.until: until is not after start" in result.output
-    assert "scenario.yaml:line 12: events[3]: give exactly one action" in result.output
+    assert "scenario.yaml:line 14: events[4]: give exactly one action" in result.output
     assert not (scenario.parent / "out").exists()
 
 

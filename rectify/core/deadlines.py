@@ -33,12 +33,16 @@ class Period(BaseModel):
         return f"{self.days}天" if self.days is not None else f"{self.working_days}个工作日"
 
 
-def add_period(start: dt.date, period: Period, calendar: WorkdayOracle) -> dt.date:
+def add_period(
+    start: dt.date, period: Period, calendar: WorkdayOracle, *, roll: bool = True
+) -> dt.date:
     """The last day of ``period`` counted from ``start`` (the start day itself not counted).
     A deadline in calendar days that falls on a non-working day moves to the next working
-    day (2024-06-27 + 30 days is Saturday 2024-07-27: due Monday 2024-07-29)."""
+    day (2024-06-27 + 30 days is Saturday 2024-07-27: due Monday 2024-07-29); ``roll=False``
+    for a window that is not a deadline (the centralised period's end)."""
     if period.days is not None:
-        return next_working_day(start + dt.timedelta(days=period.days), calendar)
+        end = start + dt.timedelta(days=period.days)
+        return next_working_day(end, calendar) if roll else end
     return add_working_days(start, period.working_days or 0, calendar)
 
 

@@ -329,7 +329,8 @@ def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
     with session_scope() as session:
         rows = session.exec(
             select(Notice)
-            .where(Notice.status != "pending")
+            # due within the clock: a notice held back past ``until`` (quiet hours) is not sent
+            .where(Notice.status != "pending", Notice.deliver_after <= scenario.until)
             .order_by(Notice.deliver_after, Notice.id)
         ).all()
         notices = [
