@@ -1,26 +1,21 @@
 """SQLModel tables, the engine factory and the session scope."""
 
+from models.clues import Clue, ClueBody, ClueExtension, ClueReader
 from models.db import get_engine, reset_engine, session_scope
 from models.migrate import create_schema
+from models.supervision import CycleRun, Notice, NoticeMark, ReviewAssignment, SupervisionCycle
 from models.tables import (
     Aspect,
     AuditEvent,
     CalendarDay,
     CalendarYear,
     Category,
-    Clue,
-    ClueBody,
-    ClueExtension,
-    ClueReader,
-    CycleRun,
     Department,
     Evidence,
     Extension,
     Inspection,
     LongTermDeclaration,
     Measure,
-    Notice,
-    NoticeMark,
     Office,
     OfficeStaff,
     Person,
@@ -29,11 +24,9 @@ from models.tables import (
     ProgressUpdate,
     ReportSubmission,
     Review,
-    ReviewAssignment,
     SignOff,
     SignOffApplication,
     SignOffReturn,
-    SupervisionCycle,
     Unit,
 )
 

@@ -1,4 +1,5 @@
-"""The store: SQLModel tables. Instants are aware UTC (``UtcDateTime``); dates are local
+"""The store: SQLModel tables of the inspection, its people, its ledger and its history (the
+notices' tables are in ``models.supervision``, the clues' in ``models.clues``). Instants are aware UTC (``UtcDateTime``); dates are local
 calendar dates of the inspection's time zone."""
 
 from __future__ import annotations
@@ -6,18 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.db import UtcDateTime
 from rectify.core.states import ProblemState
 
 
-def _instant(**kwargs: Any) -> Any:
+def instant_column(**kwargs: Any) -> Any:
+    """An aware UTC instant column."""
     return Field(sa_column=Column(UtcDateTime(), **kwargs))
 
 
-def _json(default_factory: Any = list) -> Any:
+def json_column(default_factory: Any = list) -> Any:
+    """A JSON column, never null."""
     return Field(default_factory=default_factory, sa_column=Column(JSON, nullable=False))
 
 
@@ -47,8 +50,8 @@ class OfficeStaff(SQLModel, table=True):
     office_id: str = Field(foreign_key="office.id", index=True)
     key: str
     name: str
-    roles: list = _json()
-    contacts: list = _json()
+    roles: list = json_column()
+    contacts: list = json_column()
 
 
 class Inspection(SQLModel, table=True):
@@ -64,9 +67,9 @@ class Inspection(SQLModel, table=True):
     onsite_end: dt.date
     feedback_date: dt.date
     timezone: str = "Asia/Shanghai"
-    policy: dict = _json(dict)
+    policy: dict = json_column(dict)
     source: str = ""
-    imported_at: dt.datetime = _instant(nullable=False)
+    imported_at: dt.datetime = instant_column(nullable=False)
 
 
 class Person(SQLModel, table=True):
@@ -79,8 +82,8 @@ class Person(SQLModel, table=True):
     inspection_id: str = Field(foreign_key="inspection.id", index=True)
     key: str
     name: str
-    roles: list = _json()
-    contacts: list = _json()
+    roles: list = json_column()
+    contacts: list = json_column()
     active: bool = True
     side: str = Field(default="unit", sa_column_kwargs={"server_default": "unit"})
 
@@ -126,7 +129,7 @@ class Problem(SQLModel, table=True):
     position: int
     title: str
     state: ProblemState = ProblemState.NOT_STARTED
-    closed_at: dt.datetime | None = _instant(nullable=True)
+    closed_at: dt.datetime | None = instant_column(nullable=True)
     stage_goal: str | None = None
     checkpoint: dt.date | None = None
 
@@ -154,7 +157,7 @@ class Plan(SQLModel, table=True):
 
     inspection_id: str = Field(foreign_key="inspection.id", primary_key=True)
     due: dt.date
-    approved_at: dt.datetime | None = _instant(nullable=True)
+    approved_at: dt.datetime | None = instant_column(nullable=True)
     approved_by: str | None = None
     meeting: str | None = None
 
@@ -162,7 +165,7 @@ class Plan(SQLModel, table=True):
 class ProgressUpdate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     text: str
 
@@ -172,7 +175,7 @@ class Evidence(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     name: str
     attached_to: str  # "progress" | "sign_off"
@@ -184,7 +187,7 @@ class SignOffApplication(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     note: str = ""
 
@@ -194,7 +197,7 @@ class SignOffReturn(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     reason: str
 
@@ -204,7 +207,7 @@ class ReportSubmission(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     inspection_id: str = Field(foreign_key="inspection.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     title: str = ""
 
@@ -214,7 +217,7 @@ class SignOff(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     note: str = ""
 
@@ -222,7 +225,7 @@ class SignOff(SQLModel, table=True):
 class LongTermDeclaration(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     stage_goal: str
     checkpoint: dt.date
@@ -233,7 +236,7 @@ class Extension(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     measure_id: int = Field(foreign_key="measure.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     previous_due: dt.date
     new_due: dt.date
@@ -245,7 +248,7 @@ class Review(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problem.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False)
     by: str
     outcome: str  # "sustained" | "relapsed"
     note: str = ""
@@ -256,8 +259,8 @@ class AuditEvent(SQLModel, table=True):
     """Append-only: every action, done or refused, with its reason."""
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = _instant(nullable=False, index=True)
-    recorded_at: dt.datetime = _instant(nullable=False)
+    at: dt.datetime = instant_column(nullable=False, index=True)
+    recorded_at: dt.datetime = instant_column(nullable=False)
     inspection_id: str | None = Field(default=None, index=True)
     actor: str | None = None
     action: str
@@ -265,7 +268,7 @@ class AuditEvent(SQLModel, table=True):
     outcome: str  # "done" | "refused"
     code: str | None = None
     reason: str | None = None
-    details: dict = _json(dict)
+    details: dict = json_column(dict)
     prev_hash: str | None = None  # the hash of the event before it: the chain
     hash: str | None = None  # sha256 of this event's content and prev_hash
 
@@ -283,161 +286,4 @@ class CalendarYear(SQLModel, table=True):
 
     year: int = Field(primary_key=True)
     source: str = ""
-    loaded_at: dt.datetime = _instant(nullable=False)
-
-
-class Notice(SQLModel, table=True):
-    """The outbox: every notice, its dedupe key, its delivery attempts and status.
-
-    status: pending → sent | failed (after the retry limit) | captured (simulation) |
-    no_contact (the person has no Apprise URL); ``sending`` while a sender holds it."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    dedupe_key: str = Field(unique=True)
-    inspection_id: str = Field(index=True)
-    kind: str
-    level: str | None = None
-    person_key: str
-    role: str
-    period: str
-    subject: str
-    body: str
-    problems: list = _json()
-    contacts: list = _json()
-    created_at: dt.datetime = _instant(nullable=False)
-    deliver_after: dt.datetime = _instant(nullable=False, index=True)
-    status: str = Field(default="pending", index=True)
-    attempts: int = 0
-    next_attempt_at: dt.datetime | None = _instant(nullable=True)
-    claimed_at: dt.datetime | None = _instant(nullable=True)
-    sent_at: dt.datetime | None = _instant(nullable=True)
-    last_error: str | None = None
-    reported: bool = False  # a failure already surfaced in a summary
-
-
-class NoticeMark(SQLModel, table=True):
-    """A reminder level already given for a subject and due date (see rules.notices.Mark)."""
-
-    __table_args__ = (UniqueConstraint("inspection_id", "subject", "due", "level"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: str = Field(index=True)
-    subject: str
-    due: dt.date
-    level: str
-    on: dt.date
-
-
-class CycleRun(SQLModel, table=True):
-    """One dispatch (调度) or supervision (督办) of one inspection in one period."""
-
-    __table_args__ = (UniqueConstraint("inspection_id", "kind", "period"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: str = Field(index=True)
-    kind: str
-    period: str
-    on: dt.date
-    at: dt.datetime = _instant(nullable=False)
-    summary: dict = _json(dict)
-
-
-class SupervisionCycle(SQLModel, table=True):
-    """A problem overdue at a monthly supervision, and how many cycles in a row."""
-
-    __table_args__ = (UniqueConstraint("problem_id", "period"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    problem_id: int = Field(foreign_key="problem.id", index=True)
-    period: str
-    cycles: int
-
-
-class ReviewAssignment(SQLModel, table=True):
-    """A 回头看 review due for one closing of a problem, assigned to a reviewer."""
-
-    __table_args__ = (UniqueConstraint("problem_id", "closed_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    problem_id: int = Field(foreign_key="problem.id", index=True)
-    closed_at: dt.datetime = _instant(nullable=False)
-    reviewer: str
-    due: dt.date
-    assigned_on: dt.date
-
-
-# ---------------------------------------------------------------- problem clues (问题线索)
-# Confidential. Read and written only through rectify.clues, whose service checks the actor and
-# audits every access, and by the clue watch (tasks/clues.py), which reports counts only; no
-# report, status, ledger, dispatch sheet or artifact reads these tables.
-
-
-class ClueBody(SQLModel, table=True):
-    """A receiving body (承办单位): a discipline body (纪委监委) or an organisation department
-    (组织部), and the one contact person who receives its clue notices."""
-
-    __table_args__ = (UniqueConstraint("inspection_id", "key"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: str = Field(foreign_key="inspection.id", index=True)
-    key: str
-    name: str
-    kind: str  # "discipline" | "organisation"
-    contact_key: str
-    contact_name: str
-    contacts: list = _json()
-
-
-class ClueReader(SQLModel, table=True):
-    """A person of the inspection explicitly authorised, besides the office, to see and handle
-    its clues."""
-
-    __table_args__ = (UniqueConstraint("inspection_id", "person_key"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: str = Field(foreign_key="inspection.id", index=True)
-    person_key: str
-
-
-class Clue(SQLModel, table=True):
-    """问题线索: registered → transferred (移交) with a handling deadline (限期办结) → closed when
-    the body's result is fed back (办理结果反馈). Its number, summary and feedback note are
-    stored sealed (``rectify.clues.sealing``); ``digest``, a keyed digest of the number, is
-    what it is looked up by."""
-
-    __table_args__ = (
-        UniqueConstraint("inspection_id", "number"),  # sealed: always unique, kept from 0003
-        Index("ix_clue_inspection_id_digest", "inspection_id", "digest", unique=True),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: str = Field(foreign_key="inspection.id", index=True)
-    digest: str
-    number: str  # sealed
-    clue_class: str  # "further" | "attention" | "reference"
-    summary: str  # sealed
-    registered_on: dt.date
-    registered_at: dt.datetime = _instant(nullable=False)
-    transfer_due: dt.date | None = None  # to be transferred by then (the file's transfer_within)
-    state: str = "registered"  # "registered" | "transferred" | "closed"
-    body_id: int | None = Field(default=None, foreign_key="cluebody.id")
-    transferred_at: dt.datetime | None = _instant(nullable=True)
-    transferred_by: str | None = None
-    due: dt.date | None = None
-    original_due: dt.date | None = None  # the deadline given at transfer, kept after extensions
-    feedback_at: dt.datetime | None = _instant(nullable=True)
-    feedback_by: str | None = None
-    disposal: str | None = None
-    feedback_note: str | None = None  # sealed
-
-
-class ClueExtension(SQLModel, table=True):
-    """A granted extension of one clue's handling deadline, with its reason."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    clue_id: int = Field(foreign_key="clue.id", index=True)
-    at: dt.datetime = _instant(nullable=False)
-    by: str
-    previous_due: dt.date
-    new_due: dt.date
-    reason: str  # sealed
+    loaded_at: dt.datetime = instant_column(nullable=False)

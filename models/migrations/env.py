@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401  (registers the tables)
+import models  # noqa: F401  (registers every table)
 from models.db import get_engine
 
 config = context.config

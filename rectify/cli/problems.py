@@ -25,19 +25,7 @@ from rectify.cli.common import (
     zone,
 )
 from rectify.core.settings import get_settings
-from rectify.problems import service
-from rectify.problems.actions import (
-    AnyAction,
-    ApplySignOff,
-    ApprovePlan,
-    Extend,
-    LongTerm,
-    Progress,
-    ReturnSignOff,
-    ReviewAction,
-    SignOffAction,
-    SubmitReport,
-)
+from rectify.problems import actions, service
 from rectify.problems.detail import problem_detail
 from rectify.problems.rules.counting import COUNT_KEYS
 
@@ -88,7 +76,7 @@ def show(
     console.print(text, highlight=False, markup=False)
 
 
-def _act(inspection: str | None, action: AnyAction, at: str | None) -> None:
+def _act(inspection: str | None, action: actions.AnyAction, at: str | None) -> None:
     report_outcome(service.act(inspection, action, parse_at(at, zone(inspection))))
 
 
@@ -99,7 +87,7 @@ def approve_plan(
     at: AtOpt = None,
 ) -> None:
     """Record the plan's approval (整改方案审议通过) at a named meeting, by the leader."""
-    _act(inspection, ApprovePlan(by=by, meeting=meeting), at)
+    _act(inspection, actions.ApprovePlan(by=by, meeting=meeting), at)
 
 
 def submit_report(
@@ -109,7 +97,7 @@ def submit_report(
     at: AtOpt = None,
 ) -> None:
     """Record the rectification report (整改报告) submitted to the office, by the leader."""
-    _act(inspection, SubmitReport(by=by, title=title), at)
+    _act(inspection, actions.SubmitReport(by=by, title=title), at)
 
 
 def progress(
@@ -123,7 +111,9 @@ def progress(
     at: AtOpt = None,
 ) -> None:
     """Record progress on a problem."""
-    _act(inspection, Progress(by=by, problem=problem, text=text, evidence=evidence or []), at)
+    _act(
+        inspection, actions.Progress(by=by, problem=problem, text=text, evidence=evidence or []), at
+    )
 
 
 EvidenceOpt = Annotated[
@@ -140,7 +130,11 @@ def apply_sign_off(
     at: AtOpt = None,
 ) -> None:
     """Apply for a problem's sign-off (申请销号) with evidence, by the unit."""
-    _act(inspection, ApplySignOff(by=by, problem=problem, evidence=evidence or [], note=note), at)
+    _act(
+        inspection,
+        actions.ApplySignOff(by=by, problem=problem, evidence=evidence or [], note=note),
+        at,
+    )
 
 
 def sign_off(
@@ -153,7 +147,11 @@ def sign_off(
 ) -> None:
     """Confirm a problem's sign-off (整改销号), by an office supervisor; without an
     application, with evidence."""
-    _act(inspection, SignOffAction(by=by, problem=problem, evidence=evidence or [], note=note), at)
+    _act(
+        inspection,
+        actions.SignOffAction(by=by, problem=problem, evidence=evidence or [], note=note),
+        at,
+    )
 
 
 def return_sign_off(
@@ -164,7 +162,7 @@ def return_sign_off(
     at: AtOpt = None,
 ) -> None:
     """Return an application for sign-off (退回) with a reason, by an office supervisor."""
-    _act(inspection, ReturnSignOff(by=by, problem=problem, reason=reason), at)
+    _act(inspection, actions.ReturnSignOff(by=by, problem=problem, reason=reason), at)
 
 
 def long_term(
@@ -178,7 +176,11 @@ def long_term(
     """Declare a problem long-term (需长期整改): by the leader; once it is overdue, by an
     office supervisor."""
     when = parse_day(checkpoint, "--checkpoint", get_settings().timezone)
-    _act(inspection, LongTerm(by=by, problem=problem, stage_goal=stage_goal, checkpoint=when), at)
+    _act(
+        inspection,
+        actions.LongTerm(by=by, problem=problem, stage_goal=stage_goal, checkpoint=when),
+        at,
+    )
 
 
 def extend(
@@ -191,7 +193,7 @@ def extend(
 ) -> None:
     """Extend a problem's due date, by an office supervisor; the plan's date is kept."""
     when = parse_day(new_due, "--new-due", get_settings().timezone)
-    _act(inspection, Extend(by=by, problem=problem, new_due=when, reason=reason), at)
+    _act(inspection, actions.Extend(by=by, problem=problem, new_due=when, reason=reason), at)
 
 
 def review(
@@ -205,4 +207,4 @@ def review(
     """Record a 回头看 review by an office supervisor; relapsed reopens the problem."""
     if outcome not in ("sustained", "relapsed"):
         fail("--outcome: expected sustained or relapsed", 2)
-    _act(inspection, ReviewAction(by=by, problem=problem, outcome=outcome, note=note), at)  # type: ignore[arg-type]
+    _act(inspection, actions.ReviewAction(by=by, problem=problem, outcome=outcome, note=note), at)  # type: ignore[arg-type]

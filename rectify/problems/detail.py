@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from models import (
-    Evidence,
-    Extension,
-    LongTermDeclaration,
-    Problem,
-    ProgressUpdate,
-    Review,
-    SignOff,
-    SignOffApplication,
-    SignOffReturn,
-)
+import models
 from rectify.core.clock import local_text
 from rectify.core.states import STATE_LABELS
 from rectify.problems.tree import InspectionTree, get_inspection, load_tree
@@ -39,7 +29,9 @@ def problem_detail(inspection_id: str | None, ref: str, *, session: Session) -> 
     lines.append("整改措施:")
     lines += _measure_lines(tree, problem)
     history = _history(session, tree, problem.id)
-    evidence = session.exec(select(Evidence).where(Evidence.problem_id == problem.id)).all()
+    evidence = session.exec(
+        select(models.Evidence).where(models.Evidence.problem_id == problem.id)
+    ).all()
     if history:
         lines.append("记录:")
         lines += [
@@ -50,7 +42,7 @@ def problem_detail(inspection_id: str | None, ref: str, *, session: Session) -> 
     return "\n".join(lines)
 
 
-def _measure_lines(tree: InspectionTree, problem: Problem) -> list[str]:
+def _measure_lines(tree: InspectionTree, problem: models.Problem) -> list[str]:
     lines = []
     for m in tree.measures.get(problem.id, []):
         due = "长期整改" if m.due is None else str(m.due)
@@ -67,30 +59,36 @@ def _measure_lines(tree: InspectionTree, problem: Problem) -> list[str]:
     return lines
 
 
+# Each history table of a problem and how one of its rows reads in ``show``.
+_HISTORY_LINES = (
+    (models.ProgressUpdate, lambda r: f"进展({r.by}):{r.text}"),
+    (models.SignOffApplication, lambda r: f"申请销号（{r.by}）：{r.note}"),
+    (models.SignOff, lambda r: f"销号({r.by}):{r.note}"),
+    (models.SignOffReturn, lambda r: f"退回销号申请（{r.by}）：{r.reason}"),
+    (
+        models.LongTermDeclaration,
+        lambda r: f"转长期整改({r.by}):{r.stage_goal},检查节点 {r.checkpoint}",
+    ),
+    (
+        models.Review,
+        lambda r: (
+            f"回头看({r.by}):{'反弹回潮' if r.outcome == 'relapsed' else '成效保持'} {r.note}"
+            + (f"，新整改时限 {r.new_due}" if r.new_due else "")
+        ),
+    ),
+)
+
+
 def _history(session: Session, tree: InspectionTree, pid: int | None) -> list[tuple]:
-    history: list[tuple] = []
-    for row in session.exec(select(ProgressUpdate).where(ProgressUpdate.problem_id == pid)):
-        history.append((row.at, f"进展({row.by}):{row.text}"))
-    for row in session.exec(select(SignOffApplication).where(SignOffApplication.problem_id == pid)):
-        history.append((row.at, f"申请销号（{row.by}）：{row.note}"))
-    for row in session.exec(select(SignOff).where(SignOff.problem_id == pid)):
-        history.append((row.at, f"销号({row.by}):{row.note}"))
-    for row in session.exec(select(SignOffReturn).where(SignOffReturn.problem_id == pid)):
-        history.append((row.at, f"退回销号申请（{row.by}）：{row.reason}"))
-    for row in session.exec(
-        select(LongTermDeclaration).where(LongTermDeclaration.problem_id == pid)
-    ):
-        history.append((row.at, f"转长期整改({row.by}):{row.stage_goal},检查节点 {row.checkpoint}"))
-    for row in session.exec(select(Review).where(Review.problem_id == pid)):
-        history.append(
-            (
-                row.at,
-                f"回头看({row.by}):{'反弹回潮' if row.outcome == 'relapsed' else '成效保持'} {row.note}"
-                + (f"，新整改时限 {row.new_due}" if row.new_due else ""),
-            )
-        )
+    history: list[tuple] = [
+        (row.at, line(row))
+        for table, line in _HISTORY_LINES
+        for row in session.exec(select(table).where(table.problem_id == pid))
+    ]
     measure_ids = [m.id for m in tree.measures.get(pid, [])]
-    for row in session.exec(select(Extension).where(Extension.measure_id.in_(measure_ids))):
+    for row in session.exec(
+        select(models.Extension).where(models.Extension.measure_id.in_(measure_ids))
+    ):
         history.append(
             (row.at, f"延期({row.by}):{row.previous_due} → {row.new_due},理由:{row.reason}")
         )

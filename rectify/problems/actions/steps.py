@@ -13,31 +13,12 @@ import pendulum
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import (
-    Evidence,
-    Extension,
-    LongTermDeclaration,
-    Problem,
-    ProgressUpdate,
-    Review,
-    SignOff,
-    SignOffApplication,
-    SignOffReturn,
-)
+import models
 from rectify.core.clock import as_utc, local_date
 from rectify.core.deadlines import add_period
 from rectify.core.errors import Refusal
 from rectify.core.states import ProblemState
-from rectify.problems.actions.kinds import (
-    Action,
-    ApplySignOff,
-    Extend,
-    LongTerm,
-    Progress,
-    ReturnSignOff,
-    ReviewAction,
-    SignOffAction,
-)
+from rectify.problems.actions import kinds
 from rectify.problems.rules.states import Transition, next_state
 from rectify.problems.rules.views import ProblemView
 from rectify.problems.snapshots import snapshot
@@ -50,11 +31,11 @@ class ProblemStep:
 
     session: Session
     tree: InspectionTree
-    problem: Problem
+    problem: models.Problem
     view: ProblemView
     at: dt.datetime
     today: dt.date
-    confirmation: SignOff | None = None  # the latest sign-off, for a review
+    confirmation: models.SignOff | None = None  # the latest sign-off, for a review
 
     @property
     def problem_id(self) -> int:
@@ -80,27 +61,27 @@ class ProblemStep:
         return add_period(self.today, getattr(policy, period_name), load_calendar(self.session))
 
 
-def _progress(step: ProblemStep, action: Progress) -> str:
+def _progress(step: ProblemStep, action: kinds.Progress) -> str:
     if not action.text:
         raise Refusal("missing_text", "请填写进展情况")
     step.move(Transition.PROGRESS)
-    step.record(ProgressUpdate, action.by, text=action.text)
+    step.record(models.ProgressUpdate, action.by, text=action.text)
     _evidence(step, action.by, action.evidence, "progress")
     return f"问题 {step.problem.ref} 已记录进展"
 
 
-def _apply_sign_off(step: ProblemStep, action: ApplySignOff) -> str:
+def _apply_sign_off(step: ProblemStep, action: kinds.ApplySignOff) -> str:
     step.allowed(Transition.APPLY_SIGN_OFF)
     if not _named(action.evidence):
         raise Refusal("missing_evidence", "申请销号须附支撑材料（--evidence）")
     step.move(Transition.APPLY_SIGN_OFF)
-    application = step.record(SignOffApplication, action.by, note=action.note)
+    application = step.record(models.SignOffApplication, action.by, note=action.note)
     step.session.flush()
     _evidence(step, action.by, action.evidence, f"application:{application.id}")
     return f"问题 {step.problem.ref} 已申请销号，待巡察办审核"
 
 
-def _sign_off(step: ProblemStep, action: SignOffAction) -> str:
+def _sign_off(step: ProblemStep, action: kinds.SignOffAction) -> str:
     problem = step.problem
     step.allowed(Transition.SIGN_OFF)
     applied = problem.state is ProblemState.AWAITING_CONFIRMATION
@@ -108,23 +89,23 @@ def _sign_off(step: ProblemStep, action: SignOffAction) -> str:
         raise Refusal("missing_evidence", "问题未申请销号，直接销号须附支撑材料（--evidence）")
     step.move(Transition.SIGN_OFF)
     problem.closed_at = step.at
-    step.record(SignOff, action.by, note=action.note)
+    step.record(models.SignOff, action.by, note=action.note)
     _evidence(step, action.by, action.evidence, "sign_off")
     return f"问题 {problem.ref} 已整改销号"
 
 
-def _return_sign_off(step: ProblemStep, action: ReturnSignOff) -> str:
+def _return_sign_off(step: ProblemStep, action: kinds.ReturnSignOff) -> str:
     step.allowed(Transition.RETURN_SIGN_OFF)
     if not action.reason:
         raise Refusal("missing_reason", "退回销号申请须说明理由（--reason）")
     before = snapshot(step.session, step.tree.inspection, step.today, until=step.at)
     applied_from = next(v.applied_from for v in before.problems if v.ref == step.problem.ref)
     step.move(Transition.RETURN_SIGN_OFF, applied_from)
-    step.record(SignOffReturn, action.by, reason=action.reason)
+    step.record(models.SignOffReturn, action.by, reason=action.reason)
     return f"问题 {step.problem.ref} 的销号申请已退回：{action.reason}"
 
 
-def _long_term(step: ProblemStep, action: LongTerm) -> str:
+def _long_term(step: ProblemStep, action: kinds.LongTerm) -> str:
     problem = step.problem
     if not action.stage_goal:
         raise Refusal("missing_stage_goal", "长期整改须写明阶段性目标")
@@ -136,12 +117,15 @@ def _long_term(step: ProblemStep, action: LongTerm) -> str:
     problem.stage_goal = action.stage_goal
     problem.checkpoint = action.checkpoint
     step.record(
-        LongTermDeclaration, action.by, stage_goal=action.stage_goal, checkpoint=action.checkpoint
+        models.LongTermDeclaration,
+        action.by,
+        stage_goal=action.stage_goal,
+        checkpoint=action.checkpoint,
     )
     return f"问题 {problem.ref} 转为长期整改,下一检查节点 {action.checkpoint}"
 
 
-def _extend(step: ProblemStep, action: Extend) -> str:
+def _extend(step: ProblemStep, action: kinds.Extend) -> str:
     problem = step.problem
     if not action.reason:
         raise Refusal("missing_reason", "延期须说明理由")
@@ -157,7 +141,7 @@ def _extend(step: ProblemStep, action: Extend) -> str:
         )
     for m in later:
         step.session.add(
-            Extension(
+            models.Extension(
                 measure_id=m.id or 0,
                 at=step.at,
                 by=action.by,
@@ -171,7 +155,7 @@ def _extend(step: ProblemStep, action: Extend) -> str:
     return f"问题 {problem.ref} 的 {len(later)} 项措施延期至 {action.new_due}"
 
 
-def _review(step: ProblemStep, action: ReviewAction) -> str:
+def _review(step: ProblemStep, action: kinds.ReviewAction) -> str:
     problem = step.problem
     relapsed = action.outcome == "relapsed"
     transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
@@ -188,11 +172,11 @@ def _review(step: ProblemStep, action: ReviewAction) -> str:
             )
     step.move(transition)
     if not relapsed:
-        step.record(Review, action.by, outcome=action.outcome, note=action.note)
+        step.record(models.Review, action.by, outcome=action.outcome, note=action.note)
         return f"问题 {problem.ref} 回头看：整改成效保持"
     new_due = step.deadline("relapse_due")
     problem.closed_at = None
-    step.record(Review, action.by, outcome=action.outcome, note=action.note, new_due=new_due)
+    step.record(models.Review, action.by, outcome=action.outcome, note=action.note, new_due=new_due)
     for m in step.tree.measures.get(step.problem_id, []):
         if m.due is not None:
             m.due = new_due
@@ -200,31 +184,31 @@ def _review(step: ProblemStep, action: ReviewAction) -> str:
     return f"问题 {problem.ref} 回头看：反弹回潮，已重新打开，整改时限 {new_due}"
 
 
-STEPS: dict[type[Action], Callable[[ProblemStep, Any], str]] = {
-    Progress: _progress,
-    ApplySignOff: _apply_sign_off,
-    SignOffAction: _sign_off,
-    ReturnSignOff: _return_sign_off,
-    LongTerm: _long_term,
-    Extend: _extend,
-    ReviewAction: _review,
+STEPS: dict[type[kinds.Action], Callable[[ProblemStep, Any], str]] = {
+    kinds.Progress: _progress,
+    kinds.ApplySignOff: _apply_sign_off,
+    kinds.SignOffAction: _sign_off,
+    kinds.ReturnSignOff: _return_sign_off,
+    kinds.LongTerm: _long_term,
+    kinds.Extend: _extend,
+    kinds.ReviewAction: _review,
 }
 """The step each kind of problem action takes."""
 
 
 # The tables of a problem's history, replayed in time order by rectify.problems.snapshots.
 HISTORY = (
-    ProgressUpdate,
-    SignOffApplication,
-    SignOff,
-    SignOffReturn,
-    Review,
-    LongTermDeclaration,
+    models.ProgressUpdate,
+    models.SignOffApplication,
+    models.SignOff,
+    models.SignOffReturn,
+    models.Review,
+    models.LongTermDeclaration,
 )
 SAME_INSTANT = dt.timedelta(milliseconds=1)
 
 
-def in_order(session: Session, problem: Problem, at: dt.datetime, tz: str) -> dt.datetime:
+def in_order(session: Session, problem: models.Problem, at: dt.datetime, tz: str) -> dt.datetime:
     """The instant to record a problem's event at, so that its history replays in the order
     it was entered: an action entered at the instant of the problem's latest event (several
     commands with one ``--at``) is recorded a microsecond after it; one entered before the
@@ -260,4 +244,4 @@ def _named(names: list[str]) -> list[str]:
 
 def _evidence(step: ProblemStep, by: str, names: list[str], attached_to: str) -> None:
     for name in _named(names):
-        step.record(Evidence, by, name=name, attached_to=attached_to)
+        step.record(models.Evidence, by, name=name, attached_to=attached_to)
