@@ -2,6 +2,7 @@
 rectifies and applies for sign-off; the inspection office (巡察办) confirms or returns it,
 extends deadlines, designates an overdue problem long-term and carries out the 回头看."""
 
+import copy
 import json
 
 import pytest
@@ -31,8 +32,8 @@ def imported(db, spec_file):
     data["office"] = OFFICE
     data["people"].append({"id": "clerk", "name": "科员", "roles": []})
     problems = data["aspects"][0]["categories"][0]["problems"]
-    second = {**problems[0], "ref": "2", "title": "制度执行不严"}
-    second["measures"] = [{**problems[0]["measures"][0], "responsible_person": "clerk"}]
+    second = {**copy.deepcopy(problems[0]), "ref": "2", "title": "制度执行不严"}
+    second["measures"][0]["responsible_person"] = "clerk"
     problems.append(second)
     spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert runner.invoke(app, ["import", str(spec_file)]).exit_code == 0

@@ -3,6 +3,7 @@ SMTP/HTTP receivers on localhost: who received what, and when."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
@@ -98,7 +99,7 @@ def _feedback(tmp_path, receivers, *, office: bool = True):
             "ref": "2",
             "title": "制度执行不严",
             "measures": [
-                {**problems[0]["measures"][0], "text": "修订议事规则", "due": dt.date(2024, 10, 31)}
+                {**copy.deepcopy(problems[0]["measures"][0]), "text": "修订议事规则", "due": dt.date(2024, 10, 31)}
             ],
         }
     )

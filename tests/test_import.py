@@ -1,3 +1,4 @@
+import copy
 import json
 import re
 
@@ -224,7 +225,7 @@ def test_replace_keeps_progress_sign_offs_and_history(db, spec_file):
     # a second problem is added and the first retitled
     problems = data["aspects"][0]["categories"][0]["problems"]
     problems[0]["title"] = "学习贯彻不深不透(修订)"
-    problems.append({**problems[0], "ref": "2", "title": "新增问题"})
+    problems.append({**copy.deepcopy(problems[0]), "ref": "2", "title": "新增问题"})
     spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(app, ["import", str(spec_file), "--replace"])
     assert result.exit_code == 0, result.output

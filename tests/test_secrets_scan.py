@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
 import datetime as dt
 import json
 import logging
@@ -142,7 +143,7 @@ def scenario(db, tmp_path, monkeypatch):
         second = {**problems[0], "ref": "2", "title": "制度执行不严"}
         second["measures"] = [
             {
-                **problems[0]["measures"][0],
+                **copy.deepcopy(problems[0]["measures"][0]),
                 "responsible_person": "clerk",
                 "responsible_leader": "discipline",
             }

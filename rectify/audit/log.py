@@ -95,17 +95,57 @@ def record(
     return event
 
 
+# Columns an event cannot be without; a NULL there is a row edited outside the engine.
+REQUIRED_FIELDS = ("at", "recorded_at", "action", "outcome", "details", "hash")
+
+
+def _unreadable(row: dict[str, Any]) -> str | None:
+    """Why a raw row cannot be an event as the engine wrote it, or None."""
+    missing = [name for name in REQUIRED_FIELDS if row.get(name) is None]
+    if missing:
+        return f"{'、'.join(missing)} 为空"
+    details = row["details"]
+    if isinstance(details, str):  # SQLite returns JSON as text to a raw query
+        try:
+            details = json.loads(details)
+        except ValueError:
+            return "details 不是有效的 JSON"
+    if not isinstance(details, dict):
+        return "details 不是 JSON 对象"
+    for name in ("at", "recorded_at"):
+        if isinstance(row[name], str):
+            try:
+                dt.datetime.fromisoformat(row[name])
+            except ValueError:
+                return f"{name} 不是有效的时间"
+    return None
+
+
+def _raw_events(session: Session):
+    """Every event as stored, oldest first, read without the table's types (a row that is
+    not what the engine wrote is then reported, not raised)."""
+    columns = ", ".join(f'"{name}"' for name in (*HASHED_FIELDS, "prev_hash", "hash"))
+    table = AuditEvent.__tablename__
+    return session.connection().execute(text(f"SELECT {columns} FROM {table} ORDER BY id"))
+
+
 def verify(session: Session) -> list[str]:
-    """Every place the chain does not hold: an edited event, or one inserted or deleted."""
+    """Every place the chain does not hold: an edited event, one inserted or deleted, or a row
+    that cannot be read at all (malformed JSON, a NULL where a value must be) — tampered too."""
     problems: list[str] = []
     expected = GENESIS
-    for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
-        if event.prev_hash != expected:
+    for mapping in _raw_events(session).mappings():
+        row = dict(mapping)
+        number = row["id"]
+        if row["prev_hash"] != expected:
             problems.append(
-                f"event #{event.id}: does not follow the event before it — an event was deleted "
-                f"or inserted just before #{event.id}"
+                f"event #{number}: does not follow the event before it — an event was deleted "
+                f"or inserted just before #{number}"
             )
-        if event.hash != event_hash(event.prev_hash or "", event.model_dump()):
-            problems.append(f"event #{event.id}: its content was edited after it was recorded")
-        expected = event.hash or ""
+        unreadable = _unreadable(row)
+        if unreadable:
+            problems.append(f"event #{number}：记录无法读取（{unreadable}），已被篡改")
+        elif row["hash"] != event_hash(row["prev_hash"] or "", row):
+            problems.append(f"event #{number}: its content was edited after it was recorded")
+        expected = row["hash"] or ""
     return problems

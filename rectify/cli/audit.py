@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from models import create_schema, session_scope
 from rectify.audit.log import verify
-from rectify.cli.common import InspectionOpt, console, fail_with
+from rectify.cli.common import InspectionOpt, console, fail, fail_with
 from rectify.reports.audit_trail import audit_rows, count_events
 
 audit_app = typer.Typer(
@@ -46,11 +47,17 @@ def audit(
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain: any edited, inserted or deleted event is named."""
+    """Check the hash chain: any edited, inserted or deleted event is named, and any row that
+    cannot be read (malformed JSON, a NULL where a value must be) as tampered."""
     create_schema()
-    with session_scope() as session:
-        problems = verify(session)
-        count = count_events(session=session)
+    try:
+        with session_scope() as session:
+            problems = verify(session)
+            count = count_events(session=session)
+    except SQLAlchemyError as exc:  # the table itself altered: no row to name
+        fail(
+            f"无法读取审计日志（{type(exc).__name__}：{getattr(exc, 'orig', exc)}），已被篡改或损坏"
+        )
     if problems:
         fail_with(
             problems, f"the audit log does not hold: {len(problems)} problem(s) in {count} events"

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import chinese_calendar
-import yaml
 from pydantic import BaseModel, model_validator
+
+from rectify.core.inputs import InputRefused, load_yaml
 
 BUILTIN_YEARS = range(2004, 2027)
 
@@ -103,6 +104,12 @@ class YearCalendar(BaseModel):
 
 
 def read_year_file(path: Path) -> YearCalendar:
-    """Read an office holiday file (节假日安排) for one year."""
-    with open(path, encoding="utf-8") as fh:
-        return YearCalendar.model_validate(yaml.safe_load(fh))
+    """Read an office holiday file (节假日安排) for one year, within the input limits; a file
+    refused or not YAML raises ``ValueError`` with its line (and field), without the path."""
+    try:
+        data = load_yaml(path)
+    except InputRefused as exc:
+        raise ValueError(exc.located) from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read the file: {exc}") from None
+    return YearCalendar.model_validate(data)

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     # (``rectify init`` writes one to ``<home>/clue.key`` when neither this nor the Prefect
     # Secret block ``rectify-clue-key`` is set). Never stored in the database.
     clue_key: str | None = None
+    # The limits on every file the engine reads (rectify.core.inputs): its size on disk, the
+    # size its XLSX/DOCX package unpacks to, and how many nodes (YAML/JSON), rows and cells
+    # (XLSX) or lines and paragraphs (documents) it may hold. A file past one is refused unread.
+    max_input_bytes: int = 10 * 1024 * 1024
+    max_unpacked_bytes: int = 100 * 1024 * 1024
+    max_input_nodes: int = 200_000
 
     @property
     def resolved_database_url(self) -> str:

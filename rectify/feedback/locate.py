@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from rectify.core.inputs import InputRefused, check_nodes, compose_yaml, read_text
+
 Path_ = tuple[str | int, ...]
 
 
@@ -54,31 +56,26 @@ def read_file(path: Path) -> Located:
 
 
 def read_located(path: Path) -> Located:
-    """Read a YAML or JSON file, keeping the line of every value."""
+    """Read a YAML, JSON or XLSX file, keeping the line of every value; a file past the
+    input limits (``rectify.core.inputs``: size, nodes, YAML anchors and aliases) is refused
+    unread, as a ``FileError`` naming its place."""
     suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return _read_yaml(path, path.read_text(encoding="utf-8"))
-    if suffix == ".json":
-        return _read_json(path)
-    if suffix == ".xlsx":
-        from rectify.feedback.xlsx import read_xlsx
+    try:
+        if suffix in (".yaml", ".yml"):
+            return _read_yaml(path, read_text(path))
+        if suffix == ".json":
+            return _read_json(path)
+        if suffix == ".xlsx":
+            from rectify.feedback.xlsx import read_xlsx
 
-        return read_xlsx(path)
+            return read_xlsx(path)
+    except InputRefused as exc:
+        raise FileError(str(exc)) from None
     raise FileError(f"{path}: unsupported file type {suffix!r} (use .yaml, .json or .xlsx)")
 
 
 def _read_yaml(path: Path, text: str) -> Located:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        if mark:
-            line = f"line {mark.line + 1}"
-        elif isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
-            line = f"line {text[: exc.position].count(chr(10)) + 1}"
-        else:
-            line = "line 1"
-        raise FileError(f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    node = compose_yaml(path, text)
     if node is None:
         raise FileError(f"{path}:line 1: the file is empty")
     located = Located(str(path), None)
@@ -112,15 +109,18 @@ def _scalar(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
 
 
 def _read_json(path: Path) -> Located:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileError(f"{path}:line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputRefused(path, "", "嵌套层数过多；未读取") from None
+    check_nodes(path, data)
     try:
         # JSON is YAML: composing it keeps the line of every field.
         located = _read_yaml(path, text)
-    except FileError:
+    except (FileError, InputRefused):
         located = Located(str(path), data, {(): "line 1"})
     # The values as JSON reads them (YAML would read the number 1e-05 as the text "1e-05");
     # JSON has no dates: strings stay strings, the schema parses and checks them.

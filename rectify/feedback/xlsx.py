@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from rectify.core.inputs import CellBudget, check_archive
 from rectify.feedback.locate import FileError, Located
 
 LEDGER_COLUMNS = {
@@ -41,25 +42,36 @@ LIST_KEYS = {"policy.dispatch_days", "policy.reminders"}
 
 
 def read_xlsx(path: Path) -> Located:
-    """Read the XLSX form of a feedback file, keeping each value's sheet, row and column."""
+    """Read the XLSX form of a feedback file, keeping each value's sheet, row and column;
+    a package past the input limits (size, unpacked size, rows and cells) is refused with
+    ``InputRefused``, streamed, never loaded whole."""
+    check_archive(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FileError(f"{path}: not a readable XLSX workbook: {exc}") from None
-    missing = [s for s in ("inspection", "people", "departments", "ledger") if s not in book]
-    if missing:
-        raise FileError(f"{path}: missing sheet(s): {', '.join(missing)}")
+    try:
+        missing = [s for s in ("inspection", "people", "departments", "ledger") if s not in book]
+        if missing:
+            raise FileError(f"{path}: missing sheet(s): {', '.join(missing)}")
+        return _read_book(book, path)
+    finally:
+        book.close()
+
+
+def _read_book(book, path: Path) -> Located:
     out = Located(str(path), None, {(): "workbook"})
+    budget = CellBudget(path)
     data: dict[str, Any] = {}
-    _read_header(book["inspection"], data, out)
-    data["people"] = _read_table(book["people"], PEOPLE_COLUMNS, ("people",), out)
+    _read_header(budget.rows(book["inspection"]), data, out)
+    data["people"] = _read_table(budget, book["people"], PEOPLE_COLUMNS, ("people",), out)
     for person in data["people"]:
         person["roles"] = _split(person.get("roles"), ",")
         person["contacts"] = _split(person.get("contacts"), "\n")
     data["departments"] = _read_table(
-        book["departments"], DEPARTMENT_COLUMNS, ("departments",), out
+        budget, book["departments"], DEPARTMENT_COLUMNS, ("departments",), out
     )
-    data["aspects"] = _read_ledger(book["ledger"], out)
+    data["aspects"] = _read_ledger(budget, book["ledger"], out)
     out.data = data
     return out
 
@@ -84,8 +96,8 @@ def _split(value: Any, sep: str) -> list[str]:
     return [part.strip() for part in str(value).replace("，", ",").split(sep) if part.strip()]
 
 
-def _read_header(ws, data: dict[str, Any], out: Located) -> None:
-    for row_no, row in enumerate(ws.iter_rows(values_only=True), start=1):
+def _read_header(rows, data: dict[str, Any], out: Located) -> None:
+    for row_no, row in enumerate(rows, start=1):
         if not row or row[0] in (None, "", "key", "字段"):
             continue
         key, value = str(row[0]).strip(), _value(row[1] if len(row) > 1 else None)
@@ -106,8 +118,10 @@ def _read_header(ws, data: dict[str, Any], out: Located) -> None:
         out.where[tuple(parts)] = f"sheet inspection, row {row_no}, column B ({key})"
 
 
-def _header_map(ws, columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[str]]:
-    first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+def _header_map(
+    budget: CellBudget, ws, columns: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, int], list[str]]:
+    first = next(budget.rows(ws, min_row=1, max_row=1), ())
     names = [str(v).strip() if v is not None else "" for v in first]
     found: dict[str, int] = {}
     for field, aliases in columns.items():
@@ -118,10 +132,10 @@ def _header_map(ws, columns: dict[str, tuple[str, ...]]) -> tuple[dict[str, int]
     return found, names
 
 
-def _read_table(ws, columns, base: tuple, out: Located) -> list[dict[str, Any]]:
-    found, names = _header_map(ws, columns)
+def _read_table(budget: CellBudget, ws, columns, base: tuple, out: Located) -> list[dict[str, Any]]:
+    found, names = _header_map(budget, ws, columns)
     rows: list[dict[str, Any]] = []
-    for row_no, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for row_no, row in enumerate(budget.rows(ws, min_row=2), start=2):
         if not any(v not in (None, "") for v in row):
             continue
         item: dict[str, Any] = {}
@@ -136,9 +150,9 @@ def _read_table(ws, columns, base: tuple, out: Located) -> list[dict[str, Any]]:
     return rows
 
 
-def _read_ledger(ws, out: Located) -> list[dict[str, Any]]:
+def _read_ledger(budget: CellBudget, ws, out: Located) -> list[dict[str, Any]]:
     rows_base = ("__ledger__",)
-    rows = _read_table(ws, LEDGER_COLUMNS, rows_base, out)
+    rows = _read_table(budget, ws, LEDGER_COLUMNS, rows_base, out)
     aspects: list[dict[str, Any]] = []
     by_title: dict[Any, tuple] = {}
     for i, row in enumerate(rows):

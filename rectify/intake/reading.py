@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rectify.core.inputs import InputRefused, check_archive, read_bytes, too_many
+from rectify.core.settings import get_settings
+
 
 class UnsupportedDocument(ValueError):
     """A file ``read_document`` cannot read (type or encoding)."""
@@ -17,19 +20,31 @@ def read_document(path: Path | str) -> list[str]:
 
     Line numbers in the report are 1-based positions in this list. Automatic Word list
     numbering is not part of a paragraph's text; only numbering typed into the text is seen.
+    A document past the input limits (size, unpacked size, lines) is refused unread.
     """
     path = Path(path)
+    try:
+        lines = _read_lines(path)
+    except InputRefused as exc:
+        raise UnsupportedDocument(exc.located) from None
+    if len(lines) > get_settings().max_input_nodes:
+        raise UnsupportedDocument(too_many())
+    return lines
+
+
+def _read_lines(path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         import docx  # deferred: python-docx is heavy and only .docx documents need it
 
+        check_archive(path)
         try:
             document = docx.Document(str(path))
         except Exception as exc:  # python-docx raises several types for a bad package
             raise UnsupportedDocument(f"not a readable .docx: {exc}") from None
         return [paragraph.text for paragraph in document.paragraphs]
     if suffix in (".txt", ".md", ".markdown", ".text"):
-        data = path.read_bytes()
+        data = read_bytes(path)
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = data.decode(encoding)

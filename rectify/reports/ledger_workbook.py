@@ -21,6 +21,7 @@ from sqlmodel import Session
 from rectify.audit.guard import Attempt, audited
 from rectify.core.clock import parse_instant
 from rectify.core.errors import Refusal
+from rectify.core.inputs import CellBudget, InputRefused, check_archive
 from rectify.problems.actions import Progress, perform
 from rectify.problems.tree import get_inspection
 from rectify.reports.history import history_as_of
@@ -122,25 +123,40 @@ class FilledRow:
 
 
 def read_ledger(path: Path, *, session: Session, default_by: str | None = None) -> LedgerPlan:
-    """Compare a filled-in ledger with what was exported; nothing is written."""
+    """Compare a filled-in ledger with what was exported; nothing is written. A workbook past
+    the input limits (size, unpacked size, rows and cells) is refused, streamed, never
+    loaded whole."""
     plan = LedgerPlan(str(path))
-    book = _open_ledger(path, plan)
-    if book is None:
-        return plan
+    budget = CellBudget(path)
+    try:
+        book = _open_ledger(path, plan, budget)
+        if book is None:
+            return plan
+        try:
+            _compare(book, plan, budget, session=session, default_by=default_by)
+        finally:
+            book.close()
+    except InputRefused as exc:
+        plan.errors.append(str(exc))
+    return plan
+
+
+def _compare(book, plan: LedgerPlan, budget: CellBudget, *, session: Session, default_by) -> None:
+    """Each filled-in row of the ledger against its exported locked values."""
     exported = {
         row[0]: list(row) + [None] * (len(LOCKED) - len(row))
-        for row in book[EXPORT_SHEET].iter_rows(values_only=True)
+        for row in budget.rows(book[EXPORT_SHEET])
         if row and row[0]
     }
     keys = list(exported)
     inspection = get_inspection(session, keys[0].split(":")[0] if keys else None)
     plan.inspection_id = inspection.id
     seen: set[str] = set()
-    for number, cells in enumerate(book[SHEET].iter_rows(min_row=2, values_only=True), start=2):
+    for number, cells in enumerate(budget.rows(book[SHEET], min_row=2), start=2):
         if not any(v not in (None, "") for v in cells):
             continue
         values = list(cells) + [None] * (len(HEADER) - len(cells))
-        row = FilledRow(path, number, dict(zip(KEYS, values, strict=False)))
+        row = FilledRow(Path(plan.file), number, dict(zip(KEYS, values, strict=False)))
         key = row.values["key"]
         if key not in exported or key in seen:
             plan.errors.append(
@@ -150,27 +166,30 @@ def read_ledger(path: Path, *, session: Session, default_by: str | None = None) 
         seen.add(key)
         plan.errors += _locked_edits(row, exported[key])
         _read_progress(plan, row, default_by=default_by, tz=inspection.timezone)
-    return plan
 
 
-def _open_ledger(path: Path, plan: LedgerPlan):
-    """The workbook if it is a ledger as exported, with its header row intact; else None and
-    the reason in ``plan.errors``."""
+def _open_ledger(path: Path, plan: LedgerPlan, budget: CellBudget):
+    """The workbook (read-only, streamed) if it is a ledger as exported, with its header row
+    intact; else None and the reason in ``plan.errors``."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
+    check_archive(path)
     try:
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a broken or foreign file
         plan.errors.append(f"{path}: not a readable XLSX workbook: {exc}")
         return None
     if SHEET not in book or EXPORT_SHEET not in book:
+        book.close()
         plan.errors.append(
             f"{path}: not a ledger exported by `rectify ledger export` (sheets {SHEET}, _export)"
         )
         return None
-    header = [str(c.value or "") for c in book[SHEET][1]]
+    first = next(budget.rows(book[SHEET], min_row=1, max_row=1), ())
+    header = [str(v or "") for v in first]
     if header[: len(HEADER)] != HEADER:
+        book.close()
         col = next(
             i for i, name in enumerate(HEADER, start=1) if i > len(header) or header[i - 1] != name
         )

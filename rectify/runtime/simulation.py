@@ -25,7 +25,7 @@ from sqlmodel import select
 from models import Notice, create_schema, reset_engine, session_scope
 from rectify.core.clock import local_date, local_iso, parse_instant
 from rectify.core.settings import reset_settings
-from rectify.feedback.locate import FileError, Located, dotted, read_located
+from rectify.feedback.locate import FileError, Located, dotted, read_file
 from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
@@ -61,7 +61,7 @@ def load_scenario(path: Path) -> Scenario:
     """Read and check a scenario file and the feedback file it names; raise
     ``ScenarioErrors`` (or the feedback file's ``FeedbackErrors``) with every violation."""
     try:
-        located = read_located(path)
+        located = read_file(path)  # within the input limits, as every file read
     except FileError as exc:
         raise ScenarioErrors([str(exc)]) from None
     errors: list[str] = []
