@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     # (XLSX) or lines and paragraphs (documents) it may hold. A file past one is refused unread.
     max_input_bytes: int = 10 * 1024 * 1024
     max_unpacked_bytes: int = 100 * 1024 * 1024
-    max_input_nodes: int = 200_000
+    max_input_nodes: int = 100_000  # an office feedback file holds ~2 000 nodes
 
     @property
     def resolved_database_url(self) -> str:
