@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import chinese_calendar
 import yaml
@@ -28,7 +29,7 @@ REGULATION = "《全国年节及纪念日放假办法》"
 
 
 @cache
-def statutory_holidays(year: int) -> dict[dt.date, str]:
+def statutory_holidays(year: int) -> Mapping[dt.date, str]:
     """The rest days the national holiday regulation fixes in ``year`` (from 2025), by name:
     元旦, 春节 (除夕 to 初三), 清明 (the solar term), 劳动节, 端午, 中秋, 国庆. Without the
     make-up workdays (调休) and bridging days only the State Council's yearly notice gives."""
@@ -45,9 +46,9 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
         ("中秋", _date(Lunar.fromYmd(year, 8, 15).getSolar()), 1),
         ("国庆", dt.date(year, 10, 1), 3),
     ]
-    return {
-        first + dt.timedelta(days=i): name for name, first, length in fixed for i in range(length)
-    }
+    return MappingProxyType(  # cached: shared by every caller, so read-only
+        {first + dt.timedelta(days=i): name for name, first, length in fixed for i in range(length)}
+    )
 
 
 def _date(solar: Solar) -> dt.date:
