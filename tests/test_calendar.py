@@ -1,10 +1,12 @@
 import datetime as dt
 
+import chinese_calendar
 import pytest
+from lunar_python import Solar
 from typer.testing import CliRunner
 
 from rectify.cli import app
-from rectify.core.calendar import WorkCalendar, YearCalendar
+from rectify.core.calendar import WorkCalendar, YearCalendar, statutory_holidays
 from rectify.core.deadlines import Period, add_period
 from tests.tables import cases
 
@@ -69,11 +71,11 @@ def test_last_day_over_the_official_calendar(start, period, expected):
 #  expected: (last day, years warned about))
 UNKNOWN_YEARS = [
     (
-        "2027_undescribed-warned",
+        "2027_undescribed-new_year_by_the_regulation-warned",
         ({}, ()),
         D(2026, 12, 28),
         Period(working_days=10),
-        (D(2027, 1, 11), {2027}),
+        (D(2027, 1, 12), {2027}),
     ),
     (
         "2027_described_by_a_file-not_warned",
@@ -81,6 +83,13 @@ UNKNOWN_YEARS = [
         D(2026, 12, 28),
         Period(working_days=10),
         (D(2027, 1, 12), set()),
+    ),
+    (
+        "2027_file_without_new_year-the_file_wins",
+        ({}, {2027}),
+        D(2026, 12, 28),
+        Period(working_days=10),
+        (D(2027, 1, 11), set()),
     ),
     (
         "2003_undescribed-warned",
@@ -108,6 +117,51 @@ def test_unknown_year_is_a_warning_not_a_silent_guess(office, start, period, exp
     assert len(cal.warnings()) == len(warned)
     for year in warned:
         assert any(str(year) in w and "rectify calendar load" in w for w in cal.warnings())
+
+
+# (case, a day of 2027 (no State Council notice yet), working day?, holiday name,
+#  what lunar-python says of the day: (lunar month, lunar day) or the solar term, if any)
+STATUTORY_2027 = [
+    ("new_year", D(2027, 1, 1), False, "元旦", None),
+    ("spring_eve", D(2027, 2, 5), False, "春节", ("腊", "廿九")),  # a short 12th month
+    ("spring_first_day", D(2027, 2, 6), False, "春节", ("正", "初一")),
+    ("spring_second_day", D(2027, 2, 7), False, "春节", ("正", "初二")),
+    ("spring_third_day", D(2027, 2, 8), False, "春节", ("正", "初三")),
+    ("spring_fourth_day-no_bridging_yet", D(2027, 2, 9), True, None, ("正", "初四")),
+    ("before_the_eve", D(2027, 2, 4), True, None, ("腊", "廿八")),
+    ("qingming", D(2027, 4, 5), False, "清明", "清明"),
+    ("labour_day", D(2027, 5, 1), False, "劳动节", None),
+    ("labour_day_second", D(2027, 5, 2), False, "劳动节", None),
+    ("after_labour_day", D(2027, 5, 3), True, None, None),
+    ("dragon_boat", D(2027, 6, 9), False, "端午", ("五", "初五")),
+    ("mid_autumn", D(2027, 9, 15), False, "中秋", ("八", "十五")),
+    ("national_day", D(2027, 10, 1), False, "国庆", None),
+    ("national_day_third", D(2027, 10, 3), False, "国庆", None),
+    ("national_day_fourth-no_bridging_yet", D(2027, 10, 4), True, None, None),
+    ("ordinary_saturday", D(2027, 3, 6), False, None, None),
+    ("ordinary_wednesday", D(2027, 3, 3), True, None, None),
+]
+
+
+@pytest.mark.parametrize(("day", "expected", "name", "lunar"), cases(STATUTORY_2027))
+def test_undescribed_year_keeps_the_statutory_holidays(day, expected, name, lunar):
+    cal = WorkCalendar()
+    assert cal.is_workday(day) is expected
+    assert cal.holiday_name(day) == name
+    assert cal.unknown_years == {2027}
+    assert "2027年" in cal.warnings()[0] and "调休" in cal.warnings()[0]
+    said = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    if isinstance(lunar, tuple):
+        assert (said.getMonthInChinese(), said.getDayInChinese()) == lunar
+    elif lunar:
+        assert said.getJieQi() == lunar
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_statutory_holidays_agree_with_the_published_years(year):
+    """The regulation's days are holidays in every year the State Council has published."""
+    assert len(statutory_holidays(year)) == 13
+    assert all(chinese_calendar.is_holiday(day) for day in statutory_holidays(year))
 
 
 # (case, a day, the office's overrides and described years, working day?)
@@ -186,25 +240,45 @@ def test_holiday_file(content, expected):
     assert [(day, working) for day, working, _ in entries] == expected
 
 
-def test_office_holiday_file_describes_a_later_year(db, tmp_path):
-    f = tmp_path / "2027.yaml"
-    f.write_text(
-        "year: 2027\n"
-        "holidays:\n  - {date: 2027-01-01, name: 元旦}\n"
-        "  - {start: 2027-02-05, end: 2027-02-11, name: 春节}\n"
-        "workdays:\n  - {date: 2027-02-13, name: 春节调休}\n",
-        encoding="utf-8",
-    )
+SPRING_FESTIVAL_2027 = (
+    "year: 2027\n"
+    "holidays:\n  - {start: 2027-02-05, end: 2027-02-11, name: 春节}\n"
+    "workdays:\n  - {date: 2027-02-13, name: 春节调休}\n"
+)
+
+# (case, the holiday file loaded first (or none), the command, what it prints, what it doesn't)
+CALENDAR_COMMANDS = [
+    ("add-skips_new_year_by_the_regulation", None, ["add", "2026-12-20", "10", "--working"],
+     ["= 2027-01-04", "2027年的节假日安排尚未录入", "全国年节及纪念日放假办法"], []),
+    ("check-spring_festival_by_the_regulation", None, ["check", "2027-02-08"],
+     ["休息日", "春节", "2027年", "调休"], ["工作日"]),
+    ("check-a_year_before_the_regulation", None, ["check", "2003-06-02"],
+     ["工作日", "2003年", "周一至周五"], ["全国年节"]),
+    ("file-make_up_saturday", SPRING_FESTIVAL_2027, ["check", "2027-02-13"], ["工作日"], ["警告"]),
+    ("file-its_holiday", SPRING_FESTIVAL_2027, ["check", "2027-02-11"], ["休息日"], ["警告"]),
+    ("file-overrides_the_regulation_entirely", SPRING_FESTIVAL_2027, ["check", "2027-04-05"],
+     ["工作日"], ["清明", "警告"]),
+    ("file-add_counts_new_year_as_worked", SPRING_FESTIVAL_2027,
+     ["add", "2026-12-20", "10", "--working"], ["= 2027-01-01"], ["警告"]),
+    ("file-a_later_year_still_warned", SPRING_FESTIVAL_2027, ["add", "2028-03-01", "3", "--working"],
+     ["2028年的节假日安排尚未录入"], ["2027年"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("file", "command", "says", "not_says"), cases(CALENDAR_COMMANDS))
+def test_calendar_commands(db, tmp_path, file, command, says, not_says):
     runner = CliRunner()
-    result = runner.invoke(app, ["calendar", "load", str(f)])
+    if file is not None:
+        f = tmp_path / "2027.yaml"
+        f.write_text(file, encoding="utf-8")
+        loaded = runner.invoke(app, ["calendar", "load", str(f)])
+        assert loaded.exit_code == 0, loaded.output
+    result = runner.invoke(app, ["calendar", *command])
     assert result.exit_code == 0, result.output
-    ok = runner.invoke(app, ["calendar", "check", "2027-02-13"])
-    assert "工作日" in ok.output and "警告" not in ok.output
-    holiday = runner.invoke(app, ["calendar", "check", "2027-02-08"])
-    assert "休息日" in holiday.output
-    # a year still undescribed warns on the command line
-    later = runner.invoke(app, ["calendar", "add", "2028-03-01", "3", "--working"])
-    assert "2028年的节假日安排尚未录入" in later.output
+    for text in says:
+        assert text in result.output
+    for text in not_says:
+        assert text not in result.output
 
 
 def test_bad_holiday_file_is_refused_with_its_field(db, tmp_path):

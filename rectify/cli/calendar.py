@@ -9,7 +9,7 @@ import typer
 
 from models import create_schema, session_scope
 from rectify.cli.common import console, fail, parse_day, warn
-from rectify.core.calendar import BUILTIN_YEARS
+from rectify.core.calendar import BUILTIN_YEARS, REGULATION
 from rectify.core.deadlines import Period, add_period
 from rectify.core.settings import get_settings
 from rectify.workdays.store import current_calendar, load_year_file
@@ -74,4 +74,9 @@ def calendar_years() -> None:
     )
     console.print(
         f"loaded by the office: {sorted(calendar.described_years) or 'none'}", highlight=False
+    )
+    console.print(
+        f"以后未录入的年份：按{REGULATION}规定的法定节假日和周末推算，并发出警告"
+        "（调休上班日待国务院公布后录入该年的节假日文件）",
+        highlight=False,
     )

@@ -2,22 +2,58 @@
 
 ``chinesecalendar`` describes 2004–2026. Later years (deadlines reach 2027) are described by
 an editable holiday file loaded into the database (``rectify calendar load``). Where a date
-falls in a year nobody has described, the calendar falls back to Monday–Friday and records
-the year in ``unknown_years`` so every caller can warn — never a silent guess.
+falls in a later year nobody has described, the calendar counts the statutory holidays the
+national holiday regulation fixes (``statutory_holidays``) and weekends as rest days; before
+2004 it counts Monday–Friday. Either way it records the year in ``unknown_years`` so every
+caller can warn that the State Council's make-up workdays (调休) are missing — never a silent
+guess.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import chinese_calendar
+from lunar_python import Lunar, Solar
 from pydantic import BaseModel, model_validator
 
 from rectify.core.inputs import InputRefused, load_yaml
 
 BUILTIN_YEARS = range(2004, 2027)
+# 《全国年节及纪念日放假办法》 as amended in 2024 is in force from 2025.
+STATUTORY_SINCE = 2025
+REGULATION = "《全国年节及纪念日放假办法》"
+
+
+@cache
+def statutory_holidays(year: int) -> Mapping[dt.date, str]:
+    """The rest days the national holiday regulation fixes in ``year`` (from 2025), by name:
+    元旦, 春节 (除夕 to 初三), 清明 (the solar term), 劳动节, 端午, 中秋, 国庆. Without the
+    make-up workdays (调休) and bridging days only the State Council's yearly notice gives."""
+    if year < STATUTORY_SINCE:
+        raise ValueError(f"the regulation in force from {STATUTORY_SINCE} does not fix {year}")
+    first_lunar_day = Lunar.fromYmd(year, 1, 1)
+    eve = _date(first_lunar_day.getSolar()) - dt.timedelta(days=1)  # 除夕: the lunar year's last
+    fixed = [
+        ("元旦", dt.date(year, 1, 1), 1),
+        ("春节", eve, 4),
+        ("清明", _date(first_lunar_day.getJieQiTable()["清明"]), 1),
+        ("劳动节", dt.date(year, 5, 1), 2),
+        ("端午", _date(Lunar.fromYmd(year, 5, 5).getSolar()), 1),
+        ("中秋", _date(Lunar.fromYmd(year, 8, 15).getSolar()), 1),
+        ("国庆", dt.date(year, 10, 1), 3),
+    ]
+    return MappingProxyType(  # cached: shared by every caller, so read-only
+        {first + dt.timedelta(days=i): name for name, first, length in fixed for i in range(length)}
+    )
+
+
+def _date(solar: Solar) -> dt.date:
+    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 class WorkCalendar:
@@ -40,12 +76,19 @@ class WorkCalendar:
             return chinese_calendar.is_workday(day)
         if day.year not in self.described_years:
             self.unknown_years.add(day.year)
+            if day.year >= STATUTORY_SINCE and day in statutory_holidays(day.year):
+                return False
         return day.weekday() < 5
 
     def holiday_name(self, day: dt.date) -> str | None:
-        if day.year in BUILTIN_YEARS and day not in self.overrides:
+        """The holiday ``day`` falls in, if the calendar knows its name."""
+        if day in self.overrides:
+            return None
+        if day.year in BUILTIN_YEARS:
             on_holiday, name = chinese_calendar.get_holiday_detail(day)
             return name if on_holiday and name else None
+        if day.year >= STATUTORY_SINCE and day.year not in self.described_years:
+            return statutory_holidays(day.year).get(day)
         return None
 
     def next_workday(self, day: dt.date) -> dt.date:
@@ -55,11 +98,18 @@ class WorkCalendar:
         return day
 
     def warnings(self) -> list[str]:
-        return [
-            f"警告:{year}年的节假日安排尚未录入,已按周一至周五为工作日推算;"
-            f"请用 `rectify calendar load` 录入{year}年的节假日文件后重新计算"
-            for year in sorted(self.unknown_years)
-        ]
+        """One warning per year the calendar had to guess, naming the year."""
+        return [_warning(year) for year in sorted(self.unknown_years)]
+
+
+def _warning(year: int) -> str:
+    reload = f"请用 `rectify calendar load` 录入{year}年的节假日文件后重新计算"
+    if year < STATUTORY_SINCE:
+        return f"警告：{year}年的节假日安排尚未录入，已按周一至周五为工作日推算；{reload}"
+    return (
+        f"警告：{year}年的节假日安排尚未录入，已按{REGULATION}规定的法定节假日和周末推算"
+        f"（国务院公布前，调休上班日和连休安排尚不可知）；国务院公布后，{reload}"
+    )
 
 
 class DayRange(BaseModel):
