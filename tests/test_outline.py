@@ -540,3 +540,17 @@ def test_intake_command(tmp_path):
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["inspection"]["id"] == (
         "inspection-2023-r3"
     )
+
+
+def test_a_draft_never_writes_a_yaml_alias_the_importer_would_refuse(tmp_path):
+    """A value the draft holds twice is written out twice: `rectify import` refuses aliases."""
+    from rectify.core.inputs import load_yaml
+
+    result = parse_document(DATA / "plan-markdown.md")
+    shared = result.draft["aspects"][0]
+    result.draft["aspects"].append(shared)  # the same object twice
+    out = write_draft(result, tmp_path / "draft.yaml")
+    text = out.read_text(encoding="utf-8")
+    assert "&id" not in text and "*id" not in text
+    data = load_yaml(out)
+    assert data["aspects"][-1] == data["aspects"][0]

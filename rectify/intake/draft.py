@@ -14,6 +14,13 @@ PLACEHOLDER = "TODO_FILL_IN"
 RESPONSIBILITY_FIELDS = ("lead_leader", "responsible_leader", "department", "responsible_person")
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Writes a value shared twice in full each time: the importer refuses YAML aliases."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 @dataclass
 class OutlineResult:
     """What ``parse_outline`` understood of a document."""
@@ -115,7 +122,9 @@ def write_draft(result: OutlineResult, out_path: Path | str) -> Path:
         *("# " + line if line else "#" for line in result.report_lines()),
         "",
     ]
-    body = yaml.safe_dump(result.draft, allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump(
+        result.draft, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100
+    )
     inspection_id = result.draft.get("inspection", {}).get("id")
     if inspection_id:
         body = body.replace(
