@@ -20,7 +20,7 @@ from rectify.cli import app
 from rectify.clues.file import read_clue_file
 from rectify.core.calendar import read_year_file
 from rectify.core.settings import reset_settings
-from rectify.feedback.validate import load_feedback
+from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.intake.reading import read_document
 from rectify.problems import service
 from rectify.problems.actions import ApprovePlan, Progress
@@ -243,3 +243,12 @@ def test_audit_verify_names_an_unreadable_row_as_tampered(logged, sql, said):
     assert result.exit_code == 1
     assert f"event #2：记录无法读取（{said}），已被篡改" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_character_yaml_does_not_accept_is_refused_at_its_line(tmp_path):
+    """A NUL or another character YAML refuses, anywhere in the file: a located refusal."""
+    path = tmp_path / "nul.yaml"
+    path.write_text("inspection:\n  id: x\x00y\n", encoding="utf-8")
+    with pytest.raises(FeedbackErrors) as refused:
+        load_feedback(path)
+    assert any("line 2: not valid YAML" in e for e in refused.value.errors), refused.value.errors

@@ -189,7 +189,11 @@ def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> InputRefused:
 def compose_yaml(path: Path, text: str) -> yaml.Node | None:
     """The YAML node tree of ``text`` (None for an empty document) within the limits;
     ``InputRefused`` for a refusal or a syntax error, with its line."""
-    loader = _LimitedLoader(text, path)
+    try:
+        # the reader checks every character as it is built (a NUL is a ReaderError here)
+        loader = _LimitedLoader(text, path)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(path, text, exc) from None
     try:
         return loader.get_single_node()
     except yaml.YAMLError as exc:
