@@ -284,7 +284,7 @@ def _garbage_font(tmp_path):
 CHART_FONT_CASES = [
     ("the packaged font on a machine without CJK fonts", None, False, "zh"),
     ("the packaged font over a system one of the same name", None, True, "zh"),
-    ("the font package missing", lambda tmp_path: None, False, "en"),
+    ("the packaged file missing", lambda tmp_path: None, False, "en"),
     ("the packaged file unreadable", _garbage_font, False, "en"),
 ]
 
@@ -304,8 +304,10 @@ def test_chart_labels_follow_the_font_found(
     import rectify.reports.chart as chart
 
     packaged = chart.packaged_font_path()
-    assert packaged is not None and packaged.name == "NotoSansCJKsc-Regular.otf"
-    assert "mplfonts" in packaged.parts  # shipped by the package, not found on the system
+    assert packaged is not None and packaged.name == "NotoSansCJKsc-Regular-GB2312.otf"
+    # shipped inside rectify itself, not found on the system, with its licence beside it
+    assert packaged.parent == Path(chart.__file__).parent / "fonts"
+    assert "SIL Open Font License" in (packaged.parent / "OFL.txt").read_text(encoding="utf-8")
     if font_file is not None:
         monkeypatch.setattr(chart, "packaged_font_path", lambda: font_file(tmp_path))
     if system_namesake:  # first in the list, as the system's fonts are

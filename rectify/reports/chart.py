@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib.util
 import threading
 from pathlib import Path
 
@@ -17,10 +16,10 @@ from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
 from rectify.reports.progress import cn_date, cn_number
 
-# The chart's CJK font: Noto Sans CJK SC (SIL Open Font License 1.1) as the mplfonts package
-# ships it, never a system font, so every machine draws the same Chinese labels.
-FONT_PACKAGE = "mplfonts"
-FONT_FILE = "fonts/NotoSansCJKsc-Regular.otf"
+# The chart's CJK font: a GB 2312 subset of Noto Sans CJK SC (SIL Open Font License 1.1)
+# shipped with this package (reports/fonts/, see its README), never a system font, so every
+# machine draws the same Chinese labels.
+FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansCJKsc-Regular-GB2312.otf"
 # The name it is registered under in matplotlib's font manager: unlike any system font's, so
 # a system "Noto Sans CJK SC" of another version is never picked instead.
 FONT_NAME = "rectify chart Noto Sans CJK SC"
@@ -55,12 +54,8 @@ LABELS = {
 
 
 def packaged_font_path() -> Path | None:
-    """The CJK font file the font package ships, if the package is installed (not imported)."""
-    spec = importlib.util.find_spec(FONT_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / FONT_FILE
-    return path if path.is_file() else None
+    """The CJK font file installed with this package, or None if it is missing."""
+    return FONT_FILE if FONT_FILE.is_file() else None
 
 
 def cjk_font() -> str | None:
