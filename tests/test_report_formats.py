@@ -25,6 +25,7 @@ from rectify.reports import (
     write_docx,
     write_ledger_report_xlsx,
 )
+from rectify.reports.chart import LABELS as CHART_LABELS
 from tests.conftest import EXAMPLES
 
 WULONG = EXAMPLES / "wulong-2023.yaml"
@@ -344,6 +345,34 @@ def test_chart_labels_follow_the_font_found(
         assert not any("\u4e00" <= ch <= "\u9fff" for text in texts for ch in text)
         assert all(Path(font).name.startswith("DejaVuSans") for font in fonts)
     assert (tmp_path / "chart.png").read_bytes()[:8] == PNG_SIGNATURE
+
+
+def _gb2312_hanzi() -> str:
+    codes = (bytes([0xA0 + row, 0xA0 + cell]) for row in range(16, 88) for cell in range(1, 95))
+    return "".join(code.decode("gb2312", errors="ignore") for code in codes)
+
+
+# (what the chart may have to draw, its characters)
+PACKAGED_FONT_COVERS = [
+    ("the 6 763 GB 2312 hanzi a unit's name may use", _gb2312_hanzi()),
+    ("the chart's labels", "".join(CHART_LABELS["zh"].values())),
+    ("the date and numbering", "2023年10月31日（一）（二十三）〇"),
+    ("punctuation in a unit's name", "·—、（）《》【】“”‘’…，。：；！？"),
+    ("ASCII", "".join(map(chr, range(0x20, 0x7F)))),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "chars"), PACKAGED_FONT_COVERS, ids=[c[0] for c in PACKAGED_FONT_COVERS]
+)
+def test_packaged_font_has_a_glyph_for(what, chars):
+    from matplotlib.ft2font import FT2Font
+
+    import rectify.reports.chart as chart
+
+    charmap = FT2Font(str(chart.packaged_font_path())).get_charmap()
+    missing = sorted({ch for ch in chars if ord(ch) not in charmap})
+    assert not missing, f"{what}: {''.join(missing[:20])}"
 
 
 def _east_asian(run) -> str | None:
