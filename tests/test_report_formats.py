@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,6 +25,7 @@ from rectify.reports import (
     write_docx,
     write_ledger_report_xlsx,
 )
+from rectify.reports.chart import LABELS as CHART_LABELS
 from tests.conftest import EXAMPLES
 
 WULONG = EXAMPLES / "wulong-2023.yaml"
@@ -232,6 +234,10 @@ def test_chart_png_and_figures(wulong, tmp_path):
     with session_scope() as session:
         figures = write_chart(wulong, AS_OF, path, session=session)
     assert path.read_bytes()[:8] == PNG_SIGNATURE
+    import rectify.reports.chart as chart
+
+    # Chinese labels on any machine: the font comes with the package, not the system
+    assert figures["font"] == str(chart.packaged_font_path())
     weeks = figures["weeks"]
     assert weeks[0]["date"] == "2023-07-26"  # the feedback date
     assert weeks[-1]["date"] == AS_OF.isoformat()
@@ -268,21 +274,105 @@ def test_chart_png_and_figures(wulong, tmp_path):
     assert b"matplotlib" not in path.read_bytes()
 
 
-def test_chart_labels_follow_the_font_found(wulong, tmp_path, monkeypatch):
-    import warnings
+def _garbage_font(tmp_path):
+    path = tmp_path / "broken.otf"
+    path.write_bytes(b"not a font")
+    return path
+
+
+# (case, the font file the chart finds, a system font named like the packaged one, the
+# language of the labels)
+CHART_FONT_CASES = [
+    ("the packaged font on a machine without CJK fonts", None, False, "zh"),
+    ("the packaged font over a system one of the same name", None, True, "zh"),
+    ("the packaged file missing", lambda tmp_path: None, False, "en"),
+    ("the packaged file unreadable", _garbage_font, False, "en"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "font_file", "system_namesake", "lang"),
+    CHART_FONT_CASES,
+    ids=[c[0] for c in CHART_FONT_CASES],
+)
+def test_chart_labels_follow_the_font_found(
+    wulong, tmp_path, monkeypatch, case, font_file, system_namesake, lang
+):
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
     import rectify.reports.chart as chart
 
-    monkeypatch.setattr(chart, "cjk_font", lambda: None)
-    with session_scope() as session:
-        assert write_chart(wulong, AS_OF, tmp_path / "en.png", session=session)["font"] is None
-    monkeypatch.setattr(chart, "cjk_font", lambda: "DejaVu Sans")  # stands in for a CJK font
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # DejaVu has no CJK glyphs
+    packaged = chart.packaged_font_path()
+    assert packaged is not None and packaged.name == "NotoSansCJKsc-Regular-GB2312.otf"
+    # shipped inside rectify itself, not found on the system, with its licence beside it
+    assert packaged.parent == Path(chart.__file__).parent / "fonts"
+    assert "SIL Open Font License" in (packaged.parent / "OFL.txt").read_text(encoding="utf-8")
+    if font_file is not None:
+        monkeypatch.setattr(chart, "packaged_font_path", lambda: font_file(tmp_path))
+    if system_namesake:  # first in the list, as the system's fonts are
+        dejavu = font_manager.findfont("DejaVu Sans")
+        namesake = font_manager.FontEntry(fname=dejavu, name="Noto Sans CJK SC", size="scalable")
+        ttflist = [namesake, *font_manager.fontManager.ttflist]
+        monkeypatch.setattr(font_manager.fontManager, "ttflist", ttflist)
+    font_manager.fontManager._findfont_cached.cache_clear()  # look-ups see the list as set
+    drawn = []  # (text, the font file it resolves to) for every label on the chart
+    savefig = Figure.savefig
+
+    def spy(fig, *args, **kwargs):
+        savefig(fig, *args, **kwargs)
+        for text in fig.findobj(Text):
+            if text.get_text():
+                drawn.append((text.get_text(), font_manager.findfont(text.get_fontproperties())))
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    try:
         with session_scope() as session:
-            figures = write_chart(wulong, AS_OF, tmp_path / "zh.png", session=session)
-    assert figures["font"] == "DejaVu Sans"
-    assert (tmp_path / "zh.png").read_bytes()[:8] == PNG_SIGNATURE
+            figures = write_chart(wulong, AS_OF, tmp_path / "chart.png", session=session)
+    finally:
+        font_manager.fontManager._findfont_cached.cache_clear()
+    texts = {text for text, _ in drawn}
+    fonts = {font for _, font in drawn}
+    if lang == "zh":
+        assert figures["font"] == str(packaged)
+        assert {"整改进展（按周）", "已整改销号", "问题数（个）", "（一）"} <= texts
+        assert "中共重庆市武隆区生态环境局党组整改进展" in texts
+        assert fonts == {str(packaged)}  # every label, digits too, from the packaged file
+    else:
+        assert figures["font"] is None
+        assert {"Progress by week", "closed", "problems", "Aspect 1"} <= texts
+        assert not any("\u4e00" <= ch <= "\u9fff" for text in texts for ch in text)
+        assert all(Path(font).name.startswith("DejaVuSans") for font in fonts)
+    assert (tmp_path / "chart.png").read_bytes()[:8] == PNG_SIGNATURE
+
+
+def _gb2312_hanzi() -> str:
+    codes = (bytes([0xA0 + row, 0xA0 + cell]) for row in range(16, 88) for cell in range(1, 95))
+    return "".join(code.decode("gb2312", errors="ignore") for code in codes)
+
+
+# (what the chart may have to draw, its characters)
+PACKAGED_FONT_COVERS = [
+    ("the 6 763 GB 2312 hanzi a unit's name may use", _gb2312_hanzi()),
+    ("the chart's labels", "".join(CHART_LABELS["zh"].values())),
+    ("the date and numbering", "2023年10月31日（一）（二十三）〇"),
+    ("punctuation in a unit's name", "·—、（）《》【】“”‘’…，。：；！？"),
+    ("ASCII", "".join(map(chr, range(0x20, 0x7F)))),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "chars"), PACKAGED_FONT_COVERS, ids=[c[0] for c in PACKAGED_FONT_COVERS]
+)
+def test_packaged_font_has_a_glyph_for(what, chars):
+    from matplotlib.ft2font import FT2Font
+
+    import rectify.reports.chart as chart
+
+    charmap = FT2Font(str(chart.packaged_font_path())).get_charmap()
+    missing = sorted({ch for ch in chars if ord(ch) not in charmap})
+    assert not missing, f"{what}: {''.join(missing[:20])}"
 
 
 def _east_asian(run) -> str | None:

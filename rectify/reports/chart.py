@@ -5,7 +5,9 @@ matplotlib is imported inside the functions that draw, to keep the command line 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
 from pathlib import Path
 
 from sqlmodel import Session
@@ -14,27 +16,14 @@ from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
 from rectify.reports.progress import cn_date, cn_number
 
-# Fonts that carry the CJK glyphs the labels need, best first.
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Noto Sans CJK JP",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Source Han Sans",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Heiti SC",
-    "Sarasa Gothic SC",
-    "AR PL UKai CN",
-    "AR PL UMing CN",
-    "Noto Serif CJK SC",
-    "Source Han Serif SC",
-)
-_CJK_HINTS = ("CJK", "WenQuanYi", "Source Han", "SimHei", "SimSun", "YaHei", "AR PL ")
+# The chart's CJK font: a GB 2312 subset of Noto Sans CJK SC (SIL Open Font License 1.1)
+# shipped with this package (reports/fonts/, see its README), never a system font, so every
+# machine draws the same Chinese labels.
+FONT_FILE = Path(__file__).parent / "fonts" / "NotoSansCJKsc-Regular-GB2312.otf"
+# The name it is registered under in matplotlib's font manager: unlike any system font's, so
+# a system "Noto Sans CJK SC" of another version is never picked instead.
+FONT_NAME = "rectify chart Noto Sans CJK SC"
+_REGISTERING = threading.Lock()
 
 CLOSED_COLOR = "#2e7d32"
 LONG_TERM_COLOR = "#f9a825"
@@ -45,10 +34,10 @@ LABELS = {
         "closed": "已整改销号",
         "long_term": "需长期整改",
         "open": "正在推进整改",
-        "trend": "整改进展(按周)",
-        "by_aspect": "各方面整改情况(截至{day})",
-        "problems": "问题数(个)",
-        "aspect": "({n})",
+        "trend": "整改进展（按周）",
+        "by_aspect": "各方面整改情况（截至{day}）",
+        "problems": "问题数（个）",
+        "aspect": "（{n}）",
         "title": "{unit}整改进展",
     },
     "en": {
@@ -64,16 +53,30 @@ LABELS = {
 }
 
 
-def cjk_font() -> str | None:
-    """The name of an installed font with CJK glyphs that matplotlib can use, if any."""
-    from matplotlib import font_manager
+def packaged_font_path() -> Path | None:
+    """The CJK font file installed with this package, or None if it is missing."""
+    return FONT_FILE if FONT_FILE.is_file() else None
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in names:
-            return name
-    hinted = sorted(n for n in names if any(h in n for h in _CJK_HINTS))
-    return hinted[0] if hinted else None
+
+def cjk_font() -> str | None:
+    """The path of the packaged CJK font, registered with matplotlib's font manager under
+    ``FONT_NAME`` (once per process, in memory: no rc change, no font cache rebuilt), or
+    None if it cannot be loaded; the chart then falls back to English labels."""
+    from matplotlib import font_manager, ft2font
+
+    path = packaged_font_path()
+    if path is None:
+        return None
+    manager = font_manager.fontManager
+    with _REGISTERING:
+        if not any(f.name == FONT_NAME and f.fname == str(path) for f in manager.ttflist):
+            try:
+                entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(path)))
+            except (OSError, RuntimeError, ValueError):
+                return None
+            # No look-up cache to clear: FONT_NAME is looked up only once registered.
+            manager.ttflist.append(dataclasses.replace(entry, name=FONT_NAME))
+    return str(path)
 
 
 def chart_days(start: dt.date, as_of: dt.date) -> list[dt.date]:
@@ -119,7 +122,8 @@ def write_chart(inspection_id: str | None, as_of: dt.date, path: Path, *, sessio
     """Draw the two-panel progress chart as a PNG at ``path``; return the figures plotted:
     ``{"weeks": [{"date", "closed", "long_term", "open"}, ...],
     "by_aspect": [{"aspect", "closed", "long_term", "open"}, ...]}`` (plus ``inspection``,
-    ``unit``, ``as_of`` and ``font``)."""
+    ``unit``, ``as_of`` and ``font``: the path of the CJK font file drawn with, or None
+    when the labels fell back to English)."""
     import matplotlib
     from matplotlib.dates import AutoDateLocator, DateFormatter
     from matplotlib.figure import Figure
@@ -133,8 +137,8 @@ def write_chart(inspection_id: str | None, as_of: dt.date, path: Path, *, sessio
     colors = {"closed": CLOSED_COLOR, "long_term": LONG_TERM_COLOR, "open": OPEN_COLOR}
 
     rc = {
-        "font.family": "sans-serif",
-        "font.sans-serif": ([font] if font else []) + ["DejaVu Sans"],
+        # Named families, not the "sans-serif" alias: each text keeps the packaged font.
+        "font.family": ([FONT_NAME] if font else []) + ["DejaVu Sans"],
         "axes.unicode_minus": False,
         "path.simplify": True,
     }
