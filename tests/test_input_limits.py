@@ -233,8 +233,8 @@ def logged(db, spec_file):
     ],
 )
 def test_audit_verify_names_an_unreadable_row_as_tampered(logged, sql, said):
-    if POSTGRES_URL and "details" in sql:
-        pytest.skip("PostgreSQL keeps only valid JSON in a JSON column")
+    if POSTGRES_URL and ("details" in sql or "SET at" in sql):
+        pytest.skip("PostgreSQL keeps only valid JSON and valid times in typed columns")
     from sqlalchemy import text
 
     with get_engine().begin() as conn:
