@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import sys
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+import pendulum
 from prefect.schedules import Cron
 from prefect.server.schemas.schedules import CronSchedule
 from sqlmodel import select
@@ -44,7 +47,16 @@ class DeploymentSpec:
         if not self.cron:
             return []
         schedule = CronSchedule(cron=self.cron, timezone=timezone)
-        return [d for d in schedule._get_dates_generator(start=after, end=until) if d < until]
+        start = cron_start(after, timezone)
+        return [d for d in schedule._get_dates_generator(start=start, end=until) if d < until]
+
+
+def cron_start(instant: dt.datetime, timezone: str) -> dt.datetime:
+    """The start Prefect's cron code takes: on Python 3.13 and later a datetime in a ``ZoneInfo``
+    (it converts with ``whenever``), before that a pendulum instant (it reads ``.tz.name``)."""
+    if sys.version_info >= (3, 13):
+        return dt.datetime.fromtimestamp(instant.timestamp(), tz=ZoneInfo(timezone))
+    return pendulum.instance(instant).in_tz(timezone)
 
 
 DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
