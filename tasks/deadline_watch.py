@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from prefect import task
 from sqlmodel import select
 
-from models import NoticeMark, Problem, ReportSubmission, SignOff, SignOffApplication, SignOffReturn
-from rectify.core.clock import as_utc, local_date
+from models import NoticeMark, Problem, ReportSubmission, SignOffApplication, SignOffReturn
+from rectify.core.clock import local_date
 from rectify.core.deadlines import add_period
+from rectify.core.states import ProblemState
 from rectify.notices.planning import Mark, SignOffEvent, deadline_watch
 from rectify.problems.rules.escalation import Level
 from tasks.context import InspectionRun, each_inspection
@@ -18,11 +18,11 @@ from tasks.context import InspectionRun, each_inspection
 @dataclass
 class Watched:
     """What the deadline watch reads for a batch besides its snapshots, by inspection: the
-    reminder levels already given, the sign-off applications still undecided, the returns,
+    reminder levels already given, each problem's latest sign-off application, the returns,
     and the inspections whose rectification report (整改报告) was submitted."""
 
     marks: dict[str, set[Mark]] = field(default_factory=dict)
-    applications: dict[str, list[SignOffApplication]] = field(default_factory=dict)
+    applications: dict[str, dict[int, SignOffApplication]] = field(default_factory=dict)
     returns: dict[str, list[SignOffReturn]] = field(default_factory=dict)
     reported: set[str] = field(default_factory=set)
 
@@ -37,7 +37,8 @@ def watch_deadlines(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
 
 
 def _watched(contexts: list[InspectionRun]) -> Watched:
-    """The batch's marks, sign-off history and report submissions, in five queries."""
+    """The batch's marks, sign-off applications and returns, report submissions, in four
+    queries. Whether an application is still undecided is the snapshot's state."""
     ids = [c.inspection.id for c in contexts]
     at = contexts[0].at
     session = contexts[0].session
@@ -53,14 +54,9 @@ def _watched(contexts: list[InspectionRun]) -> Watched:
             .order_by(table.at, table.id)
         ).all()
 
-    returns = history(SignOffReturn)
-    decisions: dict[int, list[dt.datetime]] = defaultdict(list)  # confirmed or returned
-    for row, _ in [*history(SignOff), *returns]:
-        decisions[row.problem_id].append(as_utc(row.at))
-    for row, inspection_id in history(SignOffApplication):
-        if not any(d >= as_utc(row.at) for d in decisions[row.problem_id]):
-            out.applications.setdefault(inspection_id, []).append(row)
-    for row, inspection_id in returns:
+    for row, inspection_id in history(SignOffApplication):  # in time order: the latest wins
+        out.applications.setdefault(inspection_id, {})[row.problem_id] = row
+    for row, inspection_id in history(SignOffReturn):
         out.returns.setdefault(inspection_id, []).append(row)
     out.reported = set(
         session.exec(
@@ -82,9 +78,7 @@ def watch_one(watched: Watched, ctx: InspectionRun):
         if approved_on
         else None
     )
-    report_due = ctx.calendar.next_workday(
-        add_period(inspection.feedback_date, policy.report_due, ctx.calendar)
-    )
+    report_due = add_period(inspection.feedback_date, policy.report_due, ctx.calendar)
     views = ctx.views_by_id()
     tz = inspection.timezone
     plans, new_marks = deadline_watch(
@@ -99,7 +93,9 @@ def watch_one(watched: Watched, ctx: InspectionRun):
         report_due=None if inspection.id in watched.reported else report_due,
         applications=[
             SignOffEvent(a.id or 0, views[a.problem_id], local_date(a.at, tz), a.by, a.note)
-            for a in watched.applications.get(inspection.id, [])
+            for a in watched.applications.get(inspection.id, {}).values()
+            # awaiting the office's decision: the latest application is undecided
+            if views[a.problem_id].state is ProblemState.AWAITING_CONFIRMATION
         ],
         returns=[
             SignOffEvent(r.id or 0, views[r.problem_id], local_date(r.at, tz), r.by, r.reason)

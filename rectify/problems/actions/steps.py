@@ -55,10 +55,12 @@ class ProblemStep:
         self.session.add(row)
         return row
 
-    def deadline(self, period_name: str) -> dt.date:
-        """Today plus the policy's period ``period_name``, rolled to a working day."""
+    def deadline(self, period_name: str, start: dt.date | None = None) -> dt.date:
+        """``start`` (today by default) plus the policy's period ``period_name``, rolled to a
+        working day."""
         policy = policy_of(self.tree.inspection)
-        return add_period(self.today, getattr(policy, period_name), load_calendar(self.session))
+        period = getattr(policy, period_name)
+        return add_period(start or self.today, period, load_calendar(self.session))
 
 
 def _progress(step: ProblemStep, action: kinds.Progress) -> str:
@@ -163,8 +165,7 @@ def _review(step: ProblemStep, action: kinds.ReviewAction) -> str:
     if step.confirmation is not None:
         tz = step.tree.inspection.timezone
         confirmed_on = local_date(step.confirmation.at, tz)
-        calendar = load_calendar(step.session)
-        due = add_period(confirmed_on, policy_of(step.tree.inspection).review_after, calendar)
+        due = step.deadline("review_after", start=confirmed_on)
         if step.today < due:
             raise Refusal(
                 "review_not_due",
