@@ -5,6 +5,7 @@ from models.db import get_engine, reset_engine, session_scope
 from models.migrate import create_schema
 from models.supervision import CycleRun, Notice, NoticeMark, ReviewAssignment, SupervisionCycle
 from models.tables import (
+    AccountabilityCase,
     Aspect,
     AuditEvent,
     CalendarDay,
@@ -14,8 +15,11 @@ from models.tables import (
     Evidence,
     Extension,
     Inspection,
+    Institution,
     LongTermDeclaration,
     Measure,
+    MeasureCompletion,
+    Meeting,
     Office,
     OfficeStaff,
     Person,
@@ -27,10 +31,16 @@ from models.tables import (
     SignOff,
     SignOffApplication,
     SignOffReturn,
+    StageReport,
     Unit,
 )
 
 __all__ = [
+    "AccountabilityCase",
+    "Institution",
+    "MeasureCompletion",
+    "Meeting",
+    "StageReport",
     "Clue",
     "ClueBody",
     "ClueExtension",

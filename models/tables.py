@@ -132,6 +132,7 @@ class Problem(SQLModel, table=True):
     closed_at: dt.datetime | None = instant_column(nullable=True)
     stage_goal: str | None = None
     checkpoint: dt.date | None = None
+    carried_from: str | None = None  # the same problem in an earlier round (屡查屡犯)
 
 
 class Measure(SQLModel, table=True):
@@ -229,6 +230,62 @@ class LongTermDeclaration(SQLModel, table=True):
     by: str
     stage_goal: str
     checkpoint: dt.date
+
+
+class MeasureCompletion(SQLModel, table=True):
+    """One measure reported completed by the unit (with its text; evidence rows carry
+    ``attached_to="completion"``). A relapse at review reopens the measures: completions
+    before the reopening no longer count."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    at: dt.datetime = instant_column(nullable=False)
+    by: str
+    text: str
+
+
+class StageReport(SQLModel, table=True):
+    """A stage report on a long-term problem (阶段性报告); it sets the next checkpoint."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    problem_id: int = Field(foreign_key="problem.id", index=True)
+    at: dt.datetime = instant_column(nullable=False)
+    by: str
+    text: str
+    next_checkpoint: dt.date
+
+
+class Meeting(SQLModel, table=True):
+    """A meeting the unit held on the rectification (党组会, 专题民主生活会, 整改推进会)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    at: dt.datetime = instant_column(nullable=False)
+    by: str
+    kind: str
+    title: str
+
+
+class Institution(SQLModel, table=True):
+    """An institution built (建章立制) in the rectification."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    at: dt.datetime = instant_column(nullable=False)
+    by: str
+    title: str
+
+
+class AccountabilityCase(SQLModel, table=True):
+    """Accountability (问责): people talked to, admonished or disciplined (约谈, 诫勉, 处分)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+    at: dt.datetime = instant_column(nullable=False)
+    by: str
+    kind: str
+    count: int
+    text: str = ""
 
 
 class Extension(SQLModel, table=True):

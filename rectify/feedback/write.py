@@ -280,6 +280,7 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
                     inspection_id=iid, ref=problem_in.ref, category_id=0, position=0, title=""
                 )
                 problem.title = problem_in.title
+                problem.carried_from = problem_in.carried_from
                 problem.category_id = category.id
                 problem.position = position
                 position += 1
