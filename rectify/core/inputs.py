@@ -136,42 +136,78 @@ def _field(path: Iterable[str | int]) -> str:
     return out
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """The safe loader, composing no anchor, no alias, at most ``max_input_nodes`` nodes and
-    ``MAX_DEPTH`` levels; each refusal names its line and field."""
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
-    def __init__(self, text: str, path: Path) -> None:
-        super().__init__(text)
+
+class _Frame:
+    """One open mapping or sequence while the events are checked: where its next node sits."""
+
+    def __init__(self, mapping: bool) -> None:
+        self.mapping = mapping
+        self.index = 0  # items seen (a sequence) or keys and values seen (a mapping)
+        self.key: str | int = ""
+
+    def field(self) -> str | int:
+        """The field of the node about to come: a sequence index, a mapping's key, or ``""``
+        for a key itself."""
+        if not self.mapping:
+            return self.index
+        return self.key if self.index % 2 else ""
+
+    def took(self, event: yaml.Event) -> None:
+        """A node (a scalar, or a finished collection) was read at this level."""
+        if self.mapping and self.index % 2 == 0:
+            self.key = str(getattr(event, "value", ""))
+        self.index += 1
+
+
+class _EventCheck:
+    """The limits checked on the parser's event stream (libyaml where available), before any
+    node is built: no anchor, no alias, at most ``max_input_nodes`` nodes and ``MAX_DEPTH``
+    levels; each refusal names its line and field."""
+
+    def __init__(self, path: Path) -> None:
         self.source = path
         self.limit = get_settings().max_input_nodes
         self.count = 0
-        self.fields: list[str | int] = []
+        self.frames: list[_Frame] = []
 
     def _refuse(self, event: yaml.Event, message: str) -> InputRefused:
-        field = _field(self.fields)
+        fields = [frame.field() for frame in self.frames]
+        field = _field(fields)
         where = f"第 {event.start_mark.line + 1} 行" + (f"，字段 {field}" if field else "")
         return InputRefused(self.source, where, message)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
-        if isinstance(index, yaml.ScalarNode):
-            self.fields.append(str(index.value))
-        elif isinstance(index, int) and not isinstance(index, bool):
-            self.fields.append(index)
-        else:
-            self.fields.append("")  # a key: no field of its own yet
+    def node(self, event: yaml.Event) -> None:
+        """Check one node event (scalar, alias or collection start)."""
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = f"*{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"&{event.anchor}"
             raise self._refuse(event, f"不接受 YAML 锚点和别名（{mark}）；请把每处内容写全；未读取")
         self.count += 1
         if self.count > self.limit:
             raise self._refuse(event, too_many())
-        if len(self.fields) > MAX_DEPTH:
-            raise self._refuse(event, f"嵌套超过 {MAX_DEPTH} 层；未读取")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(self.frames) >= MAX_DEPTH:
+                raise self._refuse(event, f"嵌套超过 {MAX_DEPTH} 层；未读取")
+            self.frames.append(_Frame(isinstance(event, yaml.MappingStartEvent)))
+        elif self.frames:
+            self.frames[-1].took(event)
+
+    def run(self, text: str) -> None:
+        """Read every event of ``text``; ``InputRefused`` at the first limit passed."""
+        parser = _FAST_LOADER(text)
         try:
-            return super().compose_node(parent, index)
+            while parser.check_event():
+                event = parser.get_event()
+                if isinstance(event, _NODE_EVENTS):
+                    self.node(event)
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    self.frames.pop()
+                    if self.frames:
+                        self.frames[-1].took(event)
         finally:
-            self.fields.pop()
+            parser.dispose()
 
 
 def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> InputRefused:
@@ -188,10 +224,13 @@ def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> InputRefused:
 
 def compose_yaml(path: Path, text: str) -> yaml.Node | None:
     """The YAML node tree of ``text`` (None for an empty document) within the limits;
-    ``InputRefused`` for a refusal or a syntax error, with its line."""
+    ``InputRefused`` for a refusal or a syntax error, with its line. The limits are checked on
+    the event stream first, so a hostile file is refused before any node is built."""
     try:
-        # the reader checks every character as it is built (a NUL is a ReaderError here)
-        loader = _LimitedLoader(text, path)
+        # the reader checks every character of the text (a NUL is a ReaderError here)
+        yaml.reader.Reader(text)
+        _EventCheck(path).run(text)
+        loader = _FAST_LOADER(text)
     except yaml.YAMLError as exc:
         raise _yaml_error(path, text, exc) from None
     try:
