@@ -10,12 +10,13 @@ where known, the line and field. The limits are settings (``RECTIFY_MAX_INPUT_BY
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from rectify.core.messages import dotted, line, located, yaml_problem
 from rectify.core.settings import get_settings
 
 # Nesting deeper than this is no office file; it would exhaust the parser's recursion.
@@ -23,16 +24,17 @@ MAX_DEPTH = 64
 
 
 class InputRefused(ValueError):
-    """A file refused by a limit, or not readable at all: ``path:where：message``."""
+    """A file refused by a limit, or not readable at all: ``path:where：message`` (the one
+    format of ``rectify.core.messages.located``)."""
 
-    def __init__(self, path: Path | str, where: str, message: str, sep: str = "：") -> None:
-        self.path, self.where, self.message, self.sep = str(path), where, message, sep
-        super().__init__(f"{path}:{self.located}" if where else f"{path}{sep}{message}")
+    def __init__(self, path: Path | str, where: str, message: str) -> None:
+        self.path, self.where, self.message = str(path), where, message
+        super().__init__(located(self.path, where, "", message))
 
     @property
     def located(self) -> str:
         """The message with its location but without the path (for callers that print it)."""
-        return f"{self.where}{self.sep}{self.message}" if self.where else self.message
+        return f"{self.where}：{self.message}" if self.where else self.message
 
 
 def _mb(size: int) -> str:
@@ -123,17 +125,8 @@ class CellBudget:
         for number, row in enumerate(ws.iter_rows(values_only=True, **kwargs), start=start):
             self.used += max(1, len(row))
             if self.used > self.limit:
-                raise InputRefused(self.path, f"工作表 {ws.title}，第 {number} 行", too_many())
+                raise InputRefused(self.path, f"工作表 {ws.title}，{line(number)}", too_many())
             yield row
-
-
-def _field(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        if part == "":
-            continue
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
@@ -175,8 +168,8 @@ class _EventCheck:
 
     def _refuse(self, event: yaml.Event, message: str) -> InputRefused:
         fields = [frame.field() for frame in self.frames]
-        field = _field(fields)
-        where = f"第 {event.start_mark.line + 1} 行" + (f"，字段 {field}" if field else "")
+        field = dotted(fields)
+        where = line(event.start_mark.line + 1) + (f"，字段 {field}" if field else "")
         return InputRefused(self.source, where, message)
 
     def node(self, event: yaml.Event) -> None:
@@ -212,14 +205,20 @@ class _EventCheck:
 
 def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> InputRefused:
     mark = getattr(exc, "problem_mark", None)
-    if mark:
-        line = mark.line + 1
-    elif isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
-        line = text[: exc.position].count("\n") + 1
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        number = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
+        problem = f"含有不允许的控制字符 #x{code:04x}"
     else:
-        line = 1
-    problem = getattr(exc, "problem", exc)
-    return InputRefused(path, f"line {line}", f"not valid YAML: {problem}", sep=": ")
+        number = mark.line + 1 if mark else 1
+        lines = text.split("\n")
+        at = (
+            lines[mark.line][mark.column : mark.column + 1]
+            if mark and mark.line < len(lines)
+            else ""
+        )
+        problem = yaml_problem(str(getattr(exc, "problem", None) or exc), at)
+    return InputRefused(path, line(number), f"不是有效的 YAML：{problem}")
 
 
 def compose_yaml(path: Path, text: str) -> yaml.Node | None:
