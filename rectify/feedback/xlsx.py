@@ -49,8 +49,8 @@ def read_xlsx(path: Path) -> Located:
     check_archive(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        why = f"不是可读取的 XLSX 工作簿（{type(exc).__name__}）"
+    except Exception:  # openpyxl raises many kinds for a broken file
+        why = "不是可读取的 XLSX 工作簿：文件已损坏，或不是 Excel（.xlsx）文件"
         raise FileError(located(str(path), "", "", why)) from None
     try:
         missing = [s for s in ("inspection", "people", "departments", "ledger") if s not in book]
