@@ -200,15 +200,15 @@ class FeedbackFile(Strict):
         warnings = []
         if self.office is None:
             warnings.append(
-                "文件没有 office(巡察办)部分:在声明巡察办之前,无人能确认销号、批准延期或开展回头看"
+                "文件没有 office（巡察办）部分：在声明巡察办之前，无人能确认销号、批准延期或开展回头看"
             )
         for person in self.people:
             if "reviewer" in person.roles:
                 warnings.append(
-                    f"people {person.id}: 角色 reviewer 已不再赋予任何权限(销号审核和回头看由巡察办督查人员负责)"
+                    f"people {person.id}：角色 reviewer 已不再赋予任何权限（销号审核和回头看由巡察办督查人员负责）"
                 )
             if "office" in person.roles:
-                warnings.append(f"people {person.id}: 角色 office 按 unit_office(整改办)读取")
+                warnings.append(f"people {person.id}：角色 office 按 unit_office（整改办）读取")
         return warnings
 
     def problems(self) -> list[tuple[int, int, ProblemIn]]:
