@@ -11,6 +11,7 @@ import pytest
 
 from rectify.clues.file import ClueErrors, KnownFacts, read_clue_file, validate_clue_file
 from rectify.core.calendar import HolidayFileError, read_year_file
+from rectify.core.messages import pydantic_message, yaml_problem
 from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.runtime.simulation import ScenarioErrors, load_scenario
 from tests.tables import cases
@@ -224,3 +225,25 @@ def test_broken_file_is_refused_in_chinese_at_its_place(tmp_path, kind, name, ed
     for error in errors:
         assert error.startswith(f"{path}:") or error.startswith(f"{path}："), error
         assert not ENGLISH.search(_prose(error, path)), error
+
+
+# (case, a pydantic error or a parser's problem, its Chinese): the fallbacks included
+WORDINGS = [
+    ("unknown_type", {"type": "uuid_parsing", "msg": "Input should be a valid UUID", "input": "x"},
+     "取值不符合要求，实为 “x”（uuid_parsing）"),
+    ("long_text_shortened", {"type": "string_type", "msg": "", "input": "长" * 50},
+     f"应为文本，实为 “{'长' * 40}…”"),
+    ("greater_than", {"type": "greater_than", "msg": "", "input": 0, "ctx": {"gt": 0}},
+     "应大于 0，实为 0"),
+    ("too_long", {"type": "too_long", "msg": "", "input": [1, 2],
+                  "ctx": {"field_type": "List", "max_length": 1, "actual_length": 2}},
+     "最多 1 项，实为 2 项"),
+    ("yaml_known", "could not find expected ':'", "找不到应有的冒号（:）：这一项应写成“键: 值”"),
+    ("yaml_unknown", "found something odd", "无法解析（found something odd）"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("given", "expected"), cases(WORDINGS))
+def test_wording(given, expected):
+    said = yaml_problem(given) if isinstance(given, str) else pydantic_message(given)
+    assert said == expected
