@@ -2,7 +2,7 @@
 
 import typer
 
-from rectify.cli import audit, calendar, feedback, problems, reports, runtime
+from rectify.cli import accountability, audit, calendar, feedback, problems, reports, runtime
 from rectify.cli.clues import clue_app
 from rectify.cli.outcomes import record_app
 
@@ -34,6 +34,7 @@ app.add_typer(audit.audit_app, name="audit")
 app.command()(runtime.simulate)
 app.command()(reports.report)
 app.command()(reports.intake)
+reports.office_app.command("accountability")(accountability.office_accountability)
 app.add_typer(reports.office_app, name="office")
 app.add_typer(reports.ledger_app, name="ledger")
 app.command()(runtime.demo)
