@@ -261,3 +261,36 @@ def test_office_counts_problems_repeated_from_an_earlier_round(binhai, tmp_path)
     assert "屡查屡犯" in table
     (r9_line,) = [line for line in table.splitlines() if "binhai-2024-r9" in line]
     assert [cell.strip() for cell in r9_line.split("│")][-2] == "2"
+
+
+def test_the_office_overview_publishes_the_accountability_tables(binhai, monkeypatch):
+    """The flow's body, its tasks run as plain functions and its artifacts captured."""
+    import flows.office_overview as overview
+
+    STEPS["complete"]("2024-11-05")
+    published = {}
+    monkeypatch.setattr(overview, "office_figures", overview.office_figures.fn)
+    monkeypatch.setattr(overview, "accountability_figures", overview.accountability_figures.fn)
+    monkeypatch.setattr(
+        overview,
+        "create_table_artifact",
+        lambda rows, key, description: published.update({key: (rows, description)}),
+    )
+    overview.office_overview.fn(as_of="2024-11-15T10:00")
+    units, said = published["accountability-units"]
+    assert said.startswith("干部考核问责：各单位") and "截至 2024-11-15" in said
+    assert "延期不免责" in said
+    (unit,) = units
+    assert (unit["单位"], unit["逾期完成"], unit["逾期天数合计"]) == (
+        "滨海新区生态环境局党组",
+        1,
+        5,
+    )
+    people, said = published["accountability-people"]
+    assert "各责任人、责任领导" in said
+    assert {(p["编号"], p["身份"], p["逾期天数合计"]) for p in people} == {
+        ("office_head", "责任人", 5),
+        ("deputy_law", "责任领导", 5),
+    }
+    (office_row,) = published["office-overview"][0]
+    assert office_row["屡查屡犯"] == 1
