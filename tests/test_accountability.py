@@ -223,7 +223,7 @@ def test_the_workbook_reads_back_as_the_table_shows(binhai, tmp_path):
     office_head = rows[("office_head", "责任人")]
     assert office_head[header.index("姓名（职务）")] == "办公室主任"
     assert office_head[header.index("逾期天数合计")] == 10
-    assert office_head[header.index("延期措施")] == 1
+    assert office_head[header.index("延期项次")] == 1
     assert wb["单位"].freeze_panes == "A2"
 
 

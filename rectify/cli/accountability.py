@@ -69,7 +69,7 @@ def _print(view: dict) -> None:
         console.print(
             f"完成措施 {unit['completed']} 项，其中逾期完成 {unit['completed_late']} 项"
             f"（合计 {unit['days_late']} 天，最长 {unit['most_days_late']} 天）；"
-            f"超期未完成 {unit['overdue_open']} 项；延期 {unit['extensions']} 项；"
+            f"超期未完成 {unit['overdue_open']} 项；延期 {unit['extensions']} 项次；"
             f"反弹 {unit['relapses']} 个；阶段报告逾期 {unit['stage_reports_missed']} 次；"
             f"问责 {unit['accountability']} 人次（约谈 {unit['interviews']} 人次）",
             highlight=False,

@@ -54,7 +54,7 @@ class Figures:
     days_late: int = 0  # the calendar days late, added up
     most_days_late: int = 0  # the longest
     overdue_open: int = 0  # open measures past their original due
-    extensions: int = 0  # measures extended (延期)
+    extensions: int = 0  # its measures extended (延期, 项次: twice counts 2)
     relapses: int = 0  # problems relapsed at review (反弹)
     stage_reports_missed: int = 0  # checkpoints passed without a stage report
 
@@ -73,7 +73,7 @@ FIGURE_COLUMNS = (
     ("days_late", "逾期天数合计"),
     ("most_days_late", "最长逾期天数"),
     ("overdue_open", "超期未完成"),
-    ("extensions", "延期措施"),
+    ("extensions", "延期项次"),
     ("relapses", "反弹问题"),
     ("stage_reports_missed", "阶段报告逾期"),
 )
