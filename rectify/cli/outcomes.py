@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from models import session_scope
 from rectify.audit.guard import Attempt, refuse
-from rectify.cli.common import InspectionOpt, parse_at, report_outcome, zone
+from rectify.cli.common import parse_at, report_outcome, zone
 from rectify.core.errors import Refusal
 from rectify.problems import service
 from rectify.problems.actions import ACCOUNTABILITY_KINDS, ACTIONS, MEETING_KINDS
@@ -21,6 +21,9 @@ record_app = typer.Typer(
     no_args_is_help=True,
 )
 
+InspectionOpt = Annotated[
+    str | None, typer.Option("--inspection", "-i", help="巡察编号；只有一个巡察时可省略")
+]
 ByOpt = Annotated[str, typer.Option("--by", help="录入人编号（组长或整改办）")]
 AtOpt = Annotated[
     str | None, typer.Option("--at", help="时间 YYYY-MM-DD[THH:MM]（本地时间），默认现在")

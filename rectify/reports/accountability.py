@@ -36,7 +36,7 @@ from models import (
 )
 from rectify.core.clock import end_of_local_day_utc, local_date, utc_now
 from rectify.core.errors import Refusal
-from rectify.core.states import OPEN_STATES
+from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.problems.snapshots import Snapshot, snapshots_on
 from rectify.reports.ledger_sheet import _save_workbook
 from rectify.reports.office import NO_OFFICE, unit_path
@@ -257,7 +257,16 @@ def _figures(
     return unit, people
 
 
-def _count_measure(figures, measure, problem, state, history, tz, as_of) -> None:
+def _count_measure(
+    figures: Figures,
+    measure: Measure,
+    problem: Problem,
+    state: ProblemState,
+    history: _History,
+    tz: str,
+    as_of: dt.date,
+) -> None:
+    """Count ``measure`` of ``problem`` (in ``state`` on ``as_of``) into ``figures``."""
     figures.extensions += history.extensions[measure.id]
     due = measure.original_due or measure.due
     if due is None:
