@@ -130,9 +130,7 @@ def office_status(
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(
-        "巡察办", "单位", "巡察", "问题", "已销号", "长期", "未完成", "超期", "方案逾期", "反弹"
-    )
+    table = Table(*"巡察办 单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 屡查屡犯".split())
     for i, r in enumerate(rows):
         first_of_office = i == 0 or rows[i - 1]["office"] != r["office"]
         if first_of_office and i:
@@ -148,6 +146,7 @@ def office_status(
             str(r["overdue"]),
             "是" if r["plan_late"] else "",
             str(r["relapses"]),
+            str(r["repeated"]),
         )
     console.print(table)
 

@@ -35,9 +35,10 @@ NO_OFFICE = "(未声明巡察办)"
 
 def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]:
     """One row per inspection: its office, problems, closed, long-term, overdue, late plan,
-    relapses; grouped by office (offices in id order, inspections without one last) and,
-    within an office, the laggards first (most overdue, late plan, lowest share closed).
-    Each inspection as of ``as_of``, or of its own local today."""
+    relapses, problems repeated from an earlier round (``repeated``, 屡查屡犯); grouped by
+    office (offices in id order, inspections without one last) and, within an office, the
+    laggards first (most overdue, late plan, lowest share closed). Each inspection as of
+    ``as_of``, or of its own local today."""
     units = {u.id: u for u in session.exec(select(Unit))}
     offices = {o.id: o.name for o in session.exec(select(Office))}
     inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
@@ -62,6 +63,9 @@ def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]
                 "overdue": figures["overdue"],
                 "plan_late": figures["plan"]["late"],
                 "relapses": relapses[inspection.id],
+                "repeated": sum(
+                    p.carried_from is not None for p in snaps[inspection.id].tree.problems
+                ),
                 "closed_share": round(figures["closed"] / figures["problems"], 3)
                 if figures["problems"]
                 else 1.0,

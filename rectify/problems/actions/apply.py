@@ -20,6 +20,7 @@ from rectify.problems.actions.kinds import (
     SubmitReport,
     action_attempt,
 )
+from rectify.problems.actions.outcomes import OUTCOME_ACTIONS, record_outcome
 from rectify.problems.actions.steps import STEPS, ProblemStep, in_order
 from rectify.problems.rules.permissions import check_actor
 from rectify.problems.rules.views import PersonView
@@ -54,6 +55,8 @@ def apply_action(
         return _approve_plan(session, inspection, action, actor, at, today)
     if isinstance(action, SubmitReport):
         return _submit_report(session, inspection, action, actor, at, today)
+    if isinstance(action, OUTCOME_ACTIONS):
+        return record_outcome(session, inspection, action, actor, at, today)
 
     tree = load_tree(session, inspection)
     problem = tree.problem(action.problem)
