@@ -38,8 +38,11 @@ BAD_DUE = {**FIRST["problems"][0]["measures"][0], "due": "2024-02-30"}
 CASES = [
     # (aspect, located field in the error, words of the message)
     (
-        {"title": "甲", "categories": [{"title": "乙", "problems": FIRST["problems"][:1]}],
-         "problems": FIRST["problems"][1:2]},
+        {
+            "title": "甲",
+            "categories": [{"title": "乙", "problems": FIRST["problems"][:1]}],
+            "problems": FIRST["problems"][1:2],
+        },
         "aspects[0]",
         "give categories or problems, not both",
     ),
