@@ -108,12 +108,11 @@ def organisation(r: ProgressReport, internal: bool) -> list[Block]:
 
 def supervision_sentence(policy: Policy) -> str:
     """The dispatch and supervision as the policy sets them: "每半月（每月1日、16日）…"."""
-    days = policy.dispatch_days
-    every = {1: "每月", 2: "每半月"}.get(len(days), f"每月{len(days)}次")
-    dates = "、".join(f"{d}日" for d in days)
+    days = "、".join(f"{d}日" for d in policy.dispatch_days)
+    every = f"每半月（每月{days}）" if len(policy.dispatch_days) == 2 else f"每月{days}"
     return (
-        f"整改工作领导小组副组长{every}（每月{dates}）调度整改工作进展，"
-        f"组长每月（{policy.supervision_day}日）督办，及时提醒各责任领导、责任科室和责任人"
+        f"整改工作领导小组副组长{every}调度整改工作进展，"
+        f"组长每月{policy.supervision_day}日督办，及时提醒各责任领导、责任科室和责任人"
         "查漏补缺，推进整改工作，确保整改任务件件有落实、事事有回音。"
     )
 
