@@ -8,6 +8,9 @@ from sqlmodel import select
 
 from models import Category, Measure, Problem, session_scope
 from rectify.feedback.service import import_file
+from rectify.problems import service
+from rectify.reports import progress_report_markdown
+from rectify.runtime.simulation import load_scenario
 from tests.conftest import EXAMPLES
 
 BINHAI = EXAMPLES / "binhai-2024.yaml"
@@ -62,3 +65,32 @@ def test_aspect_with_problems_directly_is_checked(db, tmp_path, aspect, where, w
     outcome = import_file(path)
     assert not outcome.done
     assert any(where in e and words in e for e in outcome.errors), outcome.errors
+
+
+def test_binhai_scenario_events_give_the_demo_report(db):
+    """The demo's events through the same rules as the commands (no flow runs here): the
+    expected figures of the scenario's header and a report of "4个方面16个问题"."""
+    scenario = load_scenario(EXAMPLES / "binhai-scenario.yaml")
+    assert import_file(scenario.feedback_path).done
+    refused = []
+    for event in scenario.events:
+        outcome = service.act(scenario.inspection_id, event.action, event.at)
+        if not outcome.done:
+            refused.append((event.kind, getattr(event.action, "problem", None), event.action.by))
+    assert refused == [("extend", "3", "secretary")]  # on purpose: only the office extends
+    until = scenario.until.date()
+    with session_scope() as session:
+        figures = service.status(scenario.inspection_id, until, session=session)
+        report = progress_report_markdown(scenario.inspection_id, until, session=session)
+    counts = ("closed", "long_term", "in_progress", "reopened", "not_started", "overdue")
+    assert {k: figures[k] for k in counts} == {
+        "closed": 9,
+        "long_term": 3,
+        "in_progress": 3,
+        "reopened": 1,
+        "not_started": 0,
+        "overdue": 3,
+    }
+    assert [r["ref"] for r in figures["items"] if r["overdue"]] == ["3", "9", "11"]
+    assert "巡察反馈的4个方面16个问题，已完成整改9个，需长期整改3个，正在推进整改4个。" in report
+    assert "联系电话：022-65369880" in report
