@@ -5,13 +5,16 @@ with a located message."""
 import pytest
 import yaml
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from models import Category, Measure, Problem, session_scope
+from rectify.cli import app
 from rectify.feedback.service import import_file
 from rectify.problems import service
 from rectify.reports import progress_report_markdown
 from rectify.runtime.simulation import load_scenario
 from tests.conftest import EXAMPLES
+from tests.test_import import ROW1, ROW2, ROW3, write_xlsx
 
 BINHAI = EXAMPLES / "binhai-2024.yaml"
 
@@ -47,13 +50,13 @@ CASES = [
             "problems": FIRST["problems"][1:2],
         },
         "aspects[0]",
-        "give categories or problems, not both",
+        "categories 与 problems 只能二选一",
     ),
-    ({"title": "甲"}, "aspects[0]", "the aspect has no problem"),
+    ({"title": "甲"}, "aspects[0]", "这一方面没有任何问题"),
     (
         {"title": "甲", "problems": [{**FIRST["problems"][0], "measures": [BAD_DUE]}]},
         "aspects[0].problems[0].measures[0].due",
-        "not a real date",
+        "不是有效的日期",
     ),
 ]
 
@@ -94,3 +97,28 @@ def test_binhai_scenario_events_give_the_demo_report(db):
     assert [r["ref"] for r in figures["items"] if r["overdue"]] == ["3", "9", "11"]
     assert "巡察反馈的4个方面16个问题，已完成整改9个，需长期整改3个，正在推进整改4个。" in report
     assert "联系电话：022-65369880" in report
+
+
+XLSX_CASES = [
+    # (rows, imported, words in the output)
+    ([ROW1[:1] + (None,) + ROW1[2:], ROW3], True, "2 aspects, 2 problems, 2 measures"),
+    (
+        [ROW1, ROW2[:1] + (None,) + ROW2[2:3] + ("另一标题",) + ROW2[4:]],
+        False,
+        "categories 与 problems 只能二选一",
+    ),
+    (
+        [ROW1[:1] + (None,) + ROW1[2:], ROW1[:1] + (None, "1", "另一标题") + ROW1[4:]],
+        False,
+        "工作表 ledger，第 3 行，D 列（问题）",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "imported", "words"), XLSX_CASES)
+def test_xlsx_rows_without_a_category_hold_problems_directly(db, tmp_path, rows, imported, words):
+    path = tmp_path / "ledger.xlsx"
+    write_xlsx(path, rows)
+    result = CliRunner().invoke(app, ["import", str(path)])
+    assert (result.exit_code == 0) == imported, result.output
+    assert words in result.output

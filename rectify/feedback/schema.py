@@ -194,9 +194,11 @@ class AspectIn(Strict):
     @model_validator(mode="after")
     def _categories_or_problems(self) -> AspectIn:
         if self.categories and self.problems:
-            raise ValueError("give categories or problems, not both")
+            raise ValueError(
+                "categories 与 problems 只能二选一：方面下的问题要么分类列出，要么直接列出"
+            )
         if not self.categories and not self.problems:
-            raise ValueError("the aspect has no problem (give categories or problems)")
+            raise ValueError("这一方面没有任何问题（请给出 categories 或 problems）")
         return self
 
     def groups(self) -> list[tuple[str, list[ProblemIn]]]:

@@ -76,15 +76,13 @@ def _pop_conflicts(located: Located, report) -> None:
     data = located.data
     if not isinstance(data, dict):
         return
-    for a, aspect in enumerate(list_or_empty(data.get("aspects"))):
-        for c, category in enumerate(list_or_empty(dict_or_empty(aspect).get("categories"))):
-            for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems"))):
-                for src in dict_or_empty(problem).pop("__conflict__", []):
-                    report(
-                        ("aspects", a, "categories", c, "problems", p, "title"),
-                        "同一问题编号写了不同的问题标题",
-                        located.locate(src + ("problem",)),
-                    )
+    for at, problem in problem_paths(data):
+        for src in problem.pop("__conflict__", []):
+            report(
+                at + ("title",),
+                "同一问题编号写了不同的问题标题",
+                located.locate(src + ("problem",)),
+            )
 
 
 def date_or_none(value) -> dt.date | None:
