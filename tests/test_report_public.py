@@ -311,6 +311,12 @@ POLICY_CASES = [
         ["每半月", "25日"],
     ),
     (
+        {"dispatch_days": [1, 5]},  # two days, but not half a month apart
+        True,
+        ["副组长每月1日、5日调度"],
+        ["每半月"],
+    ),
+    (
         {"dispatch_days": [1, 11, 21]},
         False,
         ["副组长每月1日、11日、21日调度", "如有意见建议，请及时向区测试局党组反映。\n"],

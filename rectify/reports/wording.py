@@ -109,7 +109,9 @@ def organisation(r: ProgressReport, internal: bool) -> list[Block]:
 def supervision_sentence(policy: Policy) -> str:
     """The dispatch and supervision as the policy sets them: "每半月（每月1日、16日）…"."""
     days = "、".join(f"{d}日" for d in policy.dispatch_days)
-    every = f"每半月（每月{days}）" if len(policy.dispatch_days) == 2 else f"每月{days}"
+    first, *rest = policy.dispatch_days
+    half_monthly = len(rest) == 1 and 12 <= rest[0] - first <= 18  # 1 and 16, 5 and 20
+    every = f"每半月（每月{days}）" if half_monthly else f"每月{days}"
     return (
         f"整改工作领导小组副组长{every}调度整改工作进展，"
         f"组长每月{policy.supervision_day}日督办，及时提醒各责任领导、责任科室和责任人"
