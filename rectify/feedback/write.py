@@ -50,6 +50,8 @@ def write_feedback(
     inspection.feedback_date = header.feedback_date
     inspection.timezone = header.timezone
     inspection.policy = feedback.policy.model_dump(mode="json")
+    contact = feedback.inspection.public_contact
+    inspection.public_contact = contact.model_dump(mode="json", exclude_none=True) if contact else {}
     inspection.source = source
     inspection.imported_at = at
     session.add(inspection)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -22,7 +21,6 @@ from models import (
 )
 from rectify.core.clock import local_date
 from rectify.feedback.schema import PublicContact
-from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.reports.history import History
 
 
@@ -128,16 +126,7 @@ def recorded(session: Session, history: History) -> dict[str, list[Recorded]]:
 
 
 def public_contact(history: History) -> PublicContact | None:
-    """The public's contact (``inspection.public_contact`` of the feedback file): the store
-    keeps no copy, so it is read from the file the inspection was imported from, when that
-    file is still there and is still this inspection's; otherwise None."""
-    source = Path(history.inspection.source or "")
-    if not source.is_file():
-        return None
-    try:
-        feedback, _ = load_feedback(source)
-    except (FeedbackErrors, OSError, ValueError):
-        return None
-    if feedback.inspection.id != history.inspection.id:
-        return None
-    return feedback.inspection.public_contact
+    """The public's contact (``inspection.public_contact`` of the feedback file, stored at
+    import), or None when the file gave none."""
+    stored = history.inspection.public_contact or {}
+    return PublicContact(**stored) if stored else None
