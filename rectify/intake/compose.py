@@ -58,14 +58,15 @@ def compose_draft(state: ParseState, aspects: list[OutlineNode], result: Outline
             "(一、/(一)/1./(1)) or its problem section was not recognised"
         )
     return {
-        "inspection": _inspection(state, result),
+        "inspection": inspection_header(state, result),
         "people": [{"id": PLACEHOLDER, "name": PLACEHOLDER, "roles": ["leader"], "contacts": []}],
         "departments": [{"id": PLACEHOLDER, "name": PLACEHOLDER}],
         "aspects": draft_aspects,
     }
 
 
-def _inspection(state: ParseState, result: OutlineResult) -> dict:
+def inspection_header(state: ParseState, result: OutlineResult) -> dict:
+    """The draft's inspection header: the facts the text gives, the rest left to fill in."""
     facts = state.facts
     missing = result.missing
 

@@ -43,6 +43,15 @@ class OutlineResult:
     report_date: dt.date | None = None
     is_progress_report: bool = False
     renumbered: bool = False  # refs are running numbers, the published numbering restarts
+    # a ledger table (台账) read instead of an outline: the table, its columns, what was left
+    ledger_table: str | None = None
+    ledger_columns: list[str] = field(default_factory=list)
+    ledger_unused: list[str] = field(default_factory=list)
+    ledger_unplaced: list[str] = field(default_factory=list)
+    ledger_notes: list[str] = field(default_factory=list)
+    ledger_dues: list[str] = field(default_factory=list)  # dues not understood, as written
+    # (ref, measure index) → (comment beside its due, comment beside its checkpoint)
+    due_written: dict[tuple[str, int], tuple[str | None, str | None]] = field(default_factory=dict)
 
     def report_lines(self) -> list[str]:
         """The understanding report, one line per item (also the draft's header comment)."""
@@ -87,6 +96,8 @@ class OutlineResult:
         if self.furniture:
             lines = ", ".join(str(n) for n, _ in self.furniture)
             out.append(f"page furniture dropped: {len(self.furniture)} line(s) ({lines})")
+        if self.ledger_table:
+            out += self.ledger_lines()
         out.append(f"lines not placed: {len(self.unplaced)}")
         out += [f"  line {n}: {shorten(text)}" for n, text in self.unplaced]
         if self.details:
@@ -102,6 +113,51 @@ class OutlineResult:
             out.append("notes:")
             out += [f"  {note}" for note in self.notes]
         return out
+
+    def ledger_lines(self) -> list[str]:
+        """The report's part on the ledger table: the table and columns used, the cells not
+        placed, the dues not understood."""
+        out = [f"台账表格：{self.ledger_table}", "采用的列："]
+        out += [f"  {line}" for line in self.ledger_columns]
+        if self.ledger_unused:
+            out.append("未采用的列：")
+            out += [f"  {line}" for line in self.ledger_unused]
+        out.append(f"未能放入草稿的单元格：{len(self.ledger_unplaced)} 个")
+        out += [f"  {shorten(line, 90)}" for line in self.ledger_unplaced]
+        if self.ledger_dues:
+            out.append(f"未能识别的整改时限（原文写在 due 旁，留作 {PLACEHOLDER}）：")
+            out += [f"  {line}" for line in self.ledger_dues]
+        if self.ledger_notes:
+            out.append("台账说明：")
+            out += [f"  {note}" for note in self.ledger_notes]
+        return out
+
+
+def _comment_dues(body: str, result: OutlineResult) -> str:
+    """The due cell as written, as a comment beside each due or checkpoint to check."""
+    comments = []
+    for aspect in result.draft.get("aspects", []):
+        for category in aspect["categories"]:
+            for problem in category["problems"]:
+                for index, _ in enumerate(problem["measures"]):
+                    comments.append(result.due_written.get((problem["ref"], index), (None, None)))
+    if not any(any(c) for c in comments):
+        return body
+    lines = body.split("\n")
+    k = -1
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith("due: ") and line.startswith("  "):
+            k += 1
+            which = 0
+        elif stripped.startswith("checkpoint: ") and k >= 0:
+            which = 1
+        else:
+            continue
+        comment = comments[k][which] if k < len(comments) else None
+        if comment:
+            lines[i] = f"{line}  # {comment}"
+    return "\n".join(lines)
 
 
 def shorten(text: str, width: int = 70) -> str:
@@ -125,6 +181,7 @@ def write_draft(result: OutlineResult, out_path: Path | str) -> Path:
     body = yaml.dump(
         result.draft, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100
     )
+    body = _comment_dues(body, result)
     inspection_id = result.draft.get("inspection", {}).get("id")
     if inspection_id:
         body = body.replace(
