@@ -10,13 +10,13 @@ from rectify.intake.numerals import chinese_number
 from rectify.intake.reading import normalise
 
 _BOUNDARY = r"(?:^|(?<=[\s。;:,!?、]))"
-_MARKERS = (
+_MARKERS = (  # bracketed and circled numbers need no boundary before them
     re.compile(_BOUNDARY + r"(\d{1,2})\s*[.、](?!\d)"),
-    re.compile(_BOUNDARY + r"\(\s*(\d{1,2})\s*\)"),
+    re.compile(r"\(\s*(\d{1,2})\s*\)"),
     re.compile(_BOUNDARY + r"(\d{1,2})\)"),
-    re.compile(_BOUNDARY + r"([\u2460-\u2473])"),
+    re.compile(r"([\u2460-\u2473])"),
     re.compile(_BOUNDARY + r"([一二三四五六七八九十]{1,3})是"),
-    re.compile(_BOUNDARY + r"\(\s*([一二三四五六七八九十]{1,3})\s*\)"),
+    re.compile(r"\(\s*([一二三四五六七八九十]{1,3})\s*\)"),
 )
 _NAME_SEPARATORS = re.compile(r"[、,;/\n]+|\s{2,}")
 _NO_NAME = {"", "无", "/", "-", "—", "——", "暂无", "待定"}

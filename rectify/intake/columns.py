@@ -147,14 +147,14 @@ def find_ledger(tables: list[Grid]) -> tuple[Ledger | None, list[str]]:
     more), and notes on the other candidate tables."""
     candidates: list[Ledger] = []
     for grid in tables:
-        best = None
-        for r in range(min(HEADER_ROWS_SCANNED, len(grid.rows))):
-            for rows in ([r], [r, r + 1]) if r + 1 < len(grid.rows) else ([r],):
-                found = _header_at(grid, rows)
-                if found and (best is None or found.score() > best.score()):
-                    best = found
-        if best:
-            candidates.append(best)
+        found = [
+            ledger
+            for r in range(min(HEADER_ROWS_SCANNED, len(grid.rows)))
+            for rows in ([r], [r, r + 1])
+            if rows[-1] < len(grid.rows) and (ledger := _header_at(grid, rows))
+        ]
+        if found:  # the most columns; one header row rather than two; the first
+            candidates.append(max(found, key=lambda c: (c.score(), -len(c.header_rows))))
     if not candidates:
         return None, []
     chosen = max(candidates, key=lambda c: c.score())  # the first of the best

@@ -15,6 +15,7 @@ _NAMES = {
     "problems": "problems (问题)",
     "closed": "closed problems (已整改销号)",
     "long_term": "long-term problems (需长期整改)",
+    "measures": "measures (整改措施)",
 }
 
 

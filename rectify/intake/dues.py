@@ -36,13 +36,19 @@ class Due:
     how: str = ""  # "date", "long_term", "at_once", "unknown", "empty"
 
 
-def _periods(text: str, year: int | None) -> list[dt.date]:
+def _periods(text: str, year: int | None, feedback: dt.date | None) -> list[dt.date]:
+    """上半年, 四季度, 年内 …: the last day of the period (the next year's when a period
+    without a year would end before the feedback)."""
     found = []
     for pattern, month in _HALVES:
         for match in pattern.finditer(text):
             y = int(match.group("y")) if match.group("y") else year
-            if y:
-                found.append(dt.date(y, month, _MONTH_END[month]))
+            if not y:
+                continue
+            date = dt.date(y, month, _MONTH_END[month])
+            if not match.group("y") and feedback and date <= feedback:
+                date = date.replace(year=y + 1)
+            found.append(date)
     return found
 
 
@@ -55,7 +61,7 @@ def _dates(text: str, year: int | None, feedback: dt.date | None) -> list[dt.dat
                 date.replace(year=date.year + 1) if not (date.month, date.day) == (2, 29) else date
             )
         dates.append(date)
-    return sorted(dates + _periods(text, year))
+    return sorted(dates + _periods(text, year, feedback))
 
 
 def read_due(value: object, year: int | None, feedback: dt.date | None) -> Due:
