@@ -63,12 +63,14 @@ def write_docx(
     for text in paragraphs:
         document.add_paragraph(text)
     table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
+    table_rows = list(table.rows)  # one row at a time: table.cell() reads the whole table
+    for row, texts in zip(table_rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=False):
+            cell.text = text
     for r1, c1, r2, c2 in merges:
         text = rows[r1][c1]
-        table.cell(r1, c1).merge(table.cell(r2, c2)).text = text
+        first, last = table_rows[r1].cells[c1], table_rows[r2].cells[c2]
+        first.merge(last).text = text
     for text in after:
         document.add_paragraph(text)
     document.save(str(path))

@@ -14,7 +14,7 @@ PLACEHOLDER = "TODO_FILL_IN"
 RESPONSIBILITY_FIELDS = ("lead_leader", "responsible_leader", "department", "responsible_person")
 
 
-class _NoAliases(yaml.SafeDumper):
+class _NoAliases(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when present
     """Writes a value shared twice in full each time: the importer refuses YAML aliases."""
 
     def ignore_aliases(self, data: object) -> bool:
