@@ -59,9 +59,22 @@ def write_docx(
     path: Path, rows: list[list[str]], merges=(), paragraphs=(TITLE, INTRO), after=()
 ) -> Path:
     """A Word document: ``paragraphs``, the table (merged as told), ``after``."""
+    return write_docx_parts(path, [*paragraphs, (rows, merges), *after])
+
+
+def write_docx_parts(path: Path, parts: list) -> Path:
+    """A Word document of paragraphs (text) and tables ((rows, merges)), in order."""
     document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
+    for part in parts:
+        if isinstance(part, str):
+            document.add_paragraph(part)
+        else:
+            _add_table(document, *part)
+    document.save(str(path))
+    return path
+
+
+def _add_table(document, rows: list[list[str]], merges) -> None:
     table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
     table_rows = list(table.rows)  # one row at a time: table.cell() reads the whole table
     for row, texts in zip(table_rows, rows, strict=True):
@@ -71,10 +84,6 @@ def write_docx(
         text = rows[r1][c1]
         first, last = table_rows[r1].cells[c1], table_rows[r2].cells[c2]
         first.merge(last).text = text
-    for text in after:
-        document.add_paragraph(text)
-    document.save(str(path))
-    return path
 
 
 def write_xlsx(

@@ -21,6 +21,7 @@ from tests.ledger_files import (
     MERGES,
     ROWS,
     write_docx,
+    write_docx_parts,
     write_numbered_docx,
     write_xlsx,
 )
@@ -196,9 +197,8 @@ def test_header_variants_in_any_order(tmp_path, header, expected):
     path = write_xlsx(tmp_path / "h.xlsx", rows, merges if len(header) == 2 else (), caption=())
     from rectify.intake.reading import read_source
 
-    ledger, _ = find_ledger(read_source(path).tables)
-    assert ledger is not None
-    assert ledger.columns == expected
+    ledgers, _ = find_ledger(read_source(path).tables)
+    assert [ledger.columns for ledger in ledgers] == [expected]
 
 
 @pytest.mark.parametrize(
@@ -238,6 +238,24 @@ def test_aspects_as_full_width_rows_and_horizontal_merges(tmp_path):
         assert result.renumbered  # 序号 restarts under each aspect: running refs
         assert [p["ref"] for p in problems(result.draft)] == ["1", "2", "3"]
         assert "2 个通栏行读作方面标题" in "\n".join(result.report_lines())
+
+
+def test_a_ledger_in_one_table_per_aspect_takes_the_heading_before_each(tmp_path):
+    header = ["序号", "存在问题", "整改措施", "责任人", "整改时限"]
+    first = [header, ["1", "学习不深入", "制定学习计划", "张科长", "2023年10月底前"]]
+    second = [header, ["2", "会风不实", "精简会议", "陈科长", "长期坚持"]]
+    other = [["日期", "问题", "备注", "金额"], ["1", "2", "3", "4"]]  # not the same columns
+    path = write_docx_parts(
+        tmp_path / "t.docx",
+        ["一、党的建设方面", (first, ()), "二、作风建设方面", (second, ()), (other, ())],
+    )
+    result = parse_document(path)
+    assert [a["title"] for a in result.draft["aspects"]] == ["党的建设方面", "作风建设方面"]
+    assert [p["title"] for p in problems(result.draft)] == ["学习不深入", "会风不实"]
+    report = "\n".join(result.report_lines())
+    assert "台账表格：第 1 个表格（表头在第 1 行），及列相同的第 2 个表格" in report
+    assert "各表格前的段落（第 1、2 行）读作方面标题" in report
+    assert result.unplaced == []
 
 
 def test_repeated_values_without_merges_are_one_problem(tmp_path):

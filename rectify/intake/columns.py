@@ -142,9 +142,10 @@ def _header_at(grid: Grid, rows: list[int]) -> Ledger | None:
     return Ledger(grid, rows, columns, headers, extra)
 
 
-def find_ledger(tables: list[Grid]) -> tuple[Ledger | None, list[str]]:
-    """The table whose header row names the most ledger columns (存在问题 and at least two
-    more), and notes on the other candidate tables."""
+def find_ledger(tables: list[Grid]) -> tuple[list[Ledger], list[str]]:
+    """The tables of the ledger — the one whose header row names the most ledger columns
+    (存在问题 and at least two more), with every other table of the same columns (a ledger
+    split into one table per aspect) — and notes on the candidate tables left out."""
     candidates: list[Ledger] = []
     for grid in tables:
         found = [
@@ -156,11 +157,12 @@ def find_ledger(tables: list[Grid]) -> tuple[Ledger | None, list[str]]:
         if found:  # the most columns; one header row rather than two; the first
             candidates.append(max(found, key=lambda c: (c.score(), -len(c.header_rows))))
     if not candidates:
-        return None, []
+        return [], []
     chosen = max(candidates, key=lambda c: c.score())  # the first of the best
+    same = [c for c in candidates if set(c.columns) == set(chosen.columns)]
     notes = [
-        f"{c.grid.name}也像台账（识别出 {c.score()} 列），未采用；只读取了{chosen.grid.name}"
+        f"{c.grid.name}也像台账（识别出 {c.score()} 列），但列与{chosen.grid.name}不同，未采用"
         for c in candidates
-        if c is not chosen
+        if c not in same
     ]
-    return chosen, notes
+    return same, notes

@@ -38,6 +38,7 @@ class LedgerProblem:
     aspect: str
     category: str
     first_row: int
+    ledger: Ledger
     rows: list[int] = field(default_factory=list)
     measures: list[RowMeasure] = field(default_factory=list)
 
@@ -50,6 +51,7 @@ class LedgerRows:
     unplaced: list[str] = field(default_factory=list)  # "where：text" of each cell
     notes: list[str] = field(default_factory=list)
     section_rows: int = 0  # full-width rows read as aspect headings
+    heading_lines: list[int] = field(default_factory=list)  # paragraphs read as aspects
 
 
 @dataclass
@@ -127,7 +129,7 @@ class _Reader:
             if numbered and not seq:
                 seq, title = str(numbered[1]), numbered[2]
             category = one_line(self.text(row, "category")) or aspect
-            self.current = LedgerProblem(seq, title, aspect, category, row)
+            self.current = LedgerProblem(seq, title, aspect, category, row, self.ledger)
             self.out.problems.append(self.current)
         elif title and title != self.current.title:
             col = self.ledger.columns["problem"]
@@ -174,9 +176,20 @@ class _Reader:
             self.current.measures.append(RowMeasure(text, row, due))
 
 
-def read_rows(ledger: Ledger) -> LedgerRows:
-    """The problems of the ledger's rows, in order, and the cells that could not be placed."""
-    return _Reader(ledger).read()
+def read_rows(ledgers: list[Ledger]) -> LedgerRows:
+    """The problems of the ledger's rows, in order, and the cells that could not be placed.
+    A ledger in several tables without a 方面 column takes each table's aspect from the
+    paragraph before it."""
+    out = LedgerRows()
+    for ledger in ledgers:
+        reader = _Reader(ledger, out)
+        preceding = ledger.grid.preceding
+        if len(ledgers) > 1 and "aspect" not in ledger.columns and preceding:
+            numbered = heading(preceding[1])
+            reader.section_aspect = one_line(numbered[2] if numbered else preceding[1])
+            out.heading_lines.append(preceding[0])
+        reader.read()
+    return out
 
 
 def column_report(ledger: Ledger) -> tuple[list[str], list[str]]:

@@ -33,7 +33,6 @@ class _Names:
 class LedgerDraft:
     """Composes the draft of one ledger."""
 
-    ledger: Ledger
     rows: LedgerRows
     year: int | None
     feedback: Any  # datetime.date | None
@@ -71,23 +70,23 @@ class LedgerDraft:
         for index, problem in enumerate(self.rows.problems, start=1):
             refs.append(str(index))
             published = f"序号 {problem.seq}" if problem.seq else "无序号"
-            row = problem.first_row + 1
-            self.result.published[str(index)] = f"{published}（第 {row} 行）"
+            where = f"{problem.ledger.grid.name}第 {problem.first_row + 1} 行"
+            self.result.published[str(index)] = f"{published}（{where}）"
         return refs
 
     def _measures(self, problem: LedgerProblem, ref: str) -> list[dict]:
         items = problem.measures or []
         if not items:
-            due_col = self.ledger.columns.get("due")
+            due_col = problem.ledger.columns.get("due")
             first = problem.rows[0]
-            cell = self.ledger.grid.rows[first][due_col] if due_col is not None else None
+            cell = problem.ledger.grid.rows[first][due_col] if due_col is not None else None
             due = (cell.value if cell.value is not None else cell.text) if cell else ""
             items = [RowMeasure(PLACEHOLDER, first, due)]
         measures = []
         for index, item in enumerate(items):
             measure: dict[str, Any] = {"text": item.text}
             for name in RESPONSIBILITY_FIELDS:
-                measure[name] = self._responsible(name, item.row, ref)
+                measure[name] = self._responsible(problem.ledger, name, item.row, ref)
             due = read_due(item.due_text, self.year, self.feedback)
             measure["due"] = due.due
             if due.checkpoint is not None:
@@ -113,18 +112,18 @@ class LedgerDraft:
         if due.how == "unknown":
             self.result.ledger_dues.append(f"问题 {ref} 措施 {index + 1}：{written}")
 
-    def _responsible(self, name: str, row: int, ref: str) -> str:
-        col = self.ledger.columns.get(name)
+    def _responsible(self, ledger: Ledger, name: str, row: int, ref: str) -> str:
+        col = ledger.columns.get(name)
         if col is None:
             return PLACEHOLDER
-        cell = self.ledger.grid.rows[row][col]
+        cell = ledger.grid.rows[row][col]
         names = split_names(cell.text)
         if not names:
             return PLACEHOLDER
         registry = self.departments if name == "department" else self.people
         ids = [registry.id_of(n) for n in names]
         if len(names) > 1:
-            where = self.ledger.grid.where(*cell.origin)
+            where = ledger.grid.where(*cell.origin)
             self.result.ledger_notes.append(
                 f"{where}（问题 {ref} 的{ROLE_NAMES[name]}）写了 {len(names)} 个："
                 f"{'、'.join(names)}；草稿用第一个，其余也已列入名单"
@@ -143,13 +142,22 @@ class LedgerDraft:
         return people, departments
 
 
-def ledger_report(ledger: Ledger, rows: LedgerRows, result: OutlineResult) -> None:
+def ledger_report(ledgers: list[Ledger], rows: LedgerRows, result: OutlineResult) -> None:
     """What the report says of the table: which one, its columns, the cells not placed."""
+    ledger = ledgers[0]
     header = "、".join(str(r + 1) for r in ledger.header_rows)
     result.ledger_table = f"{ledger.grid.name}（表头在第 {header} 行）"
+    if len(ledgers) > 1:
+        others = "、".join(other.grid.name for other in ledgers[1:])
+        result.ledger_table += f"，及列相同的{others}"
     result.ledger_columns, result.ledger_unused = column_report(ledger)
+    for other in ledgers[1:]:
+        result.ledger_unused += [f"{other.grid.name}{line}" for line in column_report(other)[1]]
     result.ledger_unplaced = list(rows.unplaced)
     result.ledger_notes[:0] = list(rows.notes)
+    if rows.heading_lines:
+        lines = "、".join(str(n) for n in rows.heading_lines)
+        result.ledger_notes.append(f"各表格前的段落（第 {lines} 行）读作方面标题")
     if rows.section_rows:
         result.ledger_notes.append(f"{rows.section_rows} 个通栏行读作方面标题")
     aspects = Counter(p.aspect for p in rows.problems)

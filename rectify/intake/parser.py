@@ -62,23 +62,27 @@ def _finish(state: ParseState, result: OutlineResult) -> None:
         )
 
 
-def parse_ledger(lines: list[str], ledger: Ledger, source: str) -> OutlineResult:
-    """Parse a ledger table (整改台账) and the document's paragraphs around it."""
-    grid = ledger.grid
+def parse_ledger(lines: list[str], ledgers: list[Ledger], source: str) -> OutlineResult:
+    """Parse a ledger (整改台账: one table, or several of the same columns) and the
+    document's paragraphs around it."""
+    first = ledgers[0]
     caption = [
         " ".join(dict.fromkeys(cell.text for cell in row if cell.text))
-        for row in grid.rows[: ledger.header_rows[0]]
+        for row in first.grid.rows[: first.header_rows[0]]
     ]
     state = read_lines(lines + caption, source)
     find_header_facts(state)
-    due_col = ledger.columns.get("due")
-    dues = (
-        [row[due_col].text for row in grid.rows[ledger.first_row :]] if due_col is not None else []
-    )
+    dues = [
+        row[ledger.columns["due"]].text
+        for ledger in ledgers
+        if "due" in ledger.columns
+        for row in ledger.grid.rows[ledger.first_row :]
+    ]
     state.year = state.year or context_year(dues)
-    rows = read_rows(ledger)
+    rows = read_rows(ledgers)
+    state.used.update(rows.heading_lines)
     result = _result(state)
-    composer = LedgerDraft(ledger, rows, state.year, state.feedback_date, result)
+    composer = LedgerDraft(rows, state.year, state.feedback_date, result)
     aspects = composer.aspects()
     people, departments = composer.people_and_departments()
     result.draft = {
@@ -87,7 +91,7 @@ def parse_ledger(lines: list[str], ledger: Ledger, source: str) -> OutlineResult
         "departments": departments,
         "aspects": aspects,
     }
-    ledger_report(ledger, rows, result)
+    ledger_report(ledgers, rows, result)
     _finish(state, result)
     result.unplaced = [
         (line.n, line.raw)
@@ -95,7 +99,7 @@ def parse_ledger(lines: list[str], ledger: Ledger, source: str) -> OutlineResult
         if line.n not in state.used and not counts_in(line.text) and not state.is_signature(line)
     ]
     if not rows.problems:
-        state.notes.append(f"{grid.name}的表头像整改台账，但表头下没有读出问题")
+        state.notes.append(f"{first.grid.name}的表头像整改台账，但表头下没有读出问题")
     return result
 
 
@@ -106,9 +110,9 @@ def parse_document(path: Path | str) -> OutlineResult:
     if path.suffix.lower() not in (".docx", ".xlsx"):
         return parse_outline(read_document(path), source=str(path))
     source = read_source(path)
-    ledger, notes = find_ledger(source.tables)
-    if ledger is not None:
-        result = parse_ledger(source.lines, ledger, str(path))
+    ledgers, notes = find_ledger(source.tables)
+    if ledgers:
+        result = parse_ledger(source.lines, ledgers, str(path))
         result.ledger_notes += notes
         return result
     if path.suffix.lower() == ".xlsx":

@@ -35,6 +35,7 @@ class Grid:
     name: str  # "第 2 个表格" / "工作表「台账」"
     rows: list[list[Cell]]
     sheet: bool = False
+    preceding: tuple[int, str] | None = None  # (line, text) of the paragraph before the table
 
     def where(self, row: int, col: int) -> str:
         """A cell's place as the office finds it: "第 2 个表格第 5 行第 3 列" (1-based)."""
@@ -112,7 +113,11 @@ class _DocxReader:
         width = max((len(row) for row in rows), default=0)
         for r, row in enumerate(rows):
             row += [Cell("", (r, c)) for c in range(len(row), width)]
-        self.source.tables.append(Grid(f"第 {len(self.source.tables) + 1} 个表格", rows))
+        lines = self.source.lines
+        before = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), None)
+        preceding = (before, lines[before - 1].strip()) if before else None
+        name = f"第 {len(self.source.tables) + 1} 个表格"
+        self.source.tables.append(Grid(name, rows, preceding=preceding))
 
     def _cells(self, tc, rows: list[list[Cell]], r: int, col: int) -> list[Cell]:
         tcpr = tc.find(f"{W}tcPr")
