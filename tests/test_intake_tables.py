@@ -377,7 +377,7 @@ def test_a_document_that_only_states_counts_says_so(tmp_path):
     result = parse_document(path)
     assert result.counts_found == {"problems": 26}
     notes = "\n".join(result.notes)
-    assert "the text states counts (problems 26) but no problems were parsed" in notes
+    assert "正文写明了数量（problems 26），但没有读出任何问题" in notes
     assert "文档中有 1 个表格，但没有一个的表头像整改台账" in notes
 
 
@@ -428,6 +428,11 @@ def test_intake_command_on_a_workbook_and_on_a_broken_file(tmp_path):
     result = CliRunner().invoke(app, ["intake", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "3 aspects, 3 categories, 12 problems, 16 measures" in result.output
+    assert "台账：工作表「整改台账」（表头在第 3 行）；未能放入草稿的单元格 0 个" in result.output
+    empty = write_docx(tmp_path / "empty.docx", [HEADER], paragraphs=["反馈问题两项。"])
+    result = CliRunner().invoke(app, ["intake", str(empty), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "没有读出问题" in result.output
     broken = _corrupt(tmp_path / "broken.docx")
     result = CliRunner().invoke(app, ["intake", str(broken), "--out", str(out)])
     assert result.exit_code == 2

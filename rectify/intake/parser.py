@@ -56,10 +56,7 @@ def _finish(state: ParseState, result: OutlineResult) -> None:
     result.notes = state.notes
     if result.counts_found and not result.counts_parsed.get("problems"):
         stated = ", ".join(f"{key} {value}" for key, value in result.counts_found.items())
-        state.notes.append(
-            f"the text states counts ({stated}) but no problems were parsed: "
-            "the draft holds none of them"
-        )
+        state.notes.append(f"正文写明了数量（{stated}），但没有读出任何问题：草稿中一个问题也没有")
 
 
 def parse_ledger(lines: list[str], ledgers: list[Ledger], source: str) -> OutlineResult:

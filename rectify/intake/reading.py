@@ -45,6 +45,10 @@ def read_source(path: Path | str):
         raise UnsupportedDocument(exc.located) from None
     except UnreadableTable as exc:
         raise UnsupportedDocument(str(exc)) from None
+    except Exception as exc:  # a package whose parts say what no office file says
+        raise UnsupportedDocument(
+            f"文档内部结构无法解析（{type(exc).__name__}）：请用 Word 或 Excel 另存后再试"
+        ) from None
     if len(source.lines) > get_settings().max_input_nodes:
         raise UnsupportedDocument(too_many())
     return source
