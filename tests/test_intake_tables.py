@@ -357,6 +357,45 @@ def test_word_list_numbering_is_read_as_the_outline_it_displays(tmp_path):
     assert [p["title"] for p in problems(draft)] == ["理论学习不深入", "学用结合不好", "会议过多"]
 
 
+def test_numbering_carried_by_a_paragraph_style(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    path = write_numbered_docx(tmp_path / "s.docx", [(1, "学习贯彻不到位")])
+    document = docx.Document(str(path))
+    numbering = '<w:numPr {}><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'
+    document.styles["Heading 1"].element.get_or_add_pPr().append(
+        parse_xml(numbering.format(nsdecls("w")))
+    )
+    document.add_paragraph("作风建设方面", style="Heading 1")
+    document.add_paragraph("党的建设方面", style="Heading 1")
+    document.save(str(path))
+    assert read_document(path) == ["（一）学习贯彻不到位", "一、作风建设方面", "二、党的建设方面"]
+
+
+@pytest.mark.parametrize(
+    ("number", "fmt", "shown"),
+    [(3, "chineseCounting", "三"), (12, "chineseCountingThousand", "十二"),
+     (2, "decimalEnclosedCircle", "②"), (3, "ideographTraditional", "丙"),
+     (4, "upperRoman", "IV"), (2, "lowerLetter", "b"), (7, "decimal", "7"),
+     (5, "decimalZero", "05"), (3, "chineseLegalSimplified", "叁")],
+)  # fmt: skip
+def test_list_number_formats(number, fmt, shown):
+    from rectify.intake.wordnum import format_number
+
+    assert format_number(number, fmt) == shown
+
+
+def test_a_due_not_after_the_feedback_date_is_noted(tmp_path):
+    rows = [HEADER, ["1", "党建方面", "学习不深入", "制定计划", "王书记", "李副局长", "办公室",
+                     "张科长", "2023年7月1日前"]]  # fmt: skip
+    result = parse_document(write_docx(tmp_path / "early.docx", rows))
+    assert "问题 1 措施 1 的时限 2023-07-01 不晚于反馈日期 2023-07-26：导入会拒绝" in "\n".join(
+        result.ledger_notes
+    )
+
+
 # --- counts stated in the text -------------------------------------------------------------------
 
 

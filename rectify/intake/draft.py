@@ -174,6 +174,14 @@ def write_draft(result: OutlineResult, out_path: Path | str) -> Path:
         f"# Every {PLACEHOLDER} is something the document does not say: fill in people,",
         "# departments, the four responsibility fields of every measure and the missing dates,",
         "# then `rectify import` this file. The importer refuses it while any is left.",
+        *(
+            [
+                "# 台账草稿：人员和科室取自表格，需补全每人的 roles（无角色写 []）和 contacts",
+                "# （无联系方式写 []），并核对带“原文”注释的时限。",
+            ]
+            if result.ledger_table
+            else []
+        ),
         "#",
         *("# " + line if line else "#" for line in result.report_lines()),
         "",

@@ -5,6 +5,7 @@ that could not be placed kept for the report."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from rectify.intake.cells import normalise_cell, one_line, split_measures
@@ -88,10 +89,8 @@ class _Reader:
                 continue  # an empty row, or the header repeated on a new page
             if self._section_row(row, texts):
                 continue
-            if any(
-                texts[0].startswith(word) or word == t for word in TOTAL_WORDS for t in texts[:2]
-            ):
-                self.unplaced(row)
+            if any(text.startswith(TOTAL_WORDS) for text in texts[:2]):
+                self.unplaced(row)  # a total row (合计)
                 continue
             self._data_row(row)
         return self.out
@@ -164,16 +163,23 @@ class _Reader:
         if intro:
             where = grid.where(*origin)
             self.out.unplaced.append(f"{where}：措施前的引言未作为措施：{intro}")
-        due_col = self.ledger.columns.get("due")
-        due_cell = grid.rows[row][due_col] if due_col is not None else None
-        dues: list[object] = [due_cell.value if due_cell and due_cell.value is not None
-                              else (due_cell.text if due_cell else "")] * len(items)  # fmt: skip
-        if due_cell is not None and len(items) > 1 and due_cell.value is None:
-            split, _ = split_measures(due_cell.text)
+        due = due_of(self.ledger, row)
+        dues: list[object] = [due] * len(items)
+        if isinstance(due, str) and len(items) > 1:
+            split, _ = split_measures(due)  # "1.10月底前 2.长期坚持": one due per measure
             if len(split) == len(items):
                 dues = list(split)
         for text, due in zip(items, dues, strict=True):
             self.current.measures.append(RowMeasure(text, row, due))
+
+
+def due_of(ledger: Ledger, row: int) -> object:
+    """The 整改时限 of a row: the date a spreadsheet holds, else the cell's text."""
+    col = ledger.columns.get("due")
+    if col is None:
+        return ""
+    cell = ledger.grid.rows[row][col]
+    return cell.value if isinstance(cell.value, dt.date) else cell.text
 
 
 def read_rows(ledgers: list[Ledger]) -> LedgerRows:

@@ -13,7 +13,7 @@ from rectify.intake.cells import split_names
 from rectify.intake.columns import ROLE_NAMES, Ledger
 from rectify.intake.draft import PLACEHOLDER, RESPONSIBILITY_FIELDS, OutlineResult, shorten
 from rectify.intake.dues import read_due
-from rectify.intake.ledger import LedgerProblem, LedgerRows, RowMeasure, column_report
+from rectify.intake.ledger import LedgerProblem, LedgerRows, RowMeasure, column_report, due_of
 
 
 @dataclass
@@ -76,12 +76,9 @@ class LedgerDraft:
 
     def _measures(self, problem: LedgerProblem, ref: str) -> list[dict]:
         items = problem.measures or []
-        if not items:
-            due_col = problem.ledger.columns.get("due")
+        if not items:  # no 整改措施 column, or an empty cell
             first = problem.rows[0]
-            cell = problem.ledger.grid.rows[first][due_col] if due_col is not None else None
-            due = (cell.value if cell.value is not None else cell.text) if cell else ""
-            items = [RowMeasure(PLACEHOLDER, first, due)]
+            items = [RowMeasure(PLACEHOLDER, first, due_of(problem.ledger, first))]
         measures = []
         for index, item in enumerate(items):
             measure: dict[str, Any] = {"text": item.text}
@@ -92,6 +89,11 @@ class LedgerDraft:
             if due.checkpoint is not None:
                 measure["checkpoint"] = due.checkpoint
             self._note_due(due, item, ref, index)
+            if due.how == "date" and self.feedback and due.due <= self.feedback.isoformat():
+                self.result.ledger_notes.append(
+                    f"问题 {ref} 措施 {index + 1} 的时限 {due.due} 不晚于反馈日期 "
+                    f"{self.feedback}：导入会拒绝，请核对"
+                )
             measures.append(measure)
         if any(m["due"] == "long_term" for m in measures):
             self.result.long_term.append(ref)
