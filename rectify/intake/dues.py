@@ -6,6 +6,7 @@ written for the office to decide."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from rectify.intake.draft import PLACEHOLDER
 
 LONG_TERM_DUE_WORDS = ("长期坚持", "持续推进", "常态化", "长期", "持续", "长效", "久久为功")
 AT_ONCE_WORDS = ("立行立改", "已完成", "已整改", "已办结", "即知即改", "立即整改", "马上就改")
+_NO_DAY = r"(?!\s*(?:\d|底|末|初|上旬|中旬|下旬))"
 _HALVES = (
     (re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?上半年"), 6),
     (re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?下半年"), 12),
@@ -23,8 +25,11 @@ _HALVES = (
     (re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?:第)?三季度"), 9),
     (re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?(?:第)?四季度"), 12),
     (re.compile(r"(?:(?P<y>(?:19|20)\d{2})\s*年\s*)?年内"), 12),
+    # a month without a day ("2023年10月", "11月", "2023.12"): its last day
+    (re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月" + _NO_DAY), None),
+    (re.compile(r"(?<![\d年.])(?P<m>\d{1,2})\s*月" + _NO_DAY), None),
+    (re.compile(r"(?P<y>(?:19|20)\d{2})\s*[.\-/]\s*(?P<m>\d{1,2})(?!\s*[.\-/]?\s*\d)"), None),
 )
-_MONTH_END = {3: 31, 6: 30, 9: 30, 12: 31}
 
 
 @dataclass(frozen=True)
@@ -37,19 +42,24 @@ class Due:
 
 
 def _periods(text: str, year: int | None, feedback: dt.date | None) -> list[dt.date]:
-    """上半年, 四季度, 年内 …: the last day of the period (the next year's when a period
-    without a year would end before the feedback)."""
+    """上半年, 四季度, 年内, a month without a day …: the last day of the period (the next
+    year's when a period without a year would end before the feedback)."""
     found = []
     for pattern, month in _HALVES:
         for match in pattern.finditer(text):
-            y = int(match.group("y")) if match.group("y") else year
-            if not y:
+            groups = match.groupdict()
+            y = int(groups["y"]) if groups.get("y") else year
+            m = month or int(groups["m"])
+            if not y or not 1 <= m <= 12:
                 continue
-            date = dt.date(y, month, _MONTH_END[month])
-            if not match.group("y") and feedback and date <= feedback:
-                date = date.replace(year=y + 1)
-            found.append(date)
+            if not groups.get("y") and feedback and _month_end(y, m) <= feedback:
+                y += 1
+            found.append(_month_end(y, m))
     return found
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _dates(text: str, year: int | None, feedback: dt.date | None) -> list[dt.date]:
