@@ -192,8 +192,12 @@ HEADER_CASES = [
     ),
     (
         [["序号", "问题类别", "反馈问题", "整改举措", "分管领导", "责任部门", "整改期限", "备注"]],
-        {"seq": 0, "category": 1, "problem": 2, "measures": 3, "responsible_leader": 4,
+        {"seq": 0, "aspect": 1, "problem": 2, "measures": 3, "responsible_leader": 4,
          "department": 5, "due": 6, "remark": 7},
+    ),
+    (
+        [["方面", "类别", "问题", "措施", "时限"]],
+        {"aspect": 0, "category": 1, "problem": 2, "measures": 3, "due": 4},
     ),
     (  # two header rows: 责任分工 merged over the columns it groups
         [["序号", "存在的问题", "整改措施", "责任分工", "责任分工", "责任分工", "整改时限"],
@@ -270,6 +274,21 @@ def test_a_ledger_in_one_table_per_aspect_takes_the_heading_before_each(tmp_path
     assert "台账表格：第 1 个表格（表头在第 1 行），及列相同的第 2 个表格" in report
     assert "各表格前的段落（第 1、2 行）读作方面标题" in report
     assert result.unplaced == []
+
+
+def test_measures_numbered_in_the_seq_column_under_a_merged_problem(tmp_path):
+    rows = [
+        ["序号", "问题类别", "存在问题", "整改措施", "责任人", "整改时限"],
+        ["1", "党建", "学习不深入", "制定计划", "张科长", "2023年10月底前"],
+        ["2", "党建", "学习不深入", "开展研讨", "陈科长", "2023年11月底前"],
+        ["3", "党建", "议事不规范", "修订规则", "张科长", "年底"],
+    ]
+    result = parse_document(write_docx(tmp_path / "m.docx", rows, [(1, 1, 3, 1), (1, 2, 2, 2)]))
+    assert [a["title"] for a in result.draft["aspects"]] == ["党建"]
+    assert [(p["ref"], p["title"], len(p["measures"])) for p in problems(result.draft)] == [
+        ("1", "学习不深入", 2),
+        ("3", "议事不规范", 1),
+    ]
 
 
 def test_repeated_values_without_merges_are_one_problem(tmp_path):

@@ -139,6 +139,8 @@ def _header_at(grid: Grid, rows: list[int]) -> Ledger | None:
             break
     if "problem" not in columns or len(columns) < 3:
         return None
+    if "category" in columns and "aspect" not in columns:  # 类别 alone groups as 方面 does
+        columns["aspect"] = columns.pop("category")
     return Ledger(grid, rows, columns, headers, extra)
 
 

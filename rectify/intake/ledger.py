@@ -120,7 +120,7 @@ class _Reader:
         seq = one_line(self.text(row, "seq")).rstrip(".、")
         title = one_line(self.text(row, "problem"))
         aspect = self._aspect(row)
-        if self._starts_problem(seq, title, aspect):
+        if self._starts_problem(row, seq, title, aspect):
             if not title and not seq:
                 self.unplaced(row)
                 return
@@ -136,10 +136,13 @@ class _Reader:
         self.current.rows.append(row)
         self._measures(row)
 
-    def _starts_problem(self, seq: str, title: str, aspect: str) -> bool:
+    def _starts_problem(self, row: int, seq: str, title: str, aspect: str) -> bool:
         current = self.current
         if current is None or aspect != current.aspect:
             return True
+        origin = self.origin(row, "problem")
+        if origin[0] < row and origin == self.origin(current.first_row, "problem"):
+            return False  # the 存在问题 cell merged down over this row, whatever its 序号
         if seq and "seq" in self.ledger.columns:
             return seq != current.seq
         return bool(title) and title != current.title
