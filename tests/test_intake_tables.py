@@ -326,6 +326,21 @@ def test_numbered_measures_in_one_cell(text, expected):
 def test_names_in_one_cell():
     assert split_names("张三、李四，王五/张三") == ["张三", "李四", "王五"]
     assert split_names("无") == []
+    assert split_names("张三\n（局长）\n李四") == ["张三(局长)", "李四"]
+
+
+def test_a_second_column_of_one_role_and_a_problem_merged_across_the_measures(tmp_path):
+    rows = [
+        ["序号", "存在问题", "整改措施", "责任人", "责任人", "整改时限"],
+        ["1", "学习不深入", "学习不深入", "张科长", "陈科长", "年底"],
+    ]
+    result = parse_document(write_docx(tmp_path / "d.docx", rows, [(1, 1, 1, 2)]))
+    measure = problems(result.draft)[0]["measures"][0]
+    assert measure["text"] == PLACEHOLDER
+    assert [p["name"] for p in result.draft["people"]] == ["张科长"]
+    assert result.ledger_unused == [
+        "第 5 列「责任人」：1 个单元格未放入草稿（与第 4 列同为责任人，只用了第 4 列）"
+    ]
 
 
 # --- dues in words ----------------------------------------------------------------------------

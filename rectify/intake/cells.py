@@ -78,6 +78,8 @@ def split_names(text: str) -> list[str]:
     names = []
     for part in _NAME_SEPARATORS.split(normalise_cell(text)):
         part = part.strip().strip("。;,")
-        if part not in _NO_NAME and part not in names:
+        if part.startswith("(") and names:  # "张三\n(局长)": a title on its own line
+            names[-1] += part
+        elif part not in _NO_NAME and part not in names:
             names.append(part)
     return names

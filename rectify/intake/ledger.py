@@ -160,6 +160,8 @@ class _Reader:
         origin = self.origin(row, "measures")
         if origin is None or origin in self.used_measure_cells:
             return
+        if origin == self.origin(row, "problem"):
+            return  # the problem's text merged across the 整改措施 column: no measure written
         self.used_measure_cells.add(origin)
         grid = self.ledger.grid
         items, intro = split_measures(self.text(row, "measures"))
@@ -223,6 +225,10 @@ def column_report(ledger: Ledger) -> tuple[list[str], list[str]]:
         ]
         if filled:
             reason = "草稿格式没有此字段" if role else "表头未识别"
+            twin = next((r for r, cols in ledger.extra.items() if col in cols), None)
+            if twin:
+                first = ledger.columns[twin] + 1
+                reason = f"与第 {first} 列同为{ROLE_NAMES[twin]}，只用了第 {first} 列"
             unused.append(
                 f"第 {col + 1} 列「{name or '（无表头）'}」：{len(filled)} 个单元格未放入草稿（{reason}）"
             )
