@@ -449,6 +449,19 @@ def test_a_due_not_after_the_feedback_date_is_noted(tmp_path):
     )
 
 
+def test_a_report_with_a_small_summary_table_is_read_by_its_outline(tmp_path):
+    summary = [["序号", "问题", "整改情况", "责任单位"], ["1", "学习不深入", "已整改", "办公室"]]
+    path = write_docx_parts(
+        tmp_path / "report.docx",
+        ["区委第二巡察组于2023年7月26日反馈了巡察意见。", "一、党的领导方面",
+         "(一)学习贯彻不到位", "1.理论学习不深入。", "2.学用结合不好。", (summary, ())],
+    )  # fmt: skip
+    result = parse_document(path)
+    assert [p["title"] for p in problems(result.draft)] == ["理论学习不深入", "学用结合不好"]
+    assert result.ledger_table is None
+    assert "采用正文，未读取表格" in "\n".join(result.notes)
+
+
 # --- counts stated in the text -------------------------------------------------------------------
 
 

@@ -100,6 +100,27 @@ def parse_ledger(lines: list[str], ledgers: list[Ledger], source: str) -> Outlin
     return result
 
 
+def _ledger_or_outline(ledger: OutlineResult, lines: list[str], source: str) -> OutlineResult:
+    """The ledger, unless the paragraphs around it number more problems (a report with a
+    summary table): an ambiguous document says which reading it took and why."""
+    if not lines:
+        return ledger
+    outline = parse_outline(lines, source=source)
+    in_table = ledger.counts_parsed.get("problems", 0)
+    in_text = outline.counts_parsed.get("problems", 0)
+    if in_text > in_table:
+        outline.notes.append(
+            f"{ledger.ledger_table}的表头像整改台账，但正文按提纲编号读出的问题更多"
+            f"（正文 {in_text} 个，表格 {in_table} 个）：采用正文，未读取表格"
+        )
+        return outline
+    if in_text:
+        ledger.ledger_notes.append(
+            f"正文按提纲编号也读出 {in_text} 个问题，未采用（表格读出 {in_table} 个）"
+        )
+    return ledger
+
+
 def parse_document(path: Path | str) -> OutlineResult:
     """The draft of a document: its ledger table when a .docx or .xlsx holds one, else its
     numbered outline (``parse_outline``)."""
@@ -111,7 +132,7 @@ def parse_document(path: Path | str) -> OutlineResult:
     if ledgers:
         result = parse_ledger(source.lines, ledgers, str(path))
         result.ledger_notes += notes
-        return result
+        return _ledger_or_outline(result, source.lines, str(path))
     if path.suffix.lower() == ".xlsx":
         raise UnsupportedDocument(
             "工作簿中没有找到整改台账：没有哪张工作表的表头含“存在问题”及整改措施、"
