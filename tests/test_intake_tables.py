@@ -315,6 +315,7 @@ MEASURE_CASES = [
     ("一是制定计划；二是开展研讨。", ["制定计划", "开展研讨"]),
     ("１．制定计划　２．于2023.10前完成", ["制定计划", "于2023.10前完成"]),
     ("按第1、2项要求执行", ["按第1、2项要求执行"]),
+    ("3.制定计划\n4.开展研讨", ["制定计划", "开展研讨"]),  # Word's numbering ran on
 ]
 
 
@@ -408,6 +409,34 @@ def test_word_list_numbering_is_read_as_the_outline_it_displays(tmp_path):
     draft = parse_document(path).draft
     assert [a["title"] for a in draft["aspects"]] == ["党的领导方面", "作风建设方面"]
     assert [p["title"] for p in problems(draft)] == ["理论学习不深入", "学用结合不好", "会议过多"]
+
+
+def test_measures_numbered_by_word_in_a_table_cell(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    rows = [["序号", "存在问题", "整改措施", "责任人", "整改时限"],
+            ["1", "学习不深入", "", "张科长", "年底"], ["2", "议事不规范", "", "陈科长", "年底"]]  # fmt: skip
+    path = write_numbered_docx(tmp_path / "cells.docx", [(None, "2023年7月26日反馈了巡察意见。")])
+    document = docx.Document(str(path))
+    table = document.add_table(rows=3, cols=5)
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    numbered = '<w:numPr {}><w:ilvl w:val="2"/><w:numId w:val="90"/></w:numPr>'
+    for r, measures in ((1, ["制定计划", "开展研讨"]), (2, ["修订规则", "集体决策"])):
+        cell = table.rows[r].cells[2]
+        cell.paragraphs[0].text = measures[0]
+        cell.add_paragraph(measures[1])
+        for paragraph in cell.paragraphs:
+            paragraph._p.get_or_add_pPr().append(parse_xml(numbered.format(nsdecls("w"))))
+    document.save(str(path))
+    result = parse_document(path)
+    assert [[m["text"] for m in p["measures"]] for p in problems(result.draft)] == [
+        ["制定计划", "开展研讨"],
+        ["修订规则", "集体决策"],
+    ]
 
 
 def test_numbering_carried_by_a_paragraph_style(tmp_path):

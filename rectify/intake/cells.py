@@ -29,11 +29,17 @@ def _number(token: str) -> int | None:
 
 
 def _run(pattern: re.Pattern, text: str) -> list[re.Match]:
-    """The markers of one style numbered 1, 2, 3 … in order."""
+    """The markers of one style numbered 1, 2, 3 … in order (or from the number the cell
+    starts with: Word's list numbering runs on from one cell to the next)."""
     accepted: list[re.Match] = []
+    expected = 1
     for match in pattern.finditer(text):
-        if _number(match.group(1)) == len(accepted) + 1:
+        number = _number(match.group(1))
+        if not accepted and match.start() == 0 and number:
+            expected = number
+        if number == expected:
             accepted.append(match)
+            expected += 1
     return accepted
 
 
