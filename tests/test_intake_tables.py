@@ -501,8 +501,8 @@ def test_counts_in_chinese_numerals_are_checked_against_the_table(tmp_path):
     result = parse_document(path)
     assert result.counts_found == {"aspects": 2, "problems": 19, "long_term": 2}
     joined = "\n".join(result.mismatches)
-    assert "problems (问题): the text says 19" in joined and "parsed 4" in joined
-    assert "long-term problems (需长期整改): the text says 2" in joined
+    assert "问题：正文为 19（第 1 行），读出 4" in joined
+    assert "需长期整改：正文为 2（第 1 行），读出 1" in joined
 
 
 def test_a_document_that_only_states_counts_says_so(tmp_path):
@@ -561,7 +561,7 @@ def test_intake_command_on_a_workbook_and_on_a_broken_file(tmp_path):
     path = write_xlsx(tmp_path / "台账.xlsx", ROWS, MERGES)
     result = CliRunner().invoke(app, ["intake", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "3 aspects, 3 categories, 12 problems, 16 measures" in result.output
+    assert "3 个方面，3 个类别，12 个问题，16 条措施" in result.output
     assert "台账：工作表「整改台账」（表头在第 3 行）；未能放入草稿的单元格 0 个" in result.output
     empty = write_docx(tmp_path / "empty.docx", [HEADER], paragraphs=["反馈问题两项。"])
     result = CliRunner().invoke(app, ["intake", str(empty), "--out", str(out)])

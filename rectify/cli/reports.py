@@ -95,9 +95,9 @@ def intake(
     write_draft(result, out)
     c = result.counts_parsed
     console.print(
-        f"written {out}: {c['aspects']} aspects, {c['categories']} categories, "
-        f"{c['problems']} problems, {c['measures']} measures "
-        f"({c['long_term']} problems flagged long-term)",
+        f"已写入 {out}：{c['aspects']} 个方面，{c['categories']} 个类别，"
+        f"{c['problems']} 个问题，{c['measures']} 条措施"
+        f"（标为长期整改的问题 {c['long_term']} 个）",
         highlight=False,
     )
     if result.ledger_table:
@@ -108,10 +108,10 @@ def intake(
             markup=False,
         )
     for line in result.mismatches:
-        err.print(f"mismatch: {line}", style="yellow", highlight=False, markup=False)
+        err.print(f"不一致：{line}", style="yellow", highlight=False, markup=False)
     if result.unplaced:
         err.print(
-            f"{len(result.unplaced)} line(s) not placed, listed at the top of {out}",
+            f"{len(result.unplaced)} 行未放入草稿，列在 {out} 顶部",
             style="yellow",
             highlight=False,
             markup=False,
@@ -122,8 +122,7 @@ def intake(
             f"说明见 {out} 顶部"
         )
     console.print(
-        f"fill in every {PLACEHOLDER} (people, departments, responsibilities, dates), "
-        f"then: rectify import {out}",
+        f"请补全每个 {PLACEHOLDER}（人员、科室、责任、日期），然后：rectify import {out}",
         highlight=False,
     )
 

@@ -11,6 +11,23 @@ from typing import Any
 import yaml
 
 PLACEHOLDER = "TODO_FILL_IN"
+FACT_NAMES = {
+    "round": "轮次",
+    "group": "巡察组",
+    "unit": "被巡察单位",
+    "kind": "巡察类型",
+    "onsite": "进驻时间",
+    "feedback_date": "反馈日期",
+    "report_date": "截至日期",
+}
+COUNT_NAMES = {
+    "aspects": "方面",
+    "categories": "类别",
+    "problems": "问题",
+    "measures": "整改措施",
+    "closed": "已整改销号",
+    "long_term": "需长期整改",
+}
 RESPONSIBILITY_FIELDS = ("lead_leader", "responsible_leader", "department", "responsible_person")
 
 
@@ -55,62 +72,65 @@ class OutlineResult:
 
     def report_lines(self) -> list[str]:
         """The understanding report, one line per item (also the draft's header comment)."""
-        out = [f"source: {self.source}"]
+        out = [f"来源：{self.source}"]
         out.append(
-            "document: "
-            + ("progress report (整改进展情况)" if self.is_progress_report else "feedback / plan")
-            + (f", as of {self.report_date}" if self.report_date else "")
+            "文稿："
+            + ("整改进展情况通报" if self.is_progress_report else "反馈意见或整改方案")
+            + (f"，截至 {self.report_date}" if self.report_date else "")
         )
-        out.append("header facts found in the text:")
+        out.append("正文中找到的基本信息：")
         for name, (value, line) in self.facts.items():
             if isinstance(value, dict):
-                value = " to ".join(str(v) for v in value.values())
-            out.append(f"  {name}: {value}" + (f" (line {line})" if line else ""))
+                value = " 至 ".join(str(v) for v in value.values())
+            out.append(
+                f"  {FACT_NAMES.get(name, name)}：{value}" + (f"（第 {line} 行）" if line else "")
+            )
         if self.missing:
-            out.append(f"  not in the text, left {PLACEHOLDER}: {', '.join(self.missing)}")
+            missing = "、".join(FACT_NAMES.get(name, name) for name in self.missing)
+            out.append(f"  正文未写明，留作 {PLACEHOLDER}：{missing}")
         c = self.counts_parsed
         out.append(
-            f"parsed: {c.get('aspects', 0)} aspects, {c.get('categories', 0)} categories, "
-            f"{c.get('problems', 0)} problems, {c.get('measures', 0)} measures; "
-            f"{c.get('long_term', 0)} problems flagged long-term"
-            + (f" ({', '.join(self.long_term)})" if self.long_term else "")
-            + f"; measures with a due date from the text: {c.get('measures_due', 0)}, "
-            f"due {PLACEHOLDER}: {c.get('measures_due_missing', 0)}"
+            f"读出：{c.get('aspects', 0)} 个方面，{c.get('categories', 0)} 个类别，"
+            f"{c.get('problems', 0)} 个问题，{c.get('measures', 0)} 条措施；"
+            f"标为长期整改的问题 {c.get('long_term', 0)} 个"
+            + (f"（{'、'.join(self.long_term)}）" if self.long_term else "")
+            + f"；时限取自正文的措施 {c.get('measures_due', 0)} 条，"
+            f"时限留作 {PLACEHOLDER} 的 {c.get('measures_due_missing', 0)} 条"
         )
         if self.counts_found:
-            out.append("counts stated in the text vs parsed:")
+            out.append("正文写明的数量与读出的数量：")
             for key, value in self.counts_found.items():
                 parsed = c.get(key)
-                mark = "" if parsed is None else (" ok" if parsed == value else " MISMATCH")
-                shown = "not parsed" if parsed is None else f"parsed {parsed}"
-                out.append(f"  {key}: text {value}, {shown}{mark}")
+                mark = "" if parsed is None else ("，一致" if parsed == value else "，不一致")
+                shown = "未读出" if parsed is None else f"读出 {parsed}"
+                out.append(f"  {COUNT_NAMES.get(key, key)}：正文 {value}，{shown}{mark}")
         else:
-            out.append("counts stated in the text: none found")
-        out.append(f"mismatches: {len(self.mismatches)}")
+            out.append("正文写明的数量：无")
+        out.append(f"不一致：{len(self.mismatches)} 处")
         out += [f"  {line}" for line in self.mismatches]
         if self.skipped_sections:
-            out.append("sections skipped (not the problems):")
+            out.append("跳过的章节（不是问题）：")
             out += [
-                f"  lines {first}-{last}: {title}" for first, last, title in self.skipped_sections
+                f"  第 {first}–{last} 行：{title}" for first, last, title in self.skipped_sections
             ]
         if self.furniture:
-            lines = ", ".join(str(n) for n, _ in self.furniture)
-            out.append(f"page furniture dropped: {len(self.furniture)} line(s) ({lines})")
+            lines = "、".join(str(n) for n, _ in self.furniture)
+            out.append(f"删去的网页杂项：{len(self.furniture)} 行（第 {lines} 行）")
         if self.ledger_table:
             out += self.ledger_lines()
-        out.append(f"lines not placed: {len(self.unplaced)}")
-        out += [f"  line {n}: {shorten(text)}" for n, text in self.unplaced]
+        out.append(f"未放入草稿的行：{len(self.unplaced)} 行")
+        out += [f"  第 {n} 行：{shorten(text)}" for n, text in self.unplaced]
         if self.details:
             out.append(
-                "text under problems that is not progress (the format has no field for it), "
-                f"left out of the draft: refs {', '.join(self.details)}"
+                "问题下不是整改情况的文字（格式中没有此字段），未放入草稿：问题 "
+                + "、".join(self.details)
             )
         if self.renumbered:
-            out.append("problem refs are running numbers (the published numbering restarts):")
+            out.append("问题编号改为连续编号（原编号重新开始），对应关系：")
             pairs = [f"{ref}={path}" for ref, path in self.published.items()]
             out += ["  " + "  ".join(pairs[i : i + 6]) for i in range(0, len(pairs), 6)]
         if self.notes:
-            out.append("notes:")
+            out.append("说明：")
             out += [f"  {note}" for note in self.notes]
         return out
 
@@ -170,10 +190,9 @@ def write_draft(result: OutlineResult, out_path: Path | str) -> Path:
     """Write the draft as YAML with the understanding report as its header comment."""
     out_path = Path(out_path)
     header = [
-        f"# Draft feedback file (feedback-format.md) made by `rectify intake` from {result.source}.",
-        f"# Every {PLACEHOLDER} is something the document does not say: fill in people,",
-        "# departments, the four responsibility fields of every measure and the missing dates,",
-        "# then `rectify import` this file. The importer refuses it while any is left.",
+        f"# 由 `rectify intake` 从 {result.source} 生成的反馈文件草稿（格式见 feedback-format.md）。",
+        f"# 每个 {PLACEHOLDER} 都是文稿没有写明的内容：请补全人员、科室、每条措施的四项责任",
+        "# 和缺少的日期，然后 `rectify import` 本文件；只要还有未补全的，导入就会拒绝。",
         *(
             [
                 "# 台账草稿：人员和科室取自表格，需补全每人的 roles（无角色写 []）和 contacts",
@@ -194,7 +213,7 @@ def write_draft(result: OutlineResult, out_path: Path | str) -> Path:
     if inspection_id:
         body = body.replace(
             f"  id: {inspection_id}\n",
-            f"  id: {inspection_id}  # derived from the year and round: edit it (other files refer to it)\n",
+            f"  id: {inspection_id}  # 由年份和轮次生成：可修改（其他文件以此引用）\n",
             1,
         )
     out_path.write_text("\n".join(header) + body, encoding="utf-8")
