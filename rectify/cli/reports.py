@@ -84,7 +84,7 @@ def intake(
             help="反馈意见、整改进展情况通报或整改台账（.docx/.xlsx/.txt/.md）",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="the draft feedback file (.yaml) to write")],
+    out: Annotated[Path, typer.Option("--out", help="要写入的反馈文件草稿（.yaml）")],
 ) -> None:
     """Draft a feedback file from a published document (反馈意见 / 整改进展情况通报) or the
     office's ledger table (整改台账, Word or Excel)."""

@@ -5,6 +5,7 @@ a person or department with a generated id; dues in words read; and the understa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,7 @@ class LedgerDraft:
 
     rows: LedgerRows
     year: int | None
-    feedback: Any  # datetime.date | None
+    feedback: dt.date | None
     result: OutlineResult
     people: _Names = field(default_factory=lambda: _Names("person"))
     departments: _Names = field(default_factory=lambda: _Names("dept"))
