@@ -223,7 +223,7 @@ def test_numbering_restarting_under_each_aspect_gives_unique_refs():
     assert [p["ref"] for p in problems(result.draft)] == ["1", "2", "3"]
     assert result.renumbered
     assert result.published == {"1": "(一)(1)", "2": "(一)(2)", "3": "(二)(1)"}
-    assert any("running numbers" in line for line in result.report_lines())
+    assert any("连续编号" in line for line in result.report_lines())
 
 
 def test_a_gap_in_the_numbering_is_noted():
@@ -235,7 +235,7 @@ def test_a_gap_in_the_numbering_is_noted():
         """
     )
     assert [p["ref"] for p in problems(result.draft)] == ["1", "3"]
-    assert any("(3) follows (1)" in note for note in result.notes)
+    assert any("(3) 接在 (1) 之后" in note for note in result.notes)
 
 
 def test_traditional_characters_are_read_as_simplified():
@@ -337,19 +337,17 @@ def test_unplaced_lines_are_reported_with_their_line_numbers():
         (5, "这一段说明放在问题之前。"),
     ]
     report = "\n".join(result.report_lines())
-    assert "line 2: 这一段说明放在方面之前" in report
-    assert "line 5: 这一段说明放在问题之前" in report
+    assert "第 2 行：这一段说明放在方面之前" in report
+    assert "第 5 行：这一段说明放在问题之前" in report
 
 
 def test_counts_in_the_text_checked_against_the_parse():
     result = parse(REPORT.replace("2个方面3个问题", "2个方面4个问题"))
     assert result.counts_found["problems"] == 4
     assert result.counts_parsed["problems"] == 3
-    assert any(
-        "problems" in line and "says 4" in line and "parsed 3" in line for line in result.mismatches
-    )
+    assert any(line.startswith("问题：正文为 4") and "读出 3" in line for line in result.mismatches)
     # and the text's own figures do not add up: 2 closed + 1 long-term != 4
-    assert any("do not add up" in line for line in result.mismatches)
+    assert any("正文自身的数量对不上" in line for line in result.mismatches)
 
 
 def test_a_document_without_an_outline_says_so():
@@ -361,7 +359,7 @@ def test_a_document_without_an_outline_says_so():
     )
     assert result.draft["aspects"] == []
     assert result.unplaced == [(2, "吴岩提出三点整改意见:一是强化政治建设。二是落实党建责任。")]
-    assert any("no numbered problems" in note for note in result.notes)
+    assert any("没有找到编号的问题" in note for note in result.notes)
 
 
 # --- dates and long-term ----------------------------------------------------------------
@@ -411,7 +409,7 @@ def test_long_term_wording_is_flagged_with_a_checkpoint():
     last = problems(flagged.draft)[0]["measures"][2]
     assert (last["due"], last["checkpoint"]) == ("long_term", PLACEHOLDER)
     assert flagged.long_term == ["1", "3"]
-    assert any("long_term" in line and "MISMATCH" in line for line in flagged.report_lines())
+    assert any("需长期整改" in line and "不一致" in line for line in flagged.report_lines())
 
 
 # --- documents -------------------------------------------------------------------------
@@ -452,10 +450,10 @@ def test_the_draft_file_carries_the_report(tmp_path):
     result = parse(REPORT)
     out = write_draft(result, tmp_path / "draft.yaml")
     text = out.read_text(encoding="utf-8")
-    assert text.startswith("# Draft feedback file")
-    assert "#   problems: text 3, parsed 3 ok" in text
-    assert "# sections skipped (not the problems):" in text
-    assert "id: inspection-2023-r3  # derived from the year and round" in text
+    assert text.startswith("# 由 `rectify intake` 从 test 生成的反馈文件草稿")
+    assert "#   问题：正文 3，读出 3，一致" in text
+    assert "# 跳过的章节（不是问题）：" in text
+    assert "id: inspection-2023-r3  # 由年份和轮次生成" in text
     data = yaml.safe_load(text)
     assert data == yaml.safe_load(yaml.safe_dump(result.draft, allow_unicode=True))
     for measure in measures(data):
@@ -536,7 +534,7 @@ def test_intake_command(tmp_path):
     out = tmp_path / "draft.yaml"
     result = CliRunner().invoke(app, ["intake", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "2 aspects, 2 categories, 3 problems, 6 measures" in result.output
+    assert "2 个方面，2 个类别，3 个问题，6 条措施" in result.output
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["inspection"]["id"] == (
         "inspection-2023-r3"
     )

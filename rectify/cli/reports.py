@@ -90,12 +90,13 @@ def intake(
         typer.Argument(
             exists=True,
             dir_okay=False,
-            help="published feedback or progress report (.docx/.txt/.md)",
+            help="反馈意见、整改进展情况通报或整改台账（.docx/.xlsx/.txt/.md）",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="the draft feedback file (.yaml) to write")],
+    out: Annotated[Path, typer.Option("--out", help="要写入的反馈文件草稿（.yaml）")],
 ) -> None:
-    """Draft a feedback file from a published document (反馈意见 / 整改进展情况通报)."""
+    """Draft a feedback file from a published document (反馈意见 / 整改进展情况通报) or the
+    office's ledger table (整改台账, Word or Excel)."""
     try:
         result = parse_document(document)
     except (UnsupportedDocument, OSError) as exc:
@@ -103,25 +104,34 @@ def intake(
     write_draft(result, out)
     c = result.counts_parsed
     console.print(
-        f"written {out}: {c['aspects']} aspects, {c['categories']} categories, "
-        f"{c['problems']} problems, {c['measures']} measures "
-        f"({c['long_term']} problems flagged long-term)",
+        f"已写入 {out}：{c['aspects']} 个方面，{c['categories']} 个类别，"
+        f"{c['problems']} 个问题，{c['measures']} 条措施"
+        f"（标为长期整改的问题 {c['long_term']} 个）",
         highlight=False,
     )
+    if result.ledger_table:
+        err.print(
+            f"台账：{result.ledger_table}；未能放入草稿的单元格 {len(result.ledger_unplaced)} 个，"
+            f"未能识别的整改时限 {len(result.ledger_dues)} 个，详见 {out} 顶部",
+            highlight=False,
+            markup=False,
+        )
     for line in result.mismatches:
-        err.print(f"mismatch: {line}", style="yellow", highlight=False, markup=False)
+        err.print(f"不一致：{line}", style="yellow", highlight=False, markup=False)
     if result.unplaced:
         err.print(
-            f"{len(result.unplaced)} line(s) not placed, listed at the top of {out}",
+            f"{len(result.unplaced)} 行未放入草稿，列在 {out} 顶部",
             style="yellow",
             highlight=False,
             markup=False,
         )
     if not c["problems"]:
-        fail(f"no numbered problems found in {document}; see the report at the top of {out}")
+        fail(
+            f"{document} 中没有读出问题（既没有提纲编号的问题，也没有可识别的整改台账表格）；"
+            f"说明见 {out} 顶部"
+        )
     console.print(
-        f"fill in every {PLACEHOLDER} (people, departments, responsibilities, dates), "
-        f"then: rectify import {out}",
+        f"请补全每个 {PLACEHOLDER}（人员、科室、责任、日期），然后：rectify import {out}",
         highlight=False,
     )
 

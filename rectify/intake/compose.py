@@ -46,26 +46,26 @@ def compose_draft(state: ParseState, aspects: list[OutlineNode], result: Outline
                     {"ref": ref, "title": problem.title or PLACEHOLDER, "measures": measures}
                 )
             if not category.children:
-                state.notes.append(f"line {category.n}: category {category.title!r} has no problem")
+                state.notes.append(f"第 {category.n} 行：类别“{category.title}”下没有问题")
             draft_categories.append({"title": category.title, "problems": draft_problems})
         if not aspect.children:
-            state.notes.append(f"line {aspect.n}: aspect {aspect.title!r} has no problem")
+            state.notes.append(f"第 {aspect.n} 行：方面“{aspect.title}”下没有问题")
             draft_categories.append({"title": aspect.title, "problems": []})
         draft_aspects.append({"title": aspect.title, "categories": draft_categories})
     if not problems:
         state.notes.append(
-            "no numbered problems were found: the document is not in the outline style "
-            "(一、/(一)/1./(1)) or its problem section was not recognised"
+            "没有找到编号的问题：文稿不是提纲格式（一、/(一)/1./(1)），或没有认出问题所在的章节"
         )
     return {
-        "inspection": _inspection(state, result),
+        "inspection": inspection_header(state, result),
         "people": [{"id": PLACEHOLDER, "name": PLACEHOLDER, "roles": ["leader"], "contacts": []}],
         "departments": [{"id": PLACEHOLDER, "name": PLACEHOLDER}],
         "aspects": draft_aspects,
     }
 
 
-def _inspection(state: ParseState, result: OutlineResult) -> dict:
+def inspection_header(state: ParseState, result: OutlineResult) -> dict:
+    """The draft's inspection header: the facts the text gives, the rest left to fill in."""
     facts = state.facts
     missing = result.missing
 
@@ -145,7 +145,7 @@ def _split(state: ParseState, body: list[tuple[int, str]], ref: str) -> list[str
     for n, text in body:
         if segments and text.startswith("是") and not text.startswith("是否"):
             # "二是…" whose ordinal was lost in the published page
-            state.notes.append(f"line {n}: problem {ref}: a measure marker lost its ordinal")
+            state.notes.append(f"第 {n} 行：问题 {ref} 的一条措施丢了序号（“是…”前没有一二三）")
             segments.append(text[1:])
             ordinals.append(0)
             continue
@@ -163,7 +163,7 @@ def _split(state: ParseState, body: list[tuple[int, str]], ref: str) -> list[str
     known = [o for o in ordinals if o]
     if known != list(range(1, len(known) + 1)):
         shown = "".join(to_chinese(o) if o else "?" for o in ordinals)
-        state.notes.append(f"problem {ref}: measure ordinals {shown} are not 一二三… in order")
+        state.notes.append(f"问题 {ref}：措施序号 {shown} 不是按一二三…的顺序")
     return segments
 
 

@@ -5,17 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from rectify.intake.draft import PLACEHOLDER, OutlineResult
+from rectify.intake.draft import COUNT_NAMES, PLACEHOLDER, OutlineResult
 from rectify.intake.numerals import chinese_number
 from rectify.intake.state import ParseState
 from rectify.intake.vocabulary import COUNT_PATTERNS
-
-_NAMES = {
-    "aspects": "aspects (方面)",
-    "problems": "problems (问题)",
-    "closed": "closed problems (已整改销号)",
-    "long_term": "long-term problems (需长期整改)",
-}
 
 
 def counts_in(text: str) -> list[tuple[str, int]]:
@@ -52,8 +45,9 @@ def counts_found(state: ParseState) -> dict[str, int]:
         counts[key] = distinct.most_common(1)[0][0]
         state.count_lines[key] = [n for _, n in values]
         if len(distinct) > 1:
-            where = ", ".join(f"{v} (line {n})" for v, n in values)
-            state.count_conflicts.append(f"the text gives different {key} counts: {where}")
+            where = "、".join(f"{v}（第 {n} 行）" for v, n in values)
+            name = COUNT_NAMES.get(key, key)
+            state.count_conflicts.append(f"正文给出的{name}数量不一：{where}")
     return counts
 
 
@@ -85,19 +79,18 @@ def mismatches(state: ParseState, result: OutlineResult) -> list[str]:
     for key, value in result.counts_found.items():
         parsed = result.counts_parsed.get(key)
         if parsed is not None and parsed != value:
-            lines = ", ".join(str(n) for n in state.count_lines.get(key, []))
+            lines = "、".join(str(n) for n in state.count_lines.get(key, []))
             extra = ""
             if key == "closed":
-                extra = " (parsed = problems not flagged long-term)"
+                extra = "（读出 = 未标为长期整改的问题）"
             out.append(
-                f"{_NAMES.get(key, key)}: the text says {value} (line {lines}), "
-                f"parsed {parsed}{extra}"
+                f"{COUNT_NAMES.get(key, key)}：正文为 {value}（第 {lines} 行），读出 {parsed}{extra}"
             )
     found = result.counts_found
     if {"problems", "closed", "long_term"} <= found.keys():
         if found["closed"] + found["long_term"] != found["problems"]:
             out.append(
-                f"the text's own counts do not add up: {found['closed']} closed + "
-                f"{found['long_term']} long-term != {found['problems']} problems"
+                f"正文自身的数量对不上：已销号 {found['closed']} + 长期整改 "
+                f"{found['long_term']} ≠ 问题 {found['problems']}"
             )
     return out

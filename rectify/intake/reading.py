@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rectify.core.inputs import InputRefused, check_archive, read_bytes, too_many
+from rectify.core.inputs import InputRefused, read_bytes, too_many
 from rectify.core.settings import get_settings
 
 
@@ -18,8 +18,8 @@ class UnsupportedDocument(ValueError):
 def read_document(path: Path | str) -> list[str]:
     """The document's lines: paragraphs of a .docx, lines of a .txt / .md (UTF-8 or GB18030).
 
-    Line numbers in the report are 1-based positions in this list. Automatic Word list
-    numbering is not part of a paragraph's text; only numbering typed into the text is seen.
+    Line numbers in the report are 1-based positions in this list. A paragraph numbered by
+    Word's automatic list numbering starts with the label it displays ("一、", "(一)", "1.").
     A document past the input limits (size, unpacked size, lines) is refused unread.
     """
     path = Path(path)
@@ -32,17 +32,32 @@ def read_document(path: Path | str) -> list[str]:
     return lines
 
 
+def read_source(path: Path | str):
+    """The paragraphs and tables of a .docx, or the sheets of an .xlsx (``tables.Source``);
+    ``UnsupportedDocument`` with a Chinese message when it cannot be read or is too large."""
+    from rectify.intake.tables import UnreadableTable, read_docx, read_xlsx
+
+    path = Path(path)
+    reader = read_xlsx if path.suffix.lower() == ".xlsx" else read_docx
+    try:
+        source = reader(path)
+    except InputRefused as exc:
+        raise UnsupportedDocument(exc.located) from None
+    except UnreadableTable as exc:
+        raise UnsupportedDocument(str(exc)) from None
+    except Exception as exc:  # a package whose parts say what no office file says
+        raise UnsupportedDocument(
+            f"文档内部结构无法解析（{type(exc).__name__}）：请用 Word 或 Excel 另存后再试"
+        ) from None
+    if len(source.lines) > get_settings().max_input_nodes:
+        raise UnsupportedDocument(too_many())
+    return source
+
+
 def _read_lines(path: Path) -> list[str]:
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        import docx  # deferred: python-docx is heavy and only .docx documents need it
-
-        check_archive(path)
-        try:
-            document = docx.Document(str(path))
-        except Exception as exc:  # python-docx raises several types for a bad package
-            raise UnsupportedDocument(f"not a readable .docx: {exc}") from None
-        return [paragraph.text for paragraph in document.paragraphs]
+        return read_source(path).lines
     if suffix in (".txt", ".md", ".markdown", ".text"):
         data = read_bytes(path)
         for encoding in ("utf-8-sig", "gb18030"):
@@ -52,9 +67,11 @@ def _read_lines(path: Path) -> list[str]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise UnsupportedDocument("neither UTF-8 nor GB18030 text")
+            raise UnsupportedDocument("无法读取文本：既不是 UTF-8 也不是 GB18030 编码")
         return text.splitlines()
-    raise UnsupportedDocument(f"unsupported document type {suffix!r} (use .docx, .txt or .md)")
+    raise UnsupportedDocument(
+        f"不支持的文件类型“{suffix or '（无扩展名）'}”：请使用 .docx、.xlsx、.txt 或 .md"
+    )
 
 
 # Common traditional characters of these documents → simplified (pairs). Only characters

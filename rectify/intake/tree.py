@@ -18,6 +18,8 @@ from rectify.intake.vocabulary import (
     PROGRESS_PREFIX,
 )
 
+_ROLE_NAMES = {"aspect": "方面", "category": "类别", "problem": "问题", "measure": "措施"}
+
 
 def _has_word(title: str, vocabulary: tuple[str, ...]) -> bool:
     return any(word in title for word in vocabulary)
@@ -83,8 +85,8 @@ def assign_roles(state: ParseState, region: list[DocumentLine]) -> dict[int, str
     elif len(ranks) == 1:
         roles |= {ranks[0]: "problem"}
     if roles:
-        described = ", ".join(f"{STYLES[r]} = {roles[r]}" for r in sorted(roles))
-        state.notes.append(f"numbering understood as: {described}")
+        described = "，".join(f"{STYLES[r]} = {_ROLE_NAMES[roles[r]]}" for r in sorted(roles))
+        state.notes.append(f"编号层级理解为：{described}")
     return roles
 
 
@@ -174,8 +176,7 @@ class _TreeBuilder:
             self.category = OutlineNode(aspect.title, line.n)
             aspect.children.append(self.category)
             self.state.notes.append(
-                f"line {line.n}: no category heading under {aspect.title!r}: "
-                "one category with the aspect's title holds its problems"
+                f"第 {line.n} 行：“{aspect.title}”下没有类别标题，以方面标题作为唯一的类别"
             )
         self.problem = node
         self.category.children.append(node)
@@ -193,10 +194,7 @@ class _TreeBuilder:
     def _ensure_aspect(self, n: int) -> OutlineNode:
         if self.aspect is None:
             title = self.section_title or PLACEHOLDER
-            self.state.notes.append(
-                f"line {n}: problems without an aspect heading; one aspect titled {title!r} "
-                "holds them"
-            )
+            self.state.notes.append(f"第 {n} 行：问题前没有方面标题，归入标题为“{title}”的方面")
             self.aspect = OutlineNode(title, n)
             self.aspects.append(self.aspect)
         return self.aspect
@@ -213,20 +211,22 @@ class _TreeBuilder:
             # problem numbers may run on across categories ((1)…(31)) or restart in each
             running, self.last_problem = self.last_problem, number
             if previous is None and number not in (1, running + 1):
-                notes.append(f"line {line.n}: {label(rank, number)} follows {label(rank, running)}")
+                notes.append(
+                    f"第 {line.n} 行：{label(rank, number)} 接在 {label(rank, running)} 之后"
+                )
         if previous is None:
             if number != 1 and roles.get(rank) != "problem":
-                notes.append(f"line {line.n}: {label(rank, number)} opens its level")
+                notes.append(f"第 {line.n} 行：本层级从 {label(rank, number)} 开始")
             return
         if number == previous + 1:
             return
         if number == 1:
             notes.append(
-                f"line {line.n}: numbering restarts at {label(rank, 1)} after "
-                f"{label(rank, previous)} without a new parent heading"
+                f"第 {line.n} 行：没有新的上级标题，编号却在 {label(rank, previous)} 之后"
+                f"从 {label(rank, 1)} 重新开始"
             )
         else:
-            notes.append(f"line {line.n}: {label(rank, number)} follows {label(rank, previous)}")
+            notes.append(f"第 {line.n} 行：{label(rank, number)} 接在 {label(rank, previous)} 之后")
 
 
 _OPEN = {

@@ -104,5 +104,12 @@ COUNT_PATTERNS = (
         re.compile(r"(?:需|需要)?长期(?:坚持)?整改的?(?:问题)?(?:共)?" + _NUM + r"(?:个|项|条)"),
     ),
 )
+COUNT_PATTERNS += (
+    (
+        ("measures",),
+        re.compile(r"(?:制定|明确|提出)?(?:具体)?整改措施(?:共)?" + _NUM + r"(?:条|项)"),
+    ),
+    (("measures",), re.compile(_NUM + r"(?:条|项)(?:具体)?整改措施")),
+)
 AS_OF = re.compile(r"截[至止](?:到)?\s*")
 FEEDBACK = re.compile(r"反馈了?(?:巡[察视])?(?:意见|情况)")
