@@ -1,5 +1,6 @@
 """The actions people take, as the command line and the scenario files give them: plan
-approval, the rectification report (整改报告), progress, the sign-off in two steps (申请销号,
+approval, the rectification report (整改报告), progress, a measure completed (措施完成), the
+sign-off in two steps (申请销号,
 then the office's 销号 or 退回), long-term declaration, extension and the 回头看 review."""
 
 from __future__ import annotations
@@ -42,6 +43,26 @@ class Progress(Action):
     problem: str
     text: Text
     evidence: list[str] = []
+
+
+class Complete(Action):
+    """措施完成: one measure of a problem (numbered 1, 2, … in file order) reported done, with
+    what was done and its evidence."""
+
+    kind: Literal["complete"] = "complete"
+    problem: str
+    measure: int
+    text: Text = ""
+    evidence: list[str] = []
+
+
+class StageReportAction(Action):
+    """阶段报告 on a long-term problem: what the stage achieved and the next checkpoint."""
+
+    kind: Literal["stage_report"] = "stage_report"
+    problem: str
+    text: Text = ""
+    next_checkpoint: dt.date
 
 
 class ApplySignOff(Action):
@@ -102,6 +123,8 @@ AnyAction = (
     ApprovePlan
     | SubmitReport
     | Progress
+    | Complete
+    | StageReportAction
     | ApplySignOff
     | SignOffAction
     | ReturnSignOff
@@ -113,6 +136,8 @@ ACTIONS: dict[str, type[Action]] = {
     "approve_plan": ApprovePlan,
     "submit_report": SubmitReport,
     "progress": Progress,
+    "complete": Complete,
+    "stage_report": StageReportAction,
     "apply_sign_off": ApplySignOff,
     "sign_off": SignOffAction,
     "return_sign_off": ReturnSignOff,
