@@ -6,9 +6,8 @@ long-term, not awaiting confirmation) with a measure neither completed nor long-
 due date; a long-term problem whose checkpoint passed without a stage report is counted apart
 (阶段报告逾期)."""
 
-from dataclasses import replace
-
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 

@@ -252,19 +252,7 @@ def _read_histories(
             events[row.problem_id].append((row.at, row.id or 0, transition))
     # a due set later wins: an extension of a measure, or a relapse's new due for all the
     # problem's measures with a date (not the long-term ones)
-    new_dues: list[tuple[dt.datetime, list[int], dt.date]] = []
-    reopened: dict[int, dt.datetime] = {}  # by measure id: its problem's latest relapse
-    for row in history(Review):
-        relapsed = row.outcome == "relapsed"
-        transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
-        events[row.problem_id].append((row.at, row.id or 0, transition))
-        if not relapsed:
-            continue
-        measures = trees[owner[row.problem_id]].measures.get(row.problem_id, [])
-        reopened |= dict.fromkeys((m.id for m in measures), row.at)  # in time order
-        if row.new_due is not None:
-            dated = [m.id for m in measures if m.original_due]
-            new_dues.append((row.at, dated, row.new_due))
+    new_dues, reopened = _reviews(history(Review), trees, owner, events)
     checkpoints: dict[int, dt.date] = {}
     declared = [(r, Transition.LONG_TERM, r.checkpoint) for r in history(LongTermDeclaration)]
     reported = [(r, Transition.STAGE_REPORT, r.next_checkpoint) for r in history(StageReport)]
@@ -272,30 +260,52 @@ def _read_histories(
     for row, transition, checkpoint in sorted(declared + reported, key=lambda d: d[0].at):
         events[row.problem_id].append((row.at, row.id or 0, transition))
         checkpoints[row.problem_id] = checkpoint
-    completions = []
-    for row, problem_id in session.exec(
-        select(MeasureCompletion, Measure.problem_id)
-        .join(Measure, MeasureCompletion.measure_id == Measure.id)
-        .join(Problem, Measure.problem_id == Problem.id)
-        .where(Problem.inspection_id.in_(ids), MeasureCompletion.at < latest)
-        .order_by(MeasureCompletion.at, MeasureCompletion.id)
-    ):
-        if before_cutoff(problem_id, row.at):
-            events[problem_id].append((row.at, row.id or 0, Transition.COMPLETE))
-            completions.append((row.measure_id, row.at))
-    for ext, problem_id in session.exec(
-        select(Extension, Measure.problem_id)
-        .join(Measure, Extension.measure_id == Measure.id)
-        .join(Problem, Measure.problem_id == Problem.id)
-        .where(Problem.inspection_id.in_(ids), Extension.at < latest)
-        .order_by(Extension.at, Extension.id)
-    ):
-        if before_cutoff(problem_id, ext.at):
-            new_dues.append((ext.at, [ext.measure_id], ext.new_due))
+
+    def measure_history(table):
+        """Rows of ``table`` about these inspections' measures, with their problem's id."""
+        rows = session.exec(
+            select(table, Measure.problem_id)
+            .join(Measure, table.measure_id == Measure.id)
+            .join(Problem, Measure.problem_id == Problem.id)
+            .where(Problem.inspection_id.in_(ids), table.at < latest)
+            .order_by(table.at, table.id)
+        )
+        return [(r, pid) for r, pid in rows if before_cutoff(pid, r.at)]
+
+    completions = measure_history(MeasureCompletion)
+    for row, problem_id in completions:
+        events[problem_id].append((row.at, row.id or 0, Transition.COMPLETE))
+    for ext, _ in measure_history(Extension):
+        new_dues.append((ext.at, [ext.measure_id], ext.new_due))
     dues: dict[int, dt.date] = {}
     for _, measure_ids, new_due in sorted(new_dues, key=lambda d: d[0]):
         dues |= dict.fromkeys(measure_ids, new_due)
-    return _Histories(events, checkpoints, dues, progress, still_counting(completions, reopened))
+    completed = still_counting(((r.measure_id, r.at) for r, _ in completions), reopened)
+    return _Histories(events, checkpoints, dues, progress, completed)
+
+
+def _reviews(
+    rows: list[Review],
+    trees: dict[str, InspectionTree],
+    owner: dict[int, str],
+    events: dict[int, list[Event]],
+) -> tuple[list[tuple[dt.datetime, list[int], dt.date]], dict[int, dt.datetime]]:
+    """The 回头看 reviews (in time order) added to ``events``; the new dues a relapse sets for
+    the problem's measures with a date, and each measure's latest reopening (by id)."""
+    new_dues: list[tuple[dt.datetime, list[int], dt.date]] = []
+    reopened: dict[int, dt.datetime] = {}
+    for row in rows:
+        relapsed = row.outcome == "relapsed"
+        transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
+        events[row.problem_id].append((row.at, row.id or 0, transition))
+        if not relapsed:
+            continue
+        measures = trees[owner[row.problem_id]].measures.get(row.problem_id, [])
+        reopened |= dict.fromkeys((m.id for m in measures), row.at)
+        if row.new_due is not None:
+            dated = [m.id for m in measures if m.original_due]
+            new_dues.append((row.at, dated, row.new_due))
+    return new_dues, reopened
 
 
 def _rebuild(
