@@ -29,6 +29,8 @@ def office_overview(as_of: dt.datetime | None = None) -> dict:
                 "超期": r["overdue"],
                 "方案逾期": "是" if r["plan_late"] else "",
                 "反弹": r["relapses"],
+                "阶段报告逾期": r["stage_report_overdue"],
+                "约谈": "、".join(f"问题{ref}" for ref in r["talks"]),
             }
             for r in rows
         ],

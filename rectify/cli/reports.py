@@ -131,7 +131,17 @@ def office_status(
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(
-        "巡察办", "单位", "巡察", "问题", "已销号", "长期", "未完成", "超期", "方案逾期", "反弹"
+        "巡察办",
+        "单位",
+        "巡察",
+        "问题",
+        "已销号",
+        "长期",
+        "未完成",
+        "超期",
+        "方案逾期",
+        "反弹",
+        "约谈",
     )
     for i, r in enumerate(rows):
         first_of_office = i == 0 or rows[i - 1]["office"] != r["office"]
@@ -148,6 +158,7 @@ def office_status(
             str(r["overdue"]),
             "是" if r["plan_late"] else "",
             str(r["relapses"]),
+            "、".join(f"问题{ref}" for ref in r["talks"]),
         )
     console.print(table)
 
