@@ -193,6 +193,13 @@ RECENT = {"1": (TODAY - dt.timedelta(days=2), "已完成制度修订")}  # progr
 STALE = {"1": (TODAY - dt.timedelta(days=40), "已召开专题会")}  # before the last cycle
 
 
+# the plan overdue: the leader, the unit office and the inspection office's supervisors, red
+PLAN_OVERDUE = {
+    ("zuzhang", "plan_overdue", "leader", RED),
+    ("ban", "plan_overdue", "unit_office", RED),
+    ("xcb_a", "plan_overdue", "office_supervisor", RED),
+    ("xcb_b", "plan_overdue", "office_supervisor", RED),
+}
 # every monthly supervision: the leader's overview and the unit office's summary
 ROUTINE_SUPERVISION = {
     ("zuzhang", "supervision", "leader", None),
@@ -250,12 +257,7 @@ CASES = [
     Case(
         "plan overdue: the leader, the unit office and the inspection office's supervisors, red",
         partial(watch, plan_approved_on=None, plan_due=RED_DUE),
-        {
-            ("zuzhang", "plan_overdue", "leader", RED),
-            ("ban", "plan_overdue", "unit_office", RED),
-            ("xcb_a", "plan_overdue", "office_supervisor", RED),
-            ("xcb_b", "plan_overdue", "office_supervisor", RED),
-        },
+        PLAN_OVERDUE,
         records=[Mark("plan", RED_DUE, RED)],
     ),
     Case(
@@ -583,13 +585,7 @@ CASES = [
     Case(
         "supervision: the plan overdue told again, to the leader, unit office and office",
         partial(supervise, [], overdue=Overdue(plan_due=RED_DUE), plan_approved=False),
-        ROUTINE_SUPERVISION
-        | {
-            ("zuzhang", "plan_overdue", "leader", RED),
-            ("ban", "plan_overdue", "unit_office", RED),
-            ("xcb_a", "plan_overdue", "office_supervisor", RED),
-            ("xcb_b", "plan_overdue", "office_supervisor", RED),
-        },
+        ROUTINE_SUPERVISION | PLAN_OVERDUE,
         lines={"zuzhang": "整改方案尚未经党组会议审议通过"},
     ),
     Case(

@@ -129,21 +129,25 @@ EvidenceOpt = Annotated[
     list[str] | None, typer.Option("--evidence", help="evidence (支撑材料); repeatable")
 ]
 
+# the options of the commands with Chinese help
+InspectionZh = Annotated[
+    str | None, typer.Option("--inspection", "-i", help="巡察编号；只有一个巡察时可省略")
+]
+AtZh = Annotated[str | None, typer.Option("--at", help="时间 YYYY-MM-DD[THH:MM]（当地）；默认现在")]
+ProblemZh = Annotated[str, typer.Argument(help="问题编号（按反馈意见）")]
+ByZh = Annotated[str, typer.Option("--by", help="操作人编号")]
+
 
 def complete(
-    problem: Annotated[str, typer.Argument(help="问题编号（按反馈意见）")],
+    problem: ProblemZh,
     measure: Annotated[int, typer.Argument(help="措施序号（该问题的第几项措施，从1起）")],
-    by: Annotated[str, typer.Option("--by", help="操作人编号")],
+    by: ByZh,
     text: Annotated[str, typer.Option("--text", help="措施完成情况；必填")] = "",
     evidence: Annotated[
         list[str] | None, typer.Option("--evidence", help="支撑材料文件名；必填，可重复")
     ] = None,
-    inspection: Annotated[
-        str | None, typer.Option("--inspection", "-i", help="巡察编号；只有一个巡察时可省略")
-    ] = None,
-    at: Annotated[
-        str | None, typer.Option("--at", help="时间 YYYY-MM-DD[THH:MM]（当地）；默认现在")
-    ] = None,
+    inspection: InspectionZh = None,
+    at: AtZh = None,
 ) -> None:
     """报送一项整改措施完成（措施完成），附完成情况和支撑材料：由该措施的责任人、责任领导或整改办报送。"""
     action = actions.Complete(
@@ -153,18 +157,14 @@ def complete(
 
 
 def stage_report(
-    problem: Annotated[str, typer.Argument(help="问题编号（按反馈意见）")],
-    by: Annotated[str, typer.Option("--by", help="操作人编号")],
+    problem: ProblemZh,
+    by: ByZh,
     next_checkpoint: Annotated[
         str, typer.Option("--next-checkpoint", help="下一检查节点 YYYY-MM-DD；须晚于今天")
     ],
     text: Annotated[str, typer.Option("--text", help="阶段性整改情况；必填")] = "",
-    inspection: Annotated[
-        str | None, typer.Option("--inspection", "-i", help="巡察编号；只有一个巡察时可省略")
-    ] = None,
-    at: Annotated[
-        str | None, typer.Option("--at", help="时间 YYYY-MM-DD[THH:MM]（当地）；默认现在")
-    ] = None,
+    inspection: InspectionZh = None,
+    at: AtZh = None,
 ) -> None:
     """报送长期整改问题的阶段报告，并确定下一检查节点：由该问题措施的责任人、责任领导或整改办报送。"""
     when = parse_day(next_checkpoint, "--next-checkpoint", zone(inspection))
