@@ -20,6 +20,7 @@ for sign-off, a review due) and what is overdue towards them (the plan, the æ•´æ
 """
 
 from rectify.notices.planning.common import (
+    CHECKPOINT,
     LEVEL_ORDER,
     Digests,
     Item,
@@ -63,6 +64,7 @@ from rectify.notices.planning.supervision import (
 )
 
 __all__ = [
+    "CHECKPOINT",
     "LEVEL_ORDER",
     "SignOffEvent",
     "SUPERVISION_STEPS",

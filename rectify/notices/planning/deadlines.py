@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.notices.planning.common import (
+    CHECKPOINT,
     Digests,
     Item,
     Mark,
@@ -169,7 +170,14 @@ def checkpoint_reminder(day: WatchDay, problem: ProblemView) -> list[Mark]:
     level = day.new_level(subject, problem.checkpoint)
     if level is None:
         return []
-    item = Item(problem.ref, problem.title, checkpoint_note(level), problem.checkpoint, level)
+    item = Item(
+        problem.ref,
+        problem.title,
+        checkpoint_note(level),
+        problem.checkpoint,
+        level,
+        due_label=CHECKPOINT,
+    )
     for m in problem.measures:
         day.digests.add("stage_report_due", m.responsible_person, "responsible_person", item)
         if level in (Level.YELLOW, Level.RED):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.notices.planning.common import (
+    CHECKPOINT,
     Digests,
     Item,
     NoticePlan,
@@ -161,7 +162,8 @@ def _supervise_open(
     for m in p.open_measures:
         if m.due is None and m.checkpoint is not None:
             level = escalation_level(m.checkpoint, run.today, run.reminders)
-            item = Item(p.ref, p.title, m.text, m.checkpoint, level, "长期整改措施，持续跟踪问效")
+            note = "长期整改措施，持续跟踪问效"
+            item = Item(p.ref, p.title, m.text, m.checkpoint, level, note, CHECKPOINT)
             run.digests.add("supervision", m.responsible_leader, "responsible_leader", item)
 
 
@@ -169,16 +171,14 @@ def _supervise_long_term(run: _Run, p: ProblemView, previous_cycles: Mapping[str
     """A long-term problem, listed to each responsible leader of its measures every month
     until it closes; its checkpoint passed without a stage report, a red ``stage_report_due``
     up the step like an overdue measure."""
-    item = long_term_item(p, run.today, run.reminders)
+    if stage_report_overdue(p, run.today):
+        run.stage_late[p.ref] = previous_cycles.get(p.ref, 0) + 1
+    item = long_term_item(p, run.today, run.reminders, run.stage_late.get(p.ref, 0))
     for m in p.measures:
         run.digests.add("supervision", m.responsible_leader, "responsible_leader", item)
-    if not stage_report_overdue(p, run.today):
-        return
-    n = run.stage_late[p.ref] = previous_cycles.get(p.ref, 0) + 1
-    note = f"第{n}次{step_label(n)}"
-    red = Item(p.ref, p.title, checkpoint_note(Level.RED), p.checkpoint, Level.RED, note)
-    for m in p.measures:
-        run.escalate("stage_report_due", m, red, n)
+    if p.ref in run.stage_late:
+        for m in p.measures:
+            run.escalate("stage_report_due", m, item, run.stage_late[p.ref])
 
 
 def is_long_term(p: ProblemView) -> bool:
@@ -187,11 +187,14 @@ def is_long_term(p: ProblemView) -> bool:
     return ProblemState.LONG_TERM in (p.state, p.applied_from)
 
 
-def long_term_item(p: ProblemView, today: dt.date, reminders: tuple[int, int]) -> Item:
+def long_term_item(
+    p: ProblemView, today: dt.date, reminders: tuple[int, int], cycles: int = 0
+) -> Item:
     """A long-term problem as a line of a digest: its checkpoint, green, yellow or red before
-    and after it."""
+    and after it; past it without a stage report, the step of its ``cycles``."""
     level = escalation_level(p.checkpoint, today, reminders)
-    return Item(p.ref, p.title, checkpoint_note(level), p.checkpoint, level, "需长期整改")
+    note = f"第{cycles}次{step_label(cycles)}" if cycles else ""
+    return Item(p.ref, p.title, checkpoint_note(level), p.checkpoint, level, note, CHECKPOINT)
 
 
 def _leader_items(run: _Run, problems: list[ProblemView]) -> list[Item]:
@@ -208,7 +211,8 @@ def _leader_items(run: _Run, problems: list[ProblemView]) -> list[Item]:
                 if is_overdue(m.due, run.today)
             ]
         elif is_long_term(p):
-            items.append(long_term_item(p, run.today, run.reminders))
+            cycles = run.stage_late.get(p.ref, 0)
+            items.append(long_term_item(p, run.today, run.reminders, cycles))
     return items
 
 
