@@ -194,6 +194,8 @@ def test_a_completed_measure_is_no_longer_overdue(imported):  # noqa: F811
         assert [(e.name, e.attached_to) for e in s.exec(select(Evidence))] == [
             ("m.pdf", "completion")
         ]
+    shown = run("show", "1").output
+    assert "第1项措施完成（office_head）：已纳入党组会第一议题" in shown and "m.pdf" in shown
 
 
 def test_a_missed_checkpoint_is_counted_apart_until_the_stage_report(imported):  # noqa: F811
@@ -213,3 +215,6 @@ def test_a_missed_checkpoint_is_counted_apart_until_the_stage_report(imported): 
     with session_scope() as s:
         (report,) = s.exec(select(StageReport)).all()
         assert (report.by, report.next_checkpoint.isoformat()) == ("office_head", "2025-03-31")
+    assert (
+        "阶段报告（office_head）：阶段目标完成，下一检查节点 2025-03-31" in run("show", "1").output
+    )
