@@ -107,6 +107,23 @@ CASES = [
         [*COMPLETE_1_1, "--by", "office_head", "--at", "2024-12-21"],
         ("done", "第 1 项措施已完成"),
     ),
+    (
+        "a_completed_measure_is_not_extended",
+        [[*COMPLETE_1_1, "--by", "office_head", "--at", "2024-09-12"]],
+        [
+            "extend",
+            "1",
+            "--by",
+            "xcb_li",
+            "--new-due",
+            "2024-12-15",
+            "--reason",
+            "r",
+            "--at",
+            "2024-10-01",
+        ],
+        ("not_later", "不晚于问题 1 现有整改时限"),
+    ),
     # --- stage report on a long-term problem
     (
         "stage_report_by_the_responsible_person",

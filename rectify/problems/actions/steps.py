@@ -175,7 +175,12 @@ def _extend(step: ProblemStep, action: kinds.Extend) -> str:
         raise Refusal("due_not_future", f"新时限 {action.new_due} 须晚于今天 {step.today}")
     step.allowed(Transition.EXTEND)
     measures = step.tree.measures.get(step.problem_id, [])
-    later = [m for m in measures if m.due is not None and m.due < action.new_due]
+    done = {m.position for m in step.view.measures if m.completed}  # completed: nothing to extend
+    later = [
+        m
+        for m in measures
+        if m.due is not None and m.due < action.new_due and m.position not in done
+    ]
     if not later:
         raise Refusal(
             "not_later",
