@@ -1,4 +1,5 @@
-"""Tasks of the progress report (整改通报) and the office overview (巡察办总览)."""
+"""Tasks of the progress report (整改通报), the office overview (巡察办总览) and its
+accountability view (干部考核问责)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import datetime as dt
 from prefect import task
 
 from models import session_scope
+from rectify.core.errors import Refusal
 from rectify.core.settings import get_settings
 from rectify.problems.snapshots import snapshot
 from rectify.problems.tree import get_inspection
-from rectify.reports import office_rows, write_chart
+from rectify.reports import accountability_view, office_rows, write_chart
 
 
 @task(name="整改进展")
@@ -34,3 +36,14 @@ def office_figures(as_of: dt.date) -> list[dict]:
     """One row per inspection, grouped by its office, laggards first within each office."""
     with session_scope() as session:
         return office_rows(as_of, session=session)
+
+
+@task(name="干部考核问责")
+def accountability_figures(as_of: dt.date) -> dict:
+    """Per unit and per responsible person, who was late and by how much; empty when there is
+    no inspection yet."""
+    with session_scope() as session:
+        try:
+            return accountability_view(as_of, session=session)
+        except Refusal:
+            return {"units": [], "people": []}

@@ -205,17 +205,17 @@ YEAR_FILES = [
     (
         "start_after_end",
         {"year": 2027, "holidays": [{"start": "2027-02-11", "end": "2027-02-05"}]},
-        ValueError("start is after end"),
+        ValueError("开始日期（start）晚于结束日期（end）"),
     ),
     (
         "date_and_a_range",
         {"year": 2027, "holidays": [{"date": "2027-02-11", "start": "2027-02-11", "end": "2027-02-12"}]},
-        ValueError("give either date, or start and end"),
+        ValueError("应给出 date，或同时给出 start 和 end"),
     ),
     (
         "start_without_end",
         {"year": 2027, "holidays": [{"start": "2027-02-11"}]},
-        ValueError("give either date, or start and end"),
+        ValueError("应给出 date，或同时给出 start 和 end"),
     ),
     (
         "unknown_field",
@@ -225,7 +225,7 @@ YEAR_FILES = [
     (
         "a_day_of_another_year",
         {"year": 2027, "holidays": [{"date": "2028-01-01"}]},
-        ValueError("2028-01-01 is not in year 2027"),
+        ValueError("2028-01-01 不在 2027 年内"),
     ),
 ]  # fmt: skip
 
@@ -288,4 +288,6 @@ def test_bad_holiday_file_is_refused_with_its_field(db, tmp_path):
     )
     result = CliRunner().invoke(app, ["calendar", "load", str(f)])
     assert result.exit_code == 1
-    assert "holidays.0" in result.output and "start is after end" in result.output
+    assert (
+        f"{f}:第 3 行，字段 holidays[0]：开始日期（start）晚于结束日期（end）" in result.output
+    ), result.output

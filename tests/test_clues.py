@@ -373,14 +373,14 @@ def test_a_bad_file_lists_every_error_located_and_writes_nothing(inspection, clu
     refused(result, "invalid_file")
     lines = [line for line in result.output.splitlines() if line.startswith(str(clue_file))]
     expected = [
-        ":line 6: readers[0]: 'discipline' is one of the inspected unit's people",
-        ":line 6: readers[1]: no office staff with id 'nobody' in the inspection",
-        ":line 14: bodies[0].contact.id: 'secretary' is one of the inspected unit's people",
-        ":line 23: clues[0].number: clue number 'XS-R8-001' is not unique in the file",
-        ":line 29: clues[1].class: Input should be 'further', 'attention' or 'reference'",
-        ":line 32: clues[1].transfer.due: the deadline is not after the transfer date",
-        ":line 33: clues[2].number: clue number 'XS-R8-001' is not unique in the file",
-        ":line 36: clues[2].registered_on: not a real date: '2024-02-30'",
+        ":第 6 行，字段 readers[0]：discipline 是被巡察单位的人员",
+        ":第 6 行，字段 readers[1]：本巡察的巡察办没有编号为 nobody 的工作人员",
+        ":第 14 行，字段 bodies[0].contact.id：secretary 是被巡察单位的人员",
+        ":第 23 行，字段 clues[0].number：线索编号 XS-R8-001 在本文件中重复",
+        ":第 29 行，字段 clues[1].class：应为 further、attention、reference 之一，实为 “重点类”",
+        ":第 32 行，字段 clues[1].transfer.due：限期办结日期不晚于移交日期",
+        ":第 33 行，字段 clues[2].number：线索编号 XS-R8-001 在本文件中重复",
+        ":第 36 行，字段 clues[2].registered_on：不是有效的日期：“2024-02-30”",
     ]
     assert len(lines) == len(expected), result.output
     for want in expected:
@@ -394,7 +394,7 @@ def test_a_registered_number_and_an_unknown_inspection_are_refused(inspection, c
     before = dump_database()
     again = run("clue", "import", clue_file, "--actor", KEEPER)
     refused(again, "invalid_file")
-    assert "clues[0].number: clue number 'XS-R8-001' is already registered" in again.output
+    assert "，字段 clues[0].number：线索编号 XS-R8-001 已登记过" in again.output
     unchanged_but_audit(before)
     clue_file.write_text(
         clue_file.read_text(encoding="utf-8").replace(
@@ -404,7 +404,9 @@ def test_a_registered_number_and_an_unknown_inspection_are_refused(inspection, c
     )
     unknown = run("clue", "import", clue_file, "--actor", KEEPER)
     refused(unknown, "invalid_file")
-    assert ":line 4: inspection: no imported inspection 'x'" in unknown.output
+    assert (
+        ":第 4 行，字段 inspection：没有已导入的巡察 “x”（请先导入它的反馈文件）" in unknown.output
+    )
 
 
 def test_transfer_extend_feedback_and_every_refusal_changes_nothing(inspection, clue_file):

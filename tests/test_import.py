@@ -58,14 +58,14 @@ def test_three_errors_reported_with_locations_and_nothing_written(db, spec_file)
     assert len(lines) == 3, result.output
     joined = "\n".join(lines)
     assert re.search(
-        r":line 70: aspects\[0\]\.categories\[0\]\.problems\[0\]\.measures\[0\]\.due: not a real date",
+        r":第 70 行，字段 aspects\[0\]\.categories\[0\]\.problems\[0\]\.measures\[0\]\.due："
+        r"不是有效的日期：“2024-02-30”",
         joined,
     )
+    assert re.search(r":第 8 行，字段 inspection\.feedback_date：反馈日期早于进驻结束日期", joined)
     assert re.search(
-        r":line 8: inspection\.feedback_date: feedback date is before the on-site end", joined
-    )
-    assert re.search(
-        r":line 75: .*measures\[1\]\.responsible_person: no entry with id 'nobody'", joined
+        r":第 75 行，字段 .*measures\[1\]\.responsible_person：people 中没有编号为 nobody 的人员",
+        joined,
     )
     after = dump_database()
     # only the refusal's audit event was added
@@ -88,7 +88,7 @@ def test_json_file_imports_and_locates_errors(db, spec_file, tmp_path):
     refused = runner.invoke(app, ["import", str(bad)])
     assert refused.exit_code == 1
     assert re.search(
-        r"bad\.json:line \d+: departments\[1\]\.id: id 'office' is not unique", refused.output
+        r"bad\.json:第 \d+ 行，字段 departments\[1\]\.id：编号 office 重复", refused.output
     )
     assert runner.invoke(app, ["import", str(good)]).exit_code == 0
     assert status_json("--as-of", "2024-07-01")["problems"] == 1
@@ -197,10 +197,14 @@ def test_xlsx_errors_name_sheet_row_and_column(db, tmp_path):
     write_xlsx(path, [ROW1, ROW2, bad_row])
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 1
-    assert "sheet ledger, row 4, column I (责任人)" in result.output
-    assert "no entry with id 'ghost'" in result.output
-    assert "sheet ledger, row 4, column J (整改时限)" in result.output
-    assert "not a real date: '2024-13-01'" in result.output
+    assert (
+        "ledger.xlsx:工作表 ledger，第 4 行，I 列（责任人），字段 aspects[1].categories[0]"
+        ".problems[0].measures[0].responsible_person：people 中没有编号为 ghost 的人员"
+    ) in result.output
+    assert (
+        "ledger.xlsx:工作表 ledger，第 4 行，J 列（整改时限），字段 aspects[1].categories[0]"
+        ".problems[0].measures[0].due：不是有效的日期：“2024-13-01”（应为 YYYY-MM-DD 或 long_term）"
+    ) in result.output
     assert dump_database()["problem"] == []
 
 

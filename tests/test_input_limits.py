@@ -251,4 +251,5 @@ def test_a_character_yaml_does_not_accept_is_refused_at_its_line(tmp_path):
     path.write_text("inspection:\n  id: x\x00y\n", encoding="utf-8")
     with pytest.raises(FeedbackErrors) as refused:
         load_feedback(path)
-    assert any("line 2: not valid YAML" in e for e in refused.value.errors), refused.value.errors
+    refusal = "nul.yaml:第 2 行：不是有效的 YAML：含有不允许的控制字符 #x0000"
+    assert any(refusal in e for e in refused.value.errors), refused.value.errors

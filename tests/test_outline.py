@@ -497,7 +497,7 @@ def test_an_unfilled_draft_is_refused_and_a_filled_one_imports(db, tmp_path):
     outcome = import_file(draft)
     assert not outcome.done
     errors = "\n".join(outcome.errors)
-    assert f"{draft}:line " in errors
+    assert f"{draft}:第 " in errors
     for where in (
         "people[0].id",
         "departments[0].id",
@@ -508,7 +508,7 @@ def test_an_unfilled_draft_is_refused_and_a_filled_one_imports(db, tmp_path):
         "aspects[0].categories[0].problems[0].measures[0].due",
         "aspects[0].categories[0].problems[1].measures[1].checkpoint",
     ):
-        assert where + ":" in errors, where
+        assert f"字段 {where}：" in errors, where
     assert "TODO_FILL_IN" in errors
 
     filled = tmp_path / "wulong.yaml"

@@ -79,13 +79,14 @@ def located(errors: list[str], files: list[Path], pattern: str) -> list[str]:
 
 def names_field(errors: list[str], where: tuple | None) -> None:
     if where is not None:
-        assert any(f": {dotted(where)}" in e for e in errors), (dotted(where), errors)
+        field = f"，字段 {dotted(where)}" if dotted(where) else "："
+        assert any(field in e for e in errors), (dotted(where), errors)
 
 
 def lines_within(errors: list[str], text: str) -> None:
     last = len(text.splitlines()) + 1
     for error in errors:
-        for n in re.findall(r":line (\d+):", error):
+        for n in re.findall(r":(?:工作表 \S+，)?第 (\d+) 行", error):
             assert 1 <= int(n) <= last, error
 
 
@@ -418,7 +419,7 @@ def refuse_feedback(path: Path, text: str) -> list[str]:
     outcome = import_file(path)
     assert not outcome.done
     unchanged_but_audited(before, dump_database(), audited=1, code="invalid_file")
-    errors = located(outcome.errors, [path], r"line \d+: ")
+    errors = located(outcome.errors, [path], r"第 \d+ 行[，：]")
     lines_within(errors, text)
     return errors
 
@@ -462,7 +463,7 @@ BREAKERS = ["zz: [1, 2", 'zz: "unterminated', "\tzz: tab", "zz: {a: 1", "- : : [
 
 @st.composite
 def broken_text(draw) -> tuple[str, str]:
-    """The example's text edited: the expected ``line N: field`` or ``line N`` in the error."""
+    """The example's text edited: the expected ``第 N 行，字段 …：`` or ``第 N 行：`` in the error."""
     lines = list(LINES)
     kind = draw(st.sampled_from(["date", "reference", "duplicate_key", "character", "syntax"]))
     if kind == "date":
@@ -472,24 +473,25 @@ def broken_text(draw) -> tuple[str, str]:
         )
         key = lines[n - 1].split(":")[0]
         lines[n - 1] = f"{key}: {value}"
-        return "\n".join(lines), f"line {n}: {re.escape(dotted(DATE_LINES[n]))}: "
+        return "\n".join(lines), f"第 {n} 行，字段 {re.escape(dotted(DATE_LINES[n]))}："
     if kind == "reference":
         n = draw(st.sampled_from(sorted(REFERENCE_LINES)))
         key = lines[n - 1].split(":")[0]
         lines[n - 1] = f"{key}: {draw(new_keys.filter(lambda k: yaml.safe_load(k) == k))}"
-        return "\n".join(lines), f"line {n}: {re.escape(dotted(REFERENCE_LINES[n]))}: no entry"
+        field = re.escape(dotted(REFERENCE_LINES[n]))
+        return "\n".join(lines), f"第 {n} 行，字段 {field}：\\S+ 中没有编号为"
     if kind == "duplicate_key":
         n = draw(st.sampled_from(KEY_LINES))
         lines.insert(n, lines[n - 1].split("#")[0].rstrip())
-        return "\n".join(lines), f"line {n + 1}: .*: key given twice"
+        return "\n".join(lines), f"第 {n + 1} 行，字段 .*：同一字段写了两次"
     if kind == "character":
         n = draw(st.integers(1, len(lines)))
         col = draw(st.integers(0, len(lines[n - 1])))
         lines[n - 1] = lines[n - 1][:col] + draw(st.sampled_from(UNACCEPTABLE)) + lines[n - 1][col:]
-        return "\n".join(lines), f"line {n}: not valid YAML"
+        return "\n".join(lines), f"第 {n} 行：不是有效的 YAML"
     n = draw(st.integers(0, len(lines)))
     lines.insert(n, draw(st.sampled_from(BREAKERS)))
-    return "\n".join(lines), r"line \d+: not valid YAML"
+    return "\n".join(lines), r"第 \d+ 行：不是有效的 YAML"
 
 
 @examples(120)
@@ -831,6 +833,6 @@ def test_malformed_scenario_is_refused_at_its_field(scenario_dir, case, fmt):
         files[0].write_text(feedback_text, encoding="utf-8")
     with pytest.raises(FeedbackErrors) as refused:  # ScenarioErrors, or the feedback's own
         load_scenario(path)
-    errors = located(refused.value.errors, files, r"line \d+: ")
+    errors = located(refused.value.errors, files, r"第 \d+ 行[，：]")
     lines_within(errors, files[0].read_text(encoding="utf-8"))
     names_field(errors, where)

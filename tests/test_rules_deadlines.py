@@ -33,10 +33,10 @@ PERIODS = [
     ("working_days", {"working_days": 5}, "5个工作日"),
     ("zero_days", {"days": 0}, "0天"),
     ("zero_working_days", {"working_days": 0}, "0个工作日"),
-    ("neither", {}, ValueError("give exactly one of days or working_days")),
-    ("both", {"days": 5, "working_days": 5}, ValueError("give exactly one of")),
-    ("negative_days", {"days": -1}, ValueError("a period cannot be negative")),
-    ("negative_working_days", {"working_days": -3}, ValueError("a period cannot be negative")),
+    ("neither", {}, ValueError("应恰好给出 days 或 working_days 其中之一")),
+    ("both", {"days": 5, "working_days": 5}, ValueError("应恰好给出")),
+    ("negative_days", {"days": -1}, ValueError("期限不能为负数")),
+    ("negative_working_days", {"working_days": -3}, ValueError("期限不能为负数")),
     ("another_unit", {"weeks": 2}, ValueError("Extra inputs are not permitted")),
 ]
 

@@ -137,8 +137,9 @@ def test_bad_scenario_is_refused_with_locations(scenario):
     )
     result = runner.invoke(app, ["simulate", str(scenario), "--out", str(scenario.parent / "out")])
     assert result.exit_code == 1
-    assert "scenario.yaml:line 4: clock.until: until is not after start" in result.output
-    assert "scenario.yaml:line 14: events[4]: give exactly one action" in result.output
+    assert "scenario.yaml:第 4 行，字段 clock.until：结束时间不晚于开始时间" in result.output
+    assert "scenario.yaml:第 14 行，字段 events[4]：应恰好给出一个动作，可选：" in result.output
+    assert "（实为：promote）" in result.output
     assert not (scenario.parent / "out").exists()
 
 

@@ -2,8 +2,9 @@
 
 import typer
 
-from rectify.cli import audit, calendar, feedback, problems, reports, runtime
+from rectify.cli import accountability, audit, calendar, feedback, problems, reports, runtime
 from rectify.cli.clues import clue_app
+from rectify.cli.outcomes import record_app
 
 app = typer.Typer(
     help="巡察整改 — supervise rectification after a political inspection.", no_args_is_help=True
@@ -29,11 +30,13 @@ app.command("long-term")(problems.long_term)
 app.command()(problems.extend)
 app.command()(problems.review)
 
+app.add_typer(record_app, name="record")
 app.add_typer(audit.audit_app, name="audit")
 
 app.command()(runtime.simulate)
 app.command()(reports.report)
 app.command()(reports.intake)
+reports.office_app.command("accountability")(accountability.office_accountability)
 app.add_typer(reports.office_app, name="office")
 app.add_typer(reports.ledger_app, name="ledger")
 app.command()(runtime.demo)

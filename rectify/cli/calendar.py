@@ -26,7 +26,7 @@ def calendar_load(file: Annotated[Path, typer.Argument(exists=True, dir_okay=Fal
         with session_scope() as session:
             year, days = load_year_file(file, session=session)
     except ValueError as exc:
-        fail(f"{file}: {exc}")
+        fail(str(exc))  # each line names the file, its line and field
     console.print(f"calendar {year}: {days} special days loaded from {file}", highlight=False)
 
 

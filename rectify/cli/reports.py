@@ -131,17 +131,7 @@ def office_status(
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(
-        "巡察办",
-        "单位",
-        "巡察",
-        "问题",
-        "已销号",
-        "长期",
-        "未完成",
-        "超期",
-        "方案逾期",
-        "反弹",
-        "约谈",
+        *"巡察办 单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 约谈 屡查屡犯".split()
     )
     for i, r in enumerate(rows):
         first_of_office = i == 0 or rows[i - 1]["office"] != r["office"]
@@ -159,6 +149,7 @@ def office_status(
             "是" if r["plan_late"] else "",
             str(r["relapses"]),
             "、".join(f"问题{ref}" for ref in r["talks"]),
+            str(r["repeated"]),
         )
     console.print(table)
 

@@ -12,7 +12,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from rectify.clues.rules import BODY_KIND_LABELS, CLASS_LABELS, BodyKind, ClueClass
-from rectify.feedback.locate import FileError, Located, dotted, read_file
+from rectify.core.messages import located
+from rectify.feedback.locate import FileError, Located, read_file
 from rectify.feedback.schema import (
     Contacts,
     InspectionId,
@@ -23,6 +24,7 @@ from rectify.feedback.schema import (
     coerce_ref,
 )
 from rectify.feedback.validate import (
+    NOT_A_MAPPING,
     FeedbackErrors,
     date_or_none,
     dict_or_empty,
@@ -101,14 +103,16 @@ class KnownFacts:
 def read_clue_file(path: Path) -> Located:
     """The clue file's YAML with every value's line, or ``ClueErrors`` saying why not."""
     if path.suffix.lower() not in (".yaml", ".yml"):
-        raise ClueErrors([f"{path}: a clue file is YAML (.yaml or .yml)"])
+        raise ClueErrors(
+            [located(str(path), "", "", "问题线索文件应为 YAML 文件（.yaml 或 .yml）")]
+        )
     try:
-        located = read_file(path)
+        file = read_file(path)
     except FileError as exc:
         raise ClueErrors([str(exc)]) from None
-    if not isinstance(located.data, dict):
-        raise ClueErrors([f"{path}:{located.locate(())}: the file must hold a mapping at the top"])
-    return located
+    if not isinstance(file.data, dict):
+        raise ClueErrors([file.error((), NOT_A_MAPPING)])
+    return file
 
 
 def validate_clue_file(located: Located, known: KnownFacts) -> ClueFile:
@@ -117,7 +121,7 @@ def validate_clue_file(located: Located, known: KnownFacts) -> ClueFile:
     errors: list[str] = []
 
     def report(where: tuple, message: str) -> None:
-        errors.append(f"{located.file}:{located.locate(where)}: {dotted(where)}: {message}")
+        errors.append(located.error(where, message))
 
     report_duplicate_keys(located, report)
     parsed = parse_reporting(ClueFile, located, report)
@@ -162,43 +166,41 @@ def _check_readers(data: dict, known: KnownFacts, report) -> None:
         if key in known.people:
             report(
                 ("readers", i),
-                f"{key!r} is one of the inspected unit's people: clues are the office's alone, "
-                "only its staff may be readers",
+                f"{key} 是被巡察单位的人员：问题线索只属巡察办，只有巡察办工作人员可以阅看",
             )
         else:
-            report(("readers", i), f"no office staff with id {key!r} in the inspection")
+            report(("readers", i), f"本巡察的巡察办没有编号为 {key} 的工作人员")
 
 
 def _cross_checks(data: dict, known: KnownFacts, report) -> None:
     bodies, counts = _keyed(data.get("bodies"), "id", _key)
     for i, body, key in bodies:
         if key is not None and counts[key] > 1:
-            report(("bodies", i, "id"), f"body id {key!r} is not unique")
+            report(("bodies", i, "id"), f"承办单位编号 {key} 重复")
         contact = _key(dict_or_empty(body.get("contact")).get("id"))
         if contact in known.people:
             report(
                 ("bodies", i, "contact", "id"),
-                f"{contact!r} is one of the inspected unit's people: a body's contact person "
-                "must be someone outside the unit",
+                f"{contact} 是被巡察单位的人员：承办单位的联系人须是被巡察单位以外的人",
             )
     body_ids = (set(counts) - {None}) | known.bodies
     _check_readers(data, known, report)
     clues, numbers = _keyed(data.get("clues"), "number", _number)
     for i, clue, number in clues:
         if number is not None and numbers[number] > 1:
-            report(("clues", i, "number"), f"clue number {number!r} is not unique in the file")
+            report(("clues", i, "number"), f"线索编号 {number} 在本文件中重复")
         elif number in known.numbers:
-            report(("clues", i, "number"), f"clue number {number!r} is already registered")
+            report(("clues", i, "number"), f"线索编号 {number} 已登记过")
         transfer = dict_or_empty(clue.get("transfer"))
         to = _key(transfer.get("to"))
         if to is not None and to not in body_ids:
-            report(("clues", i, "transfer", "to"), f"no receiving body with id {to!r}")
+            report(("clues", i, "transfer", "to"), f"没有编号为 {to} 的承办单位")
         registered, on, due = (
             date_or_none(clue.get("registered_on")),
             date_or_none(transfer.get("date")),
             date_or_none(transfer.get("due")),
         )
         if registered and on and on < registered:
-            report(("clues", i, "transfer", "date"), "transfer date is before registered_on")
+            report(("clues", i, "transfer", "date"), "移交日期早于登记日期（registered_on）")
         if on and due and due <= on:
-            report(("clues", i, "transfer", "due"), "the deadline is not after the transfer date")
+            report(("clues", i, "transfer", "due"), "限期办结日期不晚于移交日期")

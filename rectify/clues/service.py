@@ -23,6 +23,7 @@ from rectify.clues.sealing import ClueKey, ClueKeyError, clue_key
 from rectify.clues.store import ClueRow, bodies_by_id, check_key, clue_access, clue_rows, clue_view
 from rectify.core.clock import local_date, parse_instant, utc_now
 from rectify.core.errors import Refusal
+from rectify.core.messages import show
 from rectify.problems.tree import get_inspection
 
 T = TypeVar("T")
@@ -121,10 +122,10 @@ def import_clues(path: Path, *, actor: str, at: dt.datetime | None = None) -> Ou
 
     def work(session: Session) -> tuple[str, int]:
         if not isinstance(iid, str) or session.get(Inspection, iid) is None:
-            where = located.locate(("inspection",))
             errors.append(
-                f"{located.file}:{where}: inspection: no imported inspection {iid!r} "
-                "(import its feedback file first)"
+                located.error(
+                    ("inspection",), f"没有已导入的巡察 {show(iid)}（请先导入它的反馈文件）"
+                )
             )
             raise _invalid(errors, path)
         attempt.inspection_id = iid

@@ -19,9 +19,11 @@ from types import MappingProxyType
 
 import chinese_calendar
 from lunar_python import Lunar, Solar
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ValidationError, model_validator
 
-from rectify.core.inputs import InputRefused, load_yaml
+from rectify.core.inputs import InputRefused, read_text
+from rectify.core.located import located_yaml
+from rectify.core.messages import line, located, pydantic_message, unreadable
 
 BUILTIN_YEARS = range(2004, 2027)
 # 《全国年节及纪念日放假办法》 as amended in 2024 is in force from 2025.
@@ -123,9 +125,9 @@ class DayRange(BaseModel):
     @model_validator(mode="after")
     def _one_form(self) -> DayRange:
         if (self.date is None) == (self.start is None or self.end is None):
-            raise ValueError("give either date, or start and end")
+            raise ValueError("应给出 date，或同时给出 start 和 end")
         if self.start and self.end and self.start > self.end:
-            raise ValueError("start is after end")
+            raise ValueError("开始日期（start）晚于结束日期（end）")
         return self
 
     def days(self) -> list[dt.date]:
@@ -147,19 +149,48 @@ class YearCalendar(BaseModel):
     def entries(self) -> list[tuple[dt.date, bool, str]]:
         out = [(d, False, r.name) for r in self.holidays for d in r.days()]
         out += [(d, True, r.name) for r in self.workdays for d in r.days()]
-        for day, _, _ in out:
-            if day.year != self.year:
-                raise ValueError(f"{day} is not in year {self.year}")
+        for path, message in self.outside_year():
+            raise ValueError(f"{'.'.join(map(str, path))}：{message}")
         return out
+
+    def outside_year(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each date of an entry that falls outside the file's year: its path and why."""
+        out = []
+        for kind in ("holidays", "workdays"):
+            for i, entry in enumerate(getattr(self, kind)):
+                for key in ("date", "start", "end"):
+                    day = getattr(entry, key)
+                    if day is not None and day.year != self.year:
+                        out.append(((kind, i, key), f"{day} 不在 {self.year} 年内"))
+        return out
+
+
+class HolidayFileError(ValueError):
+    """Every violation found in a holiday file, each located; nothing was loaded."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
 
 
 def read_year_file(path: Path) -> YearCalendar:
     """Read an office holiday file (节假日安排) for one year, within the input limits; a file
-    refused or not YAML raises ``ValueError`` with its line (and field), without the path."""
+    refused, not YAML or not of the format raises ``HolidayFileError`` (a ``ValueError``)
+    listing every violation with its file, line and field."""
     try:
-        data = load_yaml(path)
+        file = located_yaml(path, read_text(path))
     except InputRefused as exc:
-        raise ValueError(exc.located) from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"cannot read the file: {exc}") from None
-    return YearCalendar.model_validate(data)
+        raise HolidayFileError([str(exc)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HolidayFileError([located(str(path), "", "", unreadable(exc))]) from None
+    if file is None or not isinstance(file.data, dict):
+        why = "文件为空" if file is None else "文件顶层应为“字段: 值”的映射"
+        raise HolidayFileError([located(str(path), line(1), "", why)])
+    try:
+        spec = YearCalendar.model_validate(file.data)
+    except ValidationError as exc:
+        errors = [file.error(err["loc"], pydantic_message(err)) for err in exc.errors()]
+        raise HolidayFileError(errors) from None
+    if outside := spec.outside_year():
+        raise HolidayFileError([file.error(path, message) for path, message in outside])
+    return spec

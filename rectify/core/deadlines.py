@@ -24,9 +24,9 @@ class Period(BaseModel):
     def _exactly_one(self) -> Period:
         given = [v for v in (self.days, self.working_days) if v is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of days or working_days")
+            raise ValueError("应恰好给出 days 或 working_days 其中之一")
         if given[0] < 0:
-            raise ValueError("a period cannot be negative")
+            raise ValueError("期限不能为负数")
         return self
 
     def describe(self) -> str:

@@ -10,12 +10,13 @@ where known, the line and field. The limits are settings (``RECTIFY_MAX_INPUT_BY
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from rectify.core.messages import dotted, line, located, yaml_problem
 from rectify.core.settings import get_settings
 
 # Nesting deeper than this is no office file; it would exhaust the parser's recursion.
@@ -23,16 +24,17 @@ MAX_DEPTH = 64
 
 
 class InputRefused(ValueError):
-    """A file refused by a limit, or not readable at all: ``path:where：message``."""
+    """A file refused by a limit, or not readable at all: ``path:where：message`` (the one
+    format of ``rectify.core.messages.located``)."""
 
-    def __init__(self, path: Path | str, where: str, message: str, sep: str = "：") -> None:
-        self.path, self.where, self.message, self.sep = str(path), where, message, sep
-        super().__init__(f"{path}:{self.located}" if where else f"{path}{sep}{message}")
+    def __init__(self, path: Path | str, where: str, message: str) -> None:
+        self.path, self.where, self.message = str(path), where, message
+        super().__init__(located(self.path, where, "", message))
 
     @property
     def located(self) -> str:
         """The message with its location but without the path (for callers that print it)."""
-        return f"{self.where}{self.sep}{self.message}" if self.where else self.message
+        return f"{self.where}：{self.message}" if self.where else self.message
 
 
 def _mb(size: int) -> str:
@@ -123,75 +125,111 @@ class CellBudget:
         for number, row in enumerate(ws.iter_rows(values_only=True, **kwargs), start=start):
             self.used += max(1, len(row))
             if self.used > self.limit:
-                raise InputRefused(self.path, f"工作表 {ws.title}，第 {number} 行", too_many())
+                raise InputRefused(self.path, f"工作表 {ws.title}，{line(number)}", too_many())
             yield row
 
 
-def _field(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        if part == "":
-            continue
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """The safe loader, composing no anchor, no alias, at most ``max_input_nodes`` nodes and
-    ``MAX_DEPTH`` levels; each refusal names its line and field."""
+class _Frame:
+    """One open mapping or sequence while the events are checked: where its next node sits."""
 
-    def __init__(self, text: str, path: Path) -> None:
-        super().__init__(text)
+    def __init__(self, mapping: bool) -> None:
+        self.mapping = mapping
+        self.index = 0  # items seen (a sequence) or keys and values seen (a mapping)
+        self.key: str | int = ""
+
+    def field(self) -> str | int:
+        """The field of the node about to come: a sequence index, a mapping's key, or ``""``
+        for a key itself."""
+        if not self.mapping:
+            return self.index
+        return self.key if self.index % 2 else ""
+
+    def took(self, event: yaml.Event) -> None:
+        """A node (a scalar, or a finished collection) was read at this level."""
+        if self.mapping and self.index % 2 == 0:
+            self.key = str(getattr(event, "value", ""))
+        self.index += 1
+
+
+class _EventCheck:
+    """The limits checked on the parser's event stream (libyaml where available), before any
+    node is built: no anchor, no alias, at most ``max_input_nodes`` nodes and ``MAX_DEPTH``
+    levels; each refusal names its line and field."""
+
+    def __init__(self, path: Path) -> None:
         self.source = path
         self.limit = get_settings().max_input_nodes
         self.count = 0
-        self.fields: list[str | int] = []
+        self.frames: list[_Frame] = []
 
     def _refuse(self, event: yaml.Event, message: str) -> InputRefused:
-        field = _field(self.fields)
-        where = f"第 {event.start_mark.line + 1} 行" + (f"，字段 {field}" if field else "")
+        fields = [frame.field() for frame in self.frames]
+        field = dotted(fields)
+        where = line(event.start_mark.line + 1) + (f"，字段 {field}" if field else "")
         return InputRefused(self.source, where, message)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
-        if isinstance(index, yaml.ScalarNode):
-            self.fields.append(str(index.value))
-        elif isinstance(index, int) and not isinstance(index, bool):
-            self.fields.append(index)
-        else:
-            self.fields.append("")  # a key: no field of its own yet
+    def node(self, event: yaml.Event) -> None:
+        """Check one node event (scalar, alias or collection start)."""
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = f"*{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"&{event.anchor}"
             raise self._refuse(event, f"不接受 YAML 锚点和别名（{mark}）；请把每处内容写全；未读取")
         self.count += 1
         if self.count > self.limit:
             raise self._refuse(event, too_many())
-        if len(self.fields) > MAX_DEPTH:
-            raise self._refuse(event, f"嵌套超过 {MAX_DEPTH} 层；未读取")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(self.frames) >= MAX_DEPTH:
+                raise self._refuse(event, f"嵌套超过 {MAX_DEPTH} 层；未读取")
+            self.frames.append(_Frame(isinstance(event, yaml.MappingStartEvent)))
+        elif self.frames:
+            self.frames[-1].took(event)
+
+    def run(self, text: str) -> None:
+        """Read every event of ``text``; ``InputRefused`` at the first limit passed."""
+        parser = _FAST_LOADER(text)
         try:
-            return super().compose_node(parent, index)
+            while parser.check_event():
+                event = parser.get_event()
+                if isinstance(event, _NODE_EVENTS):
+                    self.node(event)
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    self.frames.pop()
+                    if self.frames:
+                        self.frames[-1].took(event)
         finally:
-            self.fields.pop()
+            parser.dispose()
 
 
 def _yaml_error(path: Path, text: str, exc: yaml.YAMLError) -> InputRefused:
     mark = getattr(exc, "problem_mark", None)
-    if mark:
-        line = mark.line + 1
-    elif isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
-        line = text[: exc.position].count("\n") + 1
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        number = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
+        problem = f"含有不允许的控制字符 #x{code:04x}"
     else:
-        line = 1
-    problem = getattr(exc, "problem", exc)
-    return InputRefused(path, f"line {line}", f"not valid YAML: {problem}", sep=": ")
+        number = mark.line + 1 if mark else 1
+        lines = text.split("\n")
+        at = (
+            lines[mark.line][mark.column : mark.column + 1]
+            if mark and mark.line < len(lines)
+            else ""
+        )
+        problem = yaml_problem(str(getattr(exc, "problem", None) or exc), at)
+    return InputRefused(path, line(number), f"不是有效的 YAML：{problem}")
 
 
 def compose_yaml(path: Path, text: str) -> yaml.Node | None:
     """The YAML node tree of ``text`` (None for an empty document) within the limits;
-    ``InputRefused`` for a refusal or a syntax error, with its line."""
+    ``InputRefused`` for a refusal or a syntax error, with its line. The limits are checked on
+    the event stream first, so a hostile file is refused before any node is built."""
     try:
-        # the reader checks every character as it is built (a NUL is a ReaderError here)
-        loader = _LimitedLoader(text, path)
+        # the reader checks every character of the text (a NUL is a ReaderError here)
+        yaml.reader.Reader(text)
+        _EventCheck(path).run(text)
+        loader = _FAST_LOADER(text)
     except yaml.YAMLError as exc:
         raise _yaml_error(path, text, exc) from None
     try:

@@ -23,23 +23,23 @@ class Policy(BaseModel):
     @classmethod
     def _days_of_month(cls, value: list[int]) -> list[int]:
         if not value or any(not 1 <= d <= 28 for d in value):
-            raise ValueError("dispatch days must be days of month from 1 to 28")
+            raise ValueError("调度日应为每月 1 日至 28 日中的日子")
         if len(set(value)) != len(value):
-            raise ValueError("dispatch days repeat")
+            raise ValueError("调度日有重复")
         return sorted(value)
 
     @field_validator("supervision_day")
     @classmethod
     def _day_of_month(cls, value: int) -> int:
         if not 1 <= value <= 28:
-            raise ValueError("the supervision day must be a day of month from 1 to 28")
+            raise ValueError("督查日应为每月 1 日至 28 日中的一天")
         return value
 
     @field_validator("reminders")
     @classmethod
     def _two_reminders(cls, value: list[int]) -> list[int]:
         if len(value) != 2 or value[0] <= value[1] or value[1] < 0:
-            raise ValueError("give two reminders in days before due, first > second >= 0")
+            raise ValueError("应给出两次提醒（到期前天数），第一次大于第二次，且都不小于 0")
         return value
 
     @property

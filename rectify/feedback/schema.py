@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from rectify.core.messages import show
 from rectify.core.policy import Policy
 
 InspectionId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]
@@ -40,8 +41,8 @@ def real_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"not a real date: {value!r} (expected YYYY-MM-DD)") from None
-    raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)")
+            raise ValueError(f"不是有效的日期：{show(value)}（应为 YYYY-MM-DD）") from None
+    raise ValueError(f"应为日期（YYYY-MM-DD），实为 {show(value)}")
 
 
 RealDate = Annotated[dt.date, BeforeValidator(real_date)]
@@ -53,7 +54,7 @@ def _due(value: Any) -> Any:
     try:
         return real_date(value)
     except ValueError:
-        raise ValueError(f"not a real date: {value!r} (expected YYYY-MM-DD or long_term)") from None
+        raise ValueError(f"不是有效的日期：{show(value)}（应为 YYYY-MM-DD 或 long_term）") from None
 
 
 def coerce_ref(value: Any) -> Any:
@@ -96,14 +97,14 @@ class InspectionHeader(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Asia", a directory
-            raise ValueError(f"unknown time zone {value!r}") from None
+            raise ValueError(f"未知的时区：{show(value)}（如 Asia/Shanghai）") from None
         return value
 
 
 def _apprise_urls(value: list[str]) -> list[str]:
     for url in value:
         if "://" not in url:
-            raise ValueError(f"not an Apprise URL (scheme://…): {url!r}")
+            raise ValueError(f"不是 Apprise 通知地址（应为 scheme://…）：{show(url)}")
     return value
 
 
@@ -199,15 +200,15 @@ class FeedbackFile(Strict):
         warnings = []
         if self.office is None:
             warnings.append(
-                "文件没有 office(巡察办)部分:在声明巡察办之前,无人能确认销号、批准延期或开展回头看"
+                "文件没有 office（巡察办）部分：在声明巡察办之前，无人能确认销号、批准延期或开展回头看"
             )
         for person in self.people:
             if "reviewer" in person.roles:
                 warnings.append(
-                    f"people {person.id}: 角色 reviewer 已不再赋予任何权限(销号审核和回头看由巡察办督查人员负责)"
+                    f"people {person.id}：角色 reviewer 已不再赋予任何权限（销号审核和回头看由巡察办督查人员负责）"
                 )
             if "office" in person.roles:
-                warnings.append(f"people {person.id}: 角色 office 按 unit_office(整改办)读取")
+                warnings.append(f"people {person.id}：角色 office 按 unit_office（整改办）读取")
         return warnings
 
     def problems(self) -> list[tuple[int, int, ProblemIn]]:

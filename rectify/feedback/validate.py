@@ -10,10 +10,13 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from rectify.feedback.locate import FileError, Located, dotted, read_file
+from rectify.core.messages import pydantic_message
+from rectify.feedback.locate import FileError, Located, read_file
 from rectify.feedback.schema import FeedbackFile, real_date
 
 M = TypeVar("M", bound=BaseModel)
+NOT_A_MAPPING = "文件顶层应为“字段: 值”的映射"
+KIND_NAMES = {"people": "人员", "departments": "科室"}
 
 
 class FeedbackErrors(Exception):
@@ -21,7 +24,7 @@ class FeedbackErrors(Exception):
 
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
-        super().__init__(f"{len(errors)} error(s):\n" + "\n".join(errors))
+        super().__init__(f"共 {len(errors)} 处错误：\n" + "\n".join(errors))
 
 
 def load_feedback(path: Path) -> tuple[FeedbackFile, Located]:
@@ -33,15 +36,12 @@ def load_feedback(path: Path) -> tuple[FeedbackFile, Located]:
     errors: list[str] = []
 
     def report(where: tuple, message: str, location: str | None = None) -> None:
-        location = location or located.locate(where)
-        errors.append(f"{located.file}:{location}: {dotted(where)}: {message}")
+        errors.append(located.error(where, message, location))
 
     report_duplicate_keys(located, report)
     _pop_conflicts(located, report)
     if not isinstance(located.data, dict):
-        raise FeedbackErrors(
-            [f"{located.file}:{located.locate(())}: the file must hold a mapping at the top"]
-        )
+        raise FeedbackErrors([located.error((), NOT_A_MAPPING)])
     feedback = parse_reporting(FeedbackFile, located, report)
     # The cross-field rules run on the raw data too, so one pass reports every violation.
     _cross_checks(located.data, report)
@@ -54,7 +54,7 @@ def report_duplicate_keys(located: Located, report) -> None:
     """Report every key the file gives twice."""
     for where in located.where:
         if where and where[-1] == "__duplicate__":
-            report(where[:-1], "key given twice")
+            report(where[:-1], "同一字段写了两次")
 
 
 def parse_reporting(model: type[M], located: Located, report) -> M | None:
@@ -63,27 +63,13 @@ def parse_reporting(model: type[M], located: Located, report) -> M | None:
         return model.model_validate(located.data)
     except ValidationError as exc:
         for err in exc.errors():
-            report(tuple(p for p in err["loc"] if not is_union_tag(p)), error_message(err))
+            report(tuple(p for p in err["loc"] if not is_union_tag(p)), pydantic_message(err))
         return None
 
 
 def is_union_tag(part) -> bool:
     """Whether a part of a pydantic error location names a union member, not a field."""
     return isinstance(part, str) and ("function-before" in part or part.startswith("literal["))
-
-
-def error_message(err: dict) -> str:
-    """A pydantic error as a file's error line words it."""
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "missing":
-        return "required field is missing"
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    if err["type"] == "string_pattern_mismatch":
-        return f"{msg} (got {err.get('input')!r})"
-    if err["type"] == "literal_error":
-        return f"{msg} (got {err.get('input')!r})"
-    return msg
 
 
 def _pop_conflicts(located: Located, report) -> None:
@@ -96,7 +82,7 @@ def _pop_conflicts(located: Located, report) -> None:
                 for src in dict_or_empty(problem).pop("__conflict__", []):
                     report(
                         ("aspects", a, "categories", c, "problems", p, "title"),
-                        "the same problem ref is written with another title",
+                        "同一问题编号写了不同的问题标题",
                         located.locate(src + ("problem",)),
                     )
 
@@ -138,7 +124,7 @@ def _cross_checks(data: dict, report) -> None:
     for at, problem in problems:
         ref = str(problem.get("ref")).strip()
         if problem.get("ref") is not None and refs[ref] > 1:
-            report(at + ("ref",), f"problem ref {ref!r} is not unique")
+            report(at + ("ref",), f"问题编号 {ref} 重复")
         for m, measure in enumerate(list_or_empty(problem.get("measures"))):
             _check_measure(at + ("measures", m), dict_or_empty(measure), ids, feedback_date, report)
 
@@ -147,9 +133,9 @@ def _check_dates(header: dict, feedback_date: dt.date | None, report) -> None:
     onsite = dict_or_empty(header.get("onsite"))
     start, end = date_or_none(onsite.get("start")), date_or_none(onsite.get("end"))
     if start and end and start > end:
-        report(("inspection", "onsite", "end"), "on-site end is before its start")
+        report(("inspection", "onsite", "end"), "进驻结束日期早于开始日期")
     if end and feedback_date and end > feedback_date:
-        report(("inspection", "feedback_date"), "feedback date is before the on-site end")
+        report(("inspection", "feedback_date"), "反馈日期早于进驻结束日期")
 
 
 def _unique_ids(data: dict, report) -> dict[str, set]:
@@ -160,7 +146,7 @@ def _unique_ids(data: dict, report) -> dict[str, set]:
         counts = Counter(keys)  # an id of another type is a schema error already
         for i, key in enumerate(keys):
             if key is not None and counts[key] > 1:
-                report((kind, i, "id"), f"id {key!r} is not unique")
+                report((kind, i, "id"), f"编号 {key} 重复")
         ids[kind] = set(counts)
     return ids
 
@@ -174,11 +160,11 @@ def _check_sides(data: dict, ids: dict[str, set], report) -> set:
         if not isinstance(key, str):
             continue
         if counts[key] > 1:
-            report(("office", "staff", i, "id"), f"id {key!r} is not unique")
+            report(("office", "staff", i, "id"), f"编号 {key} 重复")
         if key in ids["people"]:
             report(
                 ("office", "staff", i, "id"),
-                f"id {key!r} is also a person of the unit (people): no person is on both sides",
+                f"编号 {key} 也是被巡察单位的人员（people）：同一人不能既属巡察办又属被巡察单位",
             )
     return set(counts)
 
@@ -187,7 +173,7 @@ def _check_heads(data: dict, ids: dict[str, set], report) -> None:
     for i, department in enumerate(list_or_empty(data.get("departments"))):
         head = dict_or_empty(department).get("head")
         if isinstance(head, str) and head not in ids["people"]:
-            report(("departments", i, "head"), f"no entry with id {head!r} in people")
+            report(("departments", i, "head"), f"people 中没有编号为 {head} 的人员")
 
 
 def _check_aspects(data: dict, report) -> None:
@@ -196,7 +182,7 @@ def _check_aspects(data: dict, report) -> None:
         if categories and not any(
             list_or_empty(dict_or_empty(c).get("problems")) for c in categories
         ):
-            report(("aspects", a, "categories"), "the aspect has no problem")
+            report(("aspects", a, "categories"), "这一方面没有任何问题")
 
 
 def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report) -> None:
@@ -210,21 +196,19 @@ def _check_measure(at, measure: dict, ids: dict[str, set], feedback_date, report
         if isinstance(key, str) and key in ids.get("staff", ()) and kind == "people":
             report(
                 at + (field,),
-                f"{key!r} is of the inspection office (office.staff); a measure names only the unit's people",
+                f"{key} 是巡察办人员（office.staff）：整改措施只能由被巡察单位的人员负责",
             )
         elif isinstance(key, str) and key not in ids[kind]:
-            report(at + (field,), f"no entry with id {key!r} in {kind}")
+            report(at + (field,), f"{kind} 中没有编号为 {key} 的{KIND_NAMES[kind]}")
     if feedback_date is None:
         return
     if measure.get("due") == "long_term":
         checkpoint = date_or_none(measure.get("checkpoint"))
         if measure.get("checkpoint") is None:
-            report(at + ("checkpoint",), "a long_term measure needs a checkpoint date")
+            report(at + ("checkpoint",), "长期整改（long_term）的措施须给出检查节点日期")
         elif checkpoint and checkpoint <= feedback_date:
-            report(
-                at + ("checkpoint",), f"checkpoint is not after the feedback date {feedback_date}"
-            )
+            report(at + ("checkpoint",), f"检查节点不晚于反馈日期 {feedback_date}")
         return
     due = date_or_none(measure.get("due"))
     if due and due <= feedback_date:
-        report(at + ("due",), f"due {due} is not after the feedback date {feedback_date}")
+        report(at + ("due",), f"整改时限 {due} 不晚于反馈日期 {feedback_date}")

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from rectify.core.inputs import CellBudget, check_archive
+from rectify.core.messages import line, located
 from rectify.feedback.locate import FileError, Located
 
 LEDGER_COLUMNS = {
@@ -48,19 +49,20 @@ def read_xlsx(path: Path) -> Located:
     check_archive(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileError(f"{path}: not a readable XLSX workbook: {exc}") from None
+    except Exception:  # openpyxl raises many kinds for a broken file
+        why = "不是可读取的 XLSX 工作簿：文件已损坏，或不是 Excel（.xlsx）文件"
+        raise FileError(located(str(path), "", "", why)) from None
     try:
         missing = [s for s in ("inspection", "people", "departments", "ledger") if s not in book]
         if missing:
-            raise FileError(f"{path}: missing sheet(s): {', '.join(missing)}")
+            raise FileError(located(str(path), "", "", f"缺少工作表：{'、'.join(missing)}"))
         return _read_book(book, path)
     finally:
         book.close()
 
 
 def _read_book(book, path: Path) -> Located:
-    out = Located(str(path), None, {(): "workbook"})
+    out = Located(str(path), None, {(): "工作簿"})
     budget = CellBudget(path)
     data: dict[str, Any] = {}
     _read_header(budget.rows(book["inspection"]), data, out)
@@ -76,8 +78,12 @@ def _read_book(book, path: Path) -> Located:
     return out
 
 
+def _row(sheet: str, row: int) -> str:
+    return f"工作表 {sheet}，{line(row)}"
+
+
 def _cell(sheet: str, row: int, col: int, header: str) -> str:
-    return f"sheet {sheet}, row {row}, column {get_column_letter(col)} ({header})"
+    return f"{_row(sheet, row)}，{get_column_letter(col)} 列（{header}）"
 
 
 def _value(value: Any) -> Any:
@@ -113,9 +119,9 @@ def _read_header(rows, data: dict[str, Any], out: Located) -> None:
         target = data
         for i, part in enumerate(parts[:-1]):
             target = target.setdefault(part, {})
-            out.where.setdefault(tuple(parts[: i + 1]), f"sheet inspection, row {row_no}")
+            out.where.setdefault(tuple(parts[: i + 1]), _row("inspection", row_no))
         target[parts[-1]] = value
-        out.where[tuple(parts)] = f"sheet inspection, row {row_no}, column B ({key})"
+        out.where[tuple(parts)] = _cell("inspection", row_no, 2, key)
 
 
 def _header_map(
@@ -140,7 +146,7 @@ def _read_table(budget: CellBudget, ws, columns, base: tuple, out: Located) -> l
             continue
         item: dict[str, Any] = {}
         path = base + (len(rows),)
-        out.where[path] = f"sheet {ws.title}, row {row_no}"
+        out.where[path] = _row(ws.title, row_no)
         for field, col in found.items():
             value = _value(row[col] if col < len(row) else None)
             if value not in (None, ""):

@@ -1,8 +1,16 @@
 """Reports (报表): the progress report (整改进展情况通报) as Markdown and as an official DOCX,
 its chart, the 整改台账 as an XLSX report and as the Excel round trip departments fill in, and
-the office view across units (巡察办). Every function that reads the database takes
-``*, session``; ``apply_ledger`` is an audited action and opens its own."""
+the office view across units (巡察办) with who was late and by how much (干部考核问责). Every
+function that reads the database takes ``*, session``; ``apply_ledger`` is an audited action
+and opens its own."""
 
+from rectify.reports.accountability import (
+    PERSON_COLUMNS,
+    UNIT_COLUMNS,
+    accountability_view,
+    with_headers,
+    write_accountability_xlsx,
+)
 from rectify.reports.chart import chart_days, chart_figures, cjk_font, write_chart
 from rectify.reports.docx import write_docx
 from rectify.reports.history import (
@@ -54,7 +62,9 @@ __all__ = [
     "LEDGER_COLUMNS",
     "LOCKED",
     "LONG_TERM_DUE",
+    "PERSON_COLUMNS",
     "SHEET",
+    "UNIT_COLUMNS",
     "AspectReport",
     "Block",
     "CategoryReport",
@@ -65,6 +75,7 @@ __all__ = [
     "LedgerPlan",
     "ProblemReport",
     "ProgressReport",
+    "accountability_view",
     "apply_ledger",
     "build_report",
     "chart_days",
@@ -86,6 +97,8 @@ __all__ = [
     "read_ledger",
     "report_blocks",
     "unit_path",
+    "with_headers",
+    "write_accountability_xlsx",
     "write_chart",
     "write_docx",
     "write_ledger_report_xlsx",

@@ -36,10 +36,11 @@ NO_OFFICE = "(未声明巡察办)"
 
 def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]:
     """One row per inspection: its office, problems, closed, long-term, overdue, late plan,
-    relapses, stage reports overdue, and the talks (约谈) to hold: the problems overdue for
-    three supervision cycles or more at the latest supervision; grouped by office (offices in id order, inspections without one last) and,
-    within an office, the laggards first (most overdue, late plan, lowest share closed).
-    Each inspection as of ``as_of``, or of its own local today."""
+    relapses, problems repeated from an earlier round (``repeated``, 屡查屡犯), stage reports
+    overdue, and the talks (约谈) to hold: the problems overdue for three supervision cycles or
+    more at the latest supervision; grouped by office (offices in id order, inspections
+    without one last) and, within an office, the laggards first (most overdue, late plan,
+    lowest share closed). Each inspection as of ``as_of``, or of its own local today."""
     units = {u.id: u for u in session.exec(select(Unit))}
     offices = {o.id: o.name for o in session.exec(select(Office))}
     inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
@@ -65,6 +66,9 @@ def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]
                 "overdue": figures["overdue"],
                 "plan_late": figures["plan"]["late"],
                 "relapses": relapses[inspection.id],
+                "repeated": sum(
+                    p.carried_from is not None for p in snaps[inspection.id].tree.problems
+                ),
                 "stage_report_overdue": figures["stage_report_overdue"],
                 "talks": talks.get(inspection.id, []),
                 "closed_share": round(figures["closed"] / figures["problems"], 3)

@@ -24,8 +24,9 @@ from sqlmodel import select
 
 from models import Notice, create_schema, reset_engine, session_scope
 from rectify.core.clock import local_date, local_iso, parse_instant
+from rectify.core.messages import pydantic_message, show
 from rectify.core.settings import reset_settings
-from rectify.feedback.locate import FileError, Located, dotted, read_file
+from rectify.feedback.locate import FileError, Located, read_file
 from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
@@ -67,19 +68,19 @@ def load_scenario(path: Path) -> Scenario:
     errors: list[str] = []
 
     def report(where: tuple, message: str) -> None:
-        errors.append(f"{located.file}:{located.locate(where)}: {dotted(where)}: {message}")
+        errors.append(located.error(where, message))
 
     data = located.data if isinstance(located.data, dict) else {}
     for key in data:
         if key not in ("feedback", "clock", "events"):
-            report((key,), "unknown field")
+            report((key,), "未知字段（格式中没有这一项）")
     feedback_rel = data.get("feedback")
     if not isinstance(feedback_rel, str):
-        report(("feedback",), "required: the feedback file, relative to this file")
+        report(("feedback",), "缺少必填字段：反馈文件的路径（相对于本文件）")
         raise ScenarioErrors(errors)
     feedback_path = (path.parent / feedback_rel).resolve()
     if not feedback_path.is_file():
-        report(("feedback",), f"no such file: {feedback_path}")
+        report(("feedback",), f"文件不存在：{feedback_path}")
         raise ScenarioErrors(errors)
     feedback, _ = load_feedback(feedback_path)  # raises FeedbackErrors, located in that file
     tz = feedback.inspection.timezone
@@ -103,20 +104,25 @@ def _clock(raw: Any, tz: str, report) -> dict[str, dt.datetime]:
     """The scenario's start and until, read in zone ``tz``; each violation reported."""
     clock = raw if isinstance(raw, dict) else {}
     if not clock:
-        report(("clock",), "required: start and until")
+        report(("clock",), "缺少必填字段：start 和 until")
     instants: dict[str, dt.datetime] = {}
     for key in ("start", "until"):
         if clock.get(key) is None:  # parse_instant would take None for "now"
             if clock:
-                report(("clock", key), "required")
+                report(("clock", key), "缺少必填字段")
             continue
         try:
             instants[key] = parse_instant(_text(clock[key]), tz)
-        except (ValueError, TypeError, OverflowError) as exc:  # Overflow: before year 1 in UTC
-            report(("clock", key), str(exc))
+        except (ValueError, TypeError, OverflowError):  # Overflow: before year 1 in UTC
+            report(("clock", key), not_an_instant(clock[key]))
     if len(instants) == 2 and instants["start"] >= instants["until"]:
-        report(("clock", "until"), "until is not after start")
+        report(("clock", "until"), "结束时间不晚于开始时间")
     return instants
+
+
+def not_an_instant(value: Any) -> str:
+    """Why a scenario's ``start``, ``until`` or ``at`` is refused."""
+    return f"不是有效的日期或时间：{show(_text(value))}（应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）"
 
 
 def _text(value: Any) -> Any:
@@ -127,38 +133,36 @@ def _events(located: Located, raw: Any, tz: str, report) -> list[Event]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        report(("events",), "must be a list")
+        report(("events",), f"应为列表，实为 {show(raw)}")
         return []
     events = []
     for i, entry in enumerate(raw):
         where = ("events", i)
         if not isinstance(entry, dict):
-            report(where, "an event is a mapping with `at` and one action")
+            report(where, "每个事件应为映射，含 at 和一个动作")
             continue
         kinds = [k for k in entry if k != "at"]
         if len(kinds) != 1 or kinds[0] not in ACTIONS:
             report(
                 where,
-                f"give exactly one action of {', '.join(ACTIONS)} (got {', '.join(kinds) or 'none'})",
+                f"应恰好给出一个动作，可选：{'、'.join(ACTIONS)}（实为：{'、'.join(kinds) or '无'}）",
             )
             continue
         kind = kinds[0]
         if entry.get("at") is None:  # parse_instant would take None for "now"
-            report(where + ("at",), "required")
+            report(where + ("at",), "缺少必填字段")
             continue
         try:
             at = parse_instant(_text(entry["at"]), tz)
-        except (ValueError, TypeError, OverflowError) as exc:  # Overflow: before year 1 in UTC
-            report(where + ("at",), str(exc))
+        except (ValueError, TypeError, OverflowError):  # Overflow: before year 1 in UTC
+            report(where + ("at",), not_an_instant(entry["at"]))
             continue
         payload = entry[kind]
         try:
             action = ACTIONS[kind].model_validate(payload if isinstance(payload, dict) else {})
         except ValidationError as exc:
             for err in exc.errors():
-                loc = where + (kind, *err["loc"])
-                msg = "required field is missing" if err["type"] == "missing" else err["msg"]
-                report(loc, msg.removeprefix("Value error, "))
+                report(where + (kind, *err["loc"]), pydantic_message(err))
             continue
         events.append(Event(at=at, index=i, kind=kind, action=action))
     return events

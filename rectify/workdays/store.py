@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlmodel import Session, delete
 
 from models import CalendarDay, CalendarYear
@@ -16,16 +15,10 @@ from rectify.problems.tree import load_calendar
 
 def load_year_file(path: Path, *, session: Session) -> tuple[int, int]:
     """Replace one year's special days (调休, holidays) with the file's: (year, days loaded).
-    A file that cannot be read or does not hold raises ``ValueError`` and writes nothing."""
-    try:
-        spec = read_year_file(path)
-        entries = spec.entries()
-    except ValidationError as exc:
-        raise ValueError(
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        ) from None
-    except (OSError, TypeError) as exc:
-        raise ValueError(str(exc)) from None
+    A file that cannot be read or does not hold raises ``HolidayFileError`` (a ``ValueError``,
+    each line ``<file>:第 N 行，字段 …：…``) and writes nothing."""
+    spec = read_year_file(path)  # HolidayFileError, every violation located
+    entries = spec.entries()
     year_start, year_end = dt.date(spec.year, 1, 1), dt.date(spec.year, 12, 31)
     session.exec(
         delete(CalendarDay).where(CalendarDay.day >= year_start, CalendarDay.day <= year_end)

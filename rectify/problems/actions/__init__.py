@@ -3,7 +3,9 @@ functions for the command line and the simulation's scripted events (apply, step
 
 from rectify.problems.actions.apply import apply_action, perform, report_due
 from rectify.problems.actions.kinds import (
+    ACCOUNTABILITY_KINDS,
     ACTIONS,
+    MEETING_KINDS,
     Action,
     AnyAction,
     ApplySignOff,
@@ -12,6 +14,9 @@ from rectify.problems.actions.kinds import (
     Extend,
     LongTerm,
     Progress,
+    RecordAccountability,
+    RecordInstitution,
+    RecordMeeting,
     ReturnSignOff,
     ReviewAction,
     SignOffAction,
@@ -22,8 +27,10 @@ from rectify.problems.actions.kinds import (
 from rectify.problems.actions.steps import HISTORY
 
 __all__ = [
+    "ACCOUNTABILITY_KINDS",
     "ACTIONS",
     "HISTORY",
+    "MEETING_KINDS",
     "Action",
     "AnyAction",
     "ApplySignOff",
@@ -32,6 +39,9 @@ __all__ = [
     "Extend",
     "LongTerm",
     "Progress",
+    "RecordAccountability",
+    "RecordInstitution",
+    "RecordMeeting",
     "ReturnSignOff",
     "ReviewAction",
     "SignOffAction",

@@ -21,6 +21,7 @@ from rectify.problems.actions.kinds import (
     SubmitReport,
     action_attempt,
 )
+from rectify.problems.actions.outcomes import OUTCOME_ACTIONS, record_outcome
 from rectify.problems.actions.steps import SAME_INSTANT, STEPS, ProblemStep, in_order
 from rectify.problems.completions import completed_measures, only_measure, with_completed
 from rectify.problems.rules.permissions import check_actor
@@ -56,6 +57,8 @@ def apply_action(
         return _approve_plan(session, inspection, action, actor, at, today)
     if isinstance(action, SubmitReport):
         return _submit_report(session, inspection, action, actor, at, today)
+    if isinstance(action, OUTCOME_ACTIONS):
+        return record_outcome(session, inspection, action, actor, at, today)
 
     tree = load_tree(session, inspection)
     problem = tree.problem(action.problem)

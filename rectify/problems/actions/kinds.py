@@ -1,6 +1,7 @@
 """The actions people take, as the command line and the scenario files give them: plan
-approval, the rectification report (整改报告), progress, a measure completed (措施完成), the
-sign-off in two steps (申请销号,
+approval, the rectification report (整改报告), the outcomes a unit records (meetings,
+institutions built, accountability), progress, a measure completed (措施完成), a long-term
+stage report (阶段报告), the sign-off in two steps (申请销号,
 then the office's 销号 or 退回), long-term declaration, extension and the 回头看 review."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from rectify.audit.guard import Attempt
 
@@ -34,6 +35,62 @@ class SubmitReport(Action):
 
     kind: Literal["submit_report"] = "submit_report"
     title: Text = ""
+
+
+MEETING_KINDS = ("党组会", "专题民主生活会", "整改推进会")
+"""The meetings on the rectification a unit records (会议类型)."""
+ACCOUNTABILITY_KINDS = ("约谈", "诫勉", "处分", "通报批评", "组织处理")
+"""The kinds of accountability (问责方式) a unit records."""
+
+
+def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
+    value = value.strip()
+    if value not in allowed:
+        raise ValueError(f"{what}须为{'、'.join(allowed)}之一（收到：{value or '空'}）")
+    return value
+
+
+class RecordMeeting(Action):
+    """会议: a meeting on the rectification (党组会, 专题民主生活会, 整改推进会), by the unit's
+    leader or office. Its type is ``kind`` in scenario files."""
+
+    kind: Literal["meeting"] = Field("meeting", validation_alias="action")
+    meeting_kind: str = Field(validation_alias="kind")
+    title: Text = ""
+
+    @field_validator("meeting_kind")
+    @classmethod
+    def _known_meeting(cls, value: str) -> str:
+        return _one_of(value, MEETING_KINDS, "会议类型")
+
+
+class RecordInstitution(Action):
+    """建章立制: an institution (rule, system) the unit built, by its leader or office."""
+
+    kind: Literal["institution"] = "institution"
+    title: Text = ""
+
+
+class RecordAccountability(Action):
+    """问责: people held accountable (约谈, 诫勉, 处分, 通报批评, 组织处理), how many, and what
+    for, by the unit's leader or office. Its type is ``kind`` in scenario files."""
+
+    kind: Literal["accountability"] = Field("accountability", validation_alias="action")
+    case_kind: str = Field(validation_alias="kind")
+    count: int
+    text: Text = ""
+
+    @field_validator("case_kind")
+    @classmethod
+    def _known_case(cls, value: str) -> str:
+        return _one_of(value, ACCOUNTABILITY_KINDS, "问责方式")
+
+    @field_validator("count")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"问责人数须为正整数（收到：{value}）")
+        return value
 
 
 class Progress(Action):
@@ -122,6 +179,9 @@ class ReviewAction(Action):
 AnyAction = (
     ApprovePlan
     | SubmitReport
+    | RecordMeeting
+    | RecordInstitution
+    | RecordAccountability
     | Progress
     | Complete
     | StageReportAction
@@ -135,6 +195,9 @@ AnyAction = (
 ACTIONS: dict[str, type[Action]] = {
     "approve_plan": ApprovePlan,
     "submit_report": SubmitReport,
+    "meeting": RecordMeeting,
+    "institution": RecordInstitution,
+    "accountability": RecordAccountability,
     "progress": Progress,
     "complete": Complete,
     "stage_report": StageReportAction,

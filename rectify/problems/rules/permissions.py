@@ -55,6 +55,11 @@ def _applies(actor: PersonView, problem: ProblemView | None) -> bool:
     return named or _unit(actor, "leader") or _unit(actor, "unit_office")
 
 
+def _leader_or_unit_office(actor: PersonView, problem: ProblemView | None) -> bool:
+    # what the rectification came to (meetings, 建章立制, 问责) is the unit's record
+    return _unit(actor, "leader") or _unit(actor, "unit_office")
+
+
 @dataclass(frozen=True)
 class Rule:
     """Who may take an action, as a test of the actor, and in words (the refusal's reason)."""
@@ -66,6 +71,9 @@ class Rule:
 RULES: dict[str, Rule] = {
     "approve_plan": Rule(_leader, "整改方案由被巡察单位的组长提请党组会议审议"),
     "submit_report": Rule(_leader, "整改报告由被巡察单位的组长报送巡察办"),
+    "meeting": Rule(_leader_or_unit_office, "整改会议由被巡察单位的组长或整改办录入"),
+    "institution": Rule(_leader_or_unit_office, "建章立制情况由被巡察单位的组长或整改办录入"),
+    "accountability": Rule(_leader_or_unit_office, "问责情况由被巡察单位的组长或整改办录入"),
     "progress": Rule(_reports_progress, "进展由该问题措施的责任人、责任领导或整改办报送"),
     # the problem view of a completion holds only the measure completed
     "complete": Rule(_reports_progress, "措施完成由该措施的责任人、责任领导或整改办报送"),
