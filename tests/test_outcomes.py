@@ -141,17 +141,17 @@ SCENARIO_EVENTS = [
     (
         "meeting-unknown-kind",
         [{"meeting": {"kind": "座谈会", "title": "x", "by": "secretary"}}],
-        "line 5: events[0].meeting.kind: 会议类型须为党组会、专题民主生活会、整改推进会之一",
+        "第 5 行，字段 events[0].meeting.kind：会议类型须为党组会、专题民主生活会、整改推进会之一",
     ),
     (
         "accountability-count-zero",
         [{"accountability": {"kind": "约谈", "count": 0, "by": "secretary"}}],
-        "line 5: events[0].accountability.count: 问责人数须为正整数（收到：0）",
+        "第 5 行，字段 events[0].accountability.count：问责人数须为正整数（收到：0）",
     ),
     (
         "accountability-without-count",
         [{"accountability": {"kind": "约谈", "by": "secretary"}}],
-        "events[0].accountability.count: required field is missing",
+        "events[0].accountability.count：缺少必填字段",
     ),
 ]
 
