@@ -18,7 +18,7 @@ from tasks.reports import progress_chart, progress_figures
 def report_inspection(inspection_id: str, day: str) -> dict:
     figures = progress_figures(inspection_id, dt.date.fromisoformat(day))
     create_markdown_artifact(
-        f"## {figures['unit']} 整改进展(截至 {day})\n\n{headline(figures)}\n",
+        f"## {figures['unit']} 整改进展（截至{day}）\n\n{headline(figures, internal=True)}\n",
         key=f"progress-{inspection_id}",
     )
     create_table_artifact(

@@ -68,6 +68,7 @@ class Inspection(SQLModel, table=True):
     feedback_date: dt.date
     timezone: str = "Asia/Shanghai"
     policy: dict = json_column(dict)
+    public_contact: dict = json_column(dict)  # the 通报's closing paragraph: phone, mailbox, email
     source: str = ""
     imported_at: dt.datetime = instant_column(nullable=False)
 

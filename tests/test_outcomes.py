@@ -151,7 +151,7 @@ SCENARIO_EVENTS = [
     (
         "accountability-without-count",
         [{"accountability": {"kind": "约谈", "by": "secretary"}}],
-        "events[0].accountability.count：缺少必填字段",
+        "第 5 行，字段 events[0].accountability.count：缺少必填字段",
     ),
 ]
 

@@ -13,6 +13,7 @@ from docx.shared import Pt
 
 from models import session_scope
 from rectify.core.clock import parse_instant
+from rectify.core.punctuation import full_width
 from rectify.feedback.service import import_file
 from rectify.problems import service
 from rectify.problems.actions import ApplySignOff, ApprovePlan, LongTerm, Progress, SignOffAction
@@ -104,38 +105,42 @@ def test_docx_is_the_report_in_official_format(wulong, spec, tmp_path):
 
     with session_scope() as session:
         figures = service.status(wulong, AS_OF, session=session)
-    assert f"截至2023年10月31日,{headline(figures)}。" in texts
+    assert f"截至2023年10月31日，{headline(figures)}。" in texts
     assert any(
-        t.startswith("截至2023年10月31日,巡察反馈的3个方面31个问题,已整改销号3个,") for t in texts
+        t.startswith("截至2023年10月31日，巡察反馈的3个方面31个问题，已完成整改3个，")
+        for t in texts
     )
-    assert texts.index("一、整改工作组织情况") < texts.index("二、整改工作落实情况")
+    sections = ["一、组织落实巡察整改情况", "二、整改落实情况", "三、下一步工作打算"]
+    assert [texts.index(s) for s in sections] == sorted(texts.index(s) for s in sections)
     assert any(
-        t.startswith("2023年7月28日,2023年第14次局党组会议审议通过了整改工作方案") for t in texts
+        t.startswith("2023年7月28日，2023年第14次局党组会议审议通过了整改工作方案") for t in texts
     )
 
-    heading1 = doc.paragraphs[texts.index("一、整改工作组织情况")]
+    heading1 = doc.paragraphs[texts.index("一、组织落实巡察整改情况")]
     assert _east_asian(heading1.runs[0]) == "黑体"
     aspects = [a["title"] for a in spec["aspects"]]
-    headings = [t for t in texts if re.match(r"^\([一二三四五六七八九十]+\)", t)]
-    assert headings == [f"({cn_number(i)}){title}" for i, title in enumerate(aspects, start=1)]
+    headings = [t for t in texts if re.match(r"^（[一二三四五六七八九十]+）关于", t)]
+    assert headings == [
+        f"（{cn_number(i)}）关于“{full_width(title)}”问题的整改情况"
+        for i, title in enumerate(aspects, start=1)
+    ]
     heading2 = doc.paragraphs[texts.index(headings[0])]
     assert _east_asian(heading2.runs[0]) == "楷体_GB2312"
     first_category = spec["aspects"][0]["categories"][0]["title"]
-    assert f"1.{first_category}" in texts
+    assert f"1.{full_width(first_category)}" in texts
 
     refs = [p["ref"] for a in spec["aspects"] for c in a["categories"] for p in c["problems"]]
-    problem_lines = [i for i, t in enumerate(texts) if re.match(r"^\(\d+\)", t)]
-    assert [re.match(r"^\((\d+)\)", texts[i]).group(1) for i in problem_lines] == refs
+    problem_lines = [i for i, t in enumerate(texts) if re.match(r"^（\d+）", t)]
+    assert [re.match(r"^（(\d+)）", texts[i]).group(1) for i in problem_lines] == refs
     assert len(refs) == 31
     for i in problem_lines:  # each problem is followed by its 整改情况
-        assert texts[i + 1].startswith("整改情况:")
+        assert texts[i + 1].startswith("整改情况：")
     closed_1 = texts[problem_lines[0] + 1]
-    assert "2023年8月20日,已开展中心组专题学习" in closed_1
-    assert "支撑材料:学习记录.pdf" in closed_1 and closed_1.endswith(
-        "该问题已于2023年9月5日整改销号。"
-    )
+    assert "2023年8月20日，已开展中心组专题学习" in closed_1
+    assert ".pdf" not in closed_1 and closed_1.endswith("该问题已于2023年9月5日整改销号。")
     long_term = texts[problem_lines[1] + 1]
-    assert "该问题需长期整改,阶段性目标:建立资金拨付跟踪机制" in long_term
+    assert "该问题需长期整改，阶段性目标：建立资金拨付跟踪机制" in long_term
+    assert "下一节点：2024年3月31日" in long_term
     assert "整改销号" not in texts[problem_lines[2] + 1]  # problem 3 closes after the date
 
     assert len(doc.inline_shapes) == 1
@@ -144,7 +149,9 @@ def test_docx_is_the_report_in_official_format(wulong, spec, tmp_path):
     assert doc.paragraphs[headline_at + 1]._p.xpath(".//pic:pic")  # right after the headline
 
     body = doc.paragraphs[2]
-    assert body.text.startswith("根据巡察工作统一部署,2023年3月22日至2023年5月26日,区委第二巡察组")
+    assert body.text.startswith(
+        "按照巡察工作统一部署，2023年3月22日至2023年5月26日，区委第二巡察组"
+    )
     run = body.runs[0]
     assert run.font.size == Pt(16)
     assert _east_asian(run) == "仿宋_GB2312"

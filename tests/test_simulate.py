@@ -118,7 +118,7 @@ def test_exact_notices_summary_and_refusals(scenario, tmp_path):
     assert flows.count("half-monthly-dispatch") == 2 and flows.count("monthly-supervision") == 1
     assert flows.count("deadline-watch") == 25  # 9 October to 2 November, daily at 09:00
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "巡察反馈的1个方面1个问题,已整改销号1个" in report
+    assert "巡察反馈的1个方面1个问题，已完成整改1个" in report
 
 
 def test_same_scenario_gives_byte_identical_outputs(scenario, tmp_path):
@@ -169,4 +169,4 @@ def test_wulong_replay_gives_the_published_counts(db, tmp_path):
         ("2023-09-25T10:00", "sign_off", "1", "secretary"),
     ]
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "巡察反馈的3个方面31个问题,已整改销号26个" in report
+    assert "巡察反馈的3个方面31个问题，已完成整改26个，需长期整改5个" in report

@@ -47,9 +47,17 @@ def report(
         Path | None, typer.Option("--out", help="write to this file instead of printing")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx (the 台账)")] = "md",
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="the office's version: evidence, who recorded what, overdue and refused counts",
+        ),
+    ] = False,
 ) -> None:
     """The progress report (整改进展情况通报) as of a date: Markdown (with its chart when
-    written to a file), DOCX in official-document layout, or the XLSX ledger (台账)."""
+    written to a file), DOCX in official-document layout, or the XLSX ledger (台账). The
+    public version by default; ``--internal`` for the office's."""
     if fmt not in ("md", "docx", "xlsx"):
         fail("--format: expected md, docx or xlsx", 2)
     if fmt != "md" and out is None:
@@ -62,15 +70,16 @@ def report(
             console.print(f"written {out}", highlight=False)
             return
         if out is None:
-            text = progress_report_markdown(inspection, day, session=session)
+            text = progress_report_markdown(inspection, day, session=session, internal=internal)
             console.print(text, highlight=False, markup=False)
             return
         png = out.with_suffix(".png")
         write_chart(inspection, day, png, session=session)
         if fmt == "docx":
-            write_docx(build_report(inspection, day, session=session), out, png)
+            report = build_report(inspection, day, session=session)
+            write_docx(report, out, png, internal=internal)
         else:
-            text = progress_report_markdown(inspection, day, session=session)
+            text = progress_report_markdown(inspection, day, session=session, internal=internal)
             out.write_text(text + f"\n![整改进展图]({png.name})\n", encoding="utf-8")
     console.print(f"written {out} and {png}", highlight=False)
 

@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from rectify.core.messages import show
@@ -183,8 +184,29 @@ class CategoryIn(Strict):
 
 
 class AspectIn(Strict):
+    """方面: its problems grouped in categories (类, Wulong), or held directly (Binhai:
+    方面 → "关于'…'的问题"); one of the two."""
+
     title: Text
-    categories: list[CategoryIn] = Field(min_length=1)
+    categories: list[CategoryIn] = []
+    problems: list[ProblemIn] = []
+
+    @model_validator(mode="after")
+    def _categories_or_problems(self) -> AspectIn:
+        if self.categories and self.problems:
+            raise ValueError(
+                "categories 与 problems 只能二选一：方面下的问题要么分类列出，要么直接列出"
+            )
+        if not self.categories and not self.problems:
+            raise ValueError("这一方面没有任何问题（请给出 categories 或 problems）")
+        return self
+
+    def groups(self) -> list[tuple[str, list[ProblemIn]]]:
+        """(category title, problems) in file order; problems held directly by the aspect
+        are one group without a title (stored as a category titled "", never shown)."""
+        if self.problems:
+            return [("", self.problems)]
+        return [(category.title, category.problems) for category in self.categories]
 
 
 class FeedbackFile(Strict):
@@ -216,6 +238,6 @@ class FeedbackFile(Strict):
         return [
             (a, c, problem)
             for a, aspect in enumerate(self.aspects)
-            for c, category in enumerate(aspect.categories)
-            for problem in category.problems
+            for c, (_, problems) in enumerate(aspect.groups())
+            for problem in problems
         ]

@@ -76,15 +76,13 @@ def _pop_conflicts(located: Located, report) -> None:
     data = located.data
     if not isinstance(data, dict):
         return
-    for a, aspect in enumerate(list_or_empty(data.get("aspects"))):
-        for c, category in enumerate(list_or_empty(dict_or_empty(aspect).get("categories"))):
-            for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems"))):
-                for src in dict_or_empty(problem).pop("__conflict__", []):
-                    report(
-                        ("aspects", a, "categories", c, "problems", p, "title"),
-                        "同一问题编号写了不同的问题标题",
-                        located.locate(src + ("problem",)),
-                    )
+    for at, problem in problem_paths(data):
+        for src in problem.pop("__conflict__", []):
+            report(
+                at + ("title",),
+                "同一问题编号写了不同的问题标题",
+                located.locate(src + ("problem",)),
+            )
 
 
 def date_or_none(value) -> dt.date | None:
@@ -113,12 +111,7 @@ def _cross_checks(data: dict, report) -> None:
     ids["staff"] = _check_sides(data, ids, report)
     _check_heads(data, ids, report)
     _check_aspects(data, report)
-    problems = [
-        (("aspects", a, "categories", c, "problems", p), dict_or_empty(problem))
-        for a, aspect in enumerate(list_or_empty(dict_or_empty(data).get("aspects")))
-        for c, category in enumerate(list_or_empty(dict_or_empty(aspect).get("categories")))
-        for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems")))
-    ]
+    problems = problem_paths(data)
     # compared as the schema stores them: " 1" and 1 are the ref "1"
     refs = Counter(str(problem.get("ref")).strip() for _, problem in problems)
     for at, problem in problems:
@@ -127,6 +120,20 @@ def _cross_checks(data: dict, report) -> None:
             report(at + ("ref",), f"问题编号 {ref} 重复")
         for m, measure in enumerate(list_or_empty(problem.get("measures"))):
             _check_measure(at + ("measures", m), dict_or_empty(measure), ids, feedback_date, report)
+
+
+def problem_paths(data: dict) -> list[tuple[tuple, dict]]:
+    """Every problem of the raw file with its path: under a category
+    (``aspects.0.categories.1.problems.2``) or held directly (``aspects.0.problems.2``)."""
+    out = []
+    for a, aspect in enumerate(list_or_empty(dict_or_empty(data).get("aspects"))):
+        aspect = dict_or_empty(aspect)
+        for p, problem in enumerate(list_or_empty(aspect.get("problems"))):
+            out.append((("aspects", a, "problems", p), dict_or_empty(problem)))
+        for c, category in enumerate(list_or_empty(aspect.get("categories"))):
+            for p, problem in enumerate(list_or_empty(dict_or_empty(category).get("problems"))):
+                out.append((("aspects", a, "categories", c, "problems", p), dict_or_empty(problem)))
+    return out
 
 
 def _check_dates(header: dict, feedback_date: dt.date | None, report) -> None:

@@ -50,6 +50,8 @@ def write_feedback(
     inspection.feedback_date = header.feedback_date
     inspection.timezone = header.timezone
     inspection.policy = feedback.policy.model_dump(mode="json")
+    contact = feedback.inspection.public_contact
+    inspection.public_contact = contact.model_dump(mode="json", exclude_none=True) if contact else {}
     inspection.source = source
     inspection.imported_at = at
     session.add(inspection)
@@ -267,15 +269,15 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
         aspect.title = aspect_in.title
         session.add(aspect)
         session.flush()
-        for c, category_in in enumerate(aspect_in.categories):
+        for c, (category_title, problems_in) in enumerate(aspect_in.groups()):
             category = old_categories.get((a, c)) or models.Category(
                 aspect_id=aspect.id, position=c, title=""
             )
-            category.title = category_in.title
+            category.title = category_title
             session.add(category)
             session.flush()
             used_categories.add(category.id)
-            for problem_in in category_in.problems:
+            for problem_in in problems_in:
                 problem = old_problems.get(problem_in.ref) or models.Problem(
                     inspection_id=iid, ref=problem_in.ref, category_id=0, position=0, title=""
                 )

@@ -157,6 +157,8 @@ def _read_table(budget: CellBudget, ws, columns, base: tuple, out: Located) -> l
 
 
 def _read_ledger(budget: CellBudget, ws, out: Located) -> list[dict[str, Any]]:
+    """The ledger rows as aspects → categories → problems → measures; rows without a
+    category put their problem directly under the aspect (Binhai: 方面 → 问题)."""
     rows_base = ("__ledger__",)
     rows = _read_table(budget, ws, LEDGER_COLUMNS, rows_base, out)
     aspects: list[dict[str, Any]] = []
@@ -166,19 +168,14 @@ def _read_ledger(budget: CellBudget, ws, out: Located) -> list[dict[str, Any]]:
         aspect_key = row.get("aspect")
         if aspect_key not in by_title:
             by_title[aspect_key] = (len(aspects), {})
-            aspects.append({"title": aspect_key, "categories": []})
+            aspects.append({"title": aspect_key})
             _alias(out, src, ("aspects", len(aspects) - 1), {"title": "aspect"})
-        a, categories = by_title[aspect_key]
-        cat_key = row.get("category")
-        if cat_key not in categories:
-            categories[cat_key] = (len(aspects[a]["categories"]), {})
-            aspects[a]["categories"].append({"title": cat_key, "problems": []})
-            _alias(
-                out, src, ("aspects", a, "categories", len(categories) - 1), {"title": "category"}
-            )
-        c, problems = categories[cat_key]
+        a, groups = by_title[aspect_key]
+        new_group = row.get("category") not in groups
+        group_path, problem_list, problems = _group(aspects[a], groups, row.get("category"))
+        if new_group and group_path:
+            _alias(out, src, ("aspects", a, *group_path), {"title": "category"})
         ref = row.get("ref")
-        problem_list = aspects[a]["categories"][c]["problems"]
         if ref not in problems:
             problems[ref] = len(problem_list)
             problem = {"ref": ref, "title": row.get("problem"), "measures": []}
@@ -186,7 +183,7 @@ def _read_ledger(budget: CellBudget, ws, out: Located) -> list[dict[str, Any]]:
             _alias(
                 out,
                 src,
-                ("aspects", a, "categories", c, "problems", problems[ref]),
+                ("aspects", a, *group_path, "problems", problems[ref]),
                 {"ref": "ref", "title": "problem"},
             )
         p = problems[ref]
@@ -201,9 +198,22 @@ def _read_ledger(budget: CellBudget, ws, out: Located) -> list[dict[str, Any]]:
         }
         m = len(problem["measures"])
         problem["measures"].append(measure)
-        path = ("aspects", a, "categories", c, "problems", p, "measures", m)
+        path = ("aspects", a, *group_path, "problems", p, "measures", m)
         _alias(out, src, path, {key: key for key in LEDGER_COLUMNS})
     return aspects
+
+
+def _group(aspect: dict[str, Any], groups: dict, category: Any) -> tuple[tuple, list, dict]:
+    """Where a row's problem goes: (path below the aspect, its problem list, refs → index)."""
+    if category not in groups:
+        if category is None:
+            groups[None] = ((), aspect.setdefault("problems", []), {})
+        else:
+            categories = aspect.setdefault("categories", [])
+            categories.append({"title": category, "problems": []})
+            groups[category] = (("categories", len(categories) - 1), categories[-1]["problems"], {})
+    path, problem_list, problems = groups[category]
+    return path, problem_list, problems
 
 
 def _alias(out: Located, src: tuple, dst: tuple, fields: dict[str, str]) -> None:

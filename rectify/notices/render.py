@@ -7,6 +7,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from rectify.core.punctuation import full_width
 from rectify.notices.planning import NoticePlan
 from rectify.problems.rules.escalation import LEVEL_LABELS, Level
 
@@ -54,7 +55,8 @@ def _env() -> Environment:
 def render(
     plan: NoticePlan, *, unit: str, round_: str, person_name: str, today: dt.date
 ) -> tuple[str, str]:
-    """(subject, body) of one digest."""
+    """(subject, body) of one digest, with full-width punctuation in its Chinese text
+    (the items' titles and texts come from the feedback file as written)."""
     title = KIND_TITLES[plan.kind]
     level = f"【{LEVEL_LABELS[plan.level]}】" if plan.level else ""
     subject = f"{level}{title} · {unit}"
@@ -71,4 +73,4 @@ def render(
             today=today,
         )
     )
-    return subject, body
+    return full_width(subject), full_width(body)

@@ -43,16 +43,18 @@ from rectify.reports.ledger_workbook import (
 from rectify.reports.office import office_rows, unit_path
 from rectify.reports.progress import (
     AspectReport,
-    Block,
     CategoryReport,
     ProblemReport,
     ProgressReport,
     build_report,
+    progress_report_markdown,
+)
+from rectify.reports.wording import (
+    Block,
     cn_date,
     cn_number,
     headline,
     problem_paragraph,
-    progress_report_markdown,
     report_blocks,
 )
 

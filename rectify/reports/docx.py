@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from rectify.reports.progress import Block, ProgressReport, report_blocks
+from rectify.reports.progress import ProgressReport
+from rectify.reports.wording import Block, report_blocks
 
 # GB/T 9704: A4, 版心 156 mm × 225 mm, 22 lines of 28 characters of 三号 (16 pt).
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -39,9 +40,16 @@ STYLES: dict[str, dict] = {
 }
 
 
-def write_docx(report: ProgressReport, path: Path, chart_png: Path | None = None) -> None:
+def write_docx(
+    report: ProgressReport,
+    path: Path,
+    chart_png: Path | None = None,
+    *,
+    internal: bool = False,
+) -> None:
     """Write the 通报 ``report`` as a .docx at ``path``, with ``chart_png`` (15 cm wide)
-    after the headline if given. The same report gives the same document text and the same
+    after the headline if given; ``internal``: the office's version. The paragraphs are the
+    Markdown's, one for one. The same report gives the same document text and the same
     core properties (created/modified are the report date, not the time of writing)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -52,7 +60,7 @@ def write_docx(report: ProgressReport, path: Path, chart_png: Path | None = None
     _normal_style(doc)
     _page_numbers(doc)
 
-    *paragraphs, unit, day = report_blocks(report)
+    *paragraphs, unit, day = report_blocks(report, internal=internal)
     for block in paragraphs:
         p = _add(doc, block.text, **STYLES[block.kind])
         if block.kind == "title":

@@ -1,5 +1,6 @@
 """measures completed one by one, stage reports on long-term problems, the outcomes a unit
-records (meetings, institutions built, accountability cases) and a problem's earlier round
+records (meetings, institutions built, accountability cases), a problem's earlier round and
+the public's contact of an inspection
 
 Revision ID: 0006
 Revises: 0005
@@ -44,6 +45,10 @@ def _table(name: str, parent: str, *columns: sa.Column) -> None:
 
 def upgrade() -> None:
     op.add_column("problem", sa.Column("carried_from", TEXT(), nullable=True))
+    op.add_column(
+        "inspection",
+        sa.Column("public_contact", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
+    )
     _table("measurecompletion", "measure", sa.Column("text", TEXT(), nullable=False))
     _table(
         "stagereport",
@@ -73,3 +78,4 @@ def downgrade() -> None:
     # SQLite (3.35+) drops a column in place: a batch copy of ``problem`` would break the
     # foreign keys of its measures.
     op.execute("ALTER TABLE problem DROP COLUMN carried_from")
+    op.execute("ALTER TABLE inspection DROP COLUMN public_contact")

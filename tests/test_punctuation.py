@@ -1,0 +1,72 @@
+"""Full-width punctuation (，：；（）) in every Chinese text the engine writes: the helper, the
+notice template as written, and every kind of notice as rendered with titles written with
+ASCII punctuation (as feedback files often are)."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from rectify.core.punctuation import ascii_in_chinese, full_width
+from rectify.notices.planning import NoticePlan
+from rectify.notices.planning.common import Item
+from rectify.notices.render import KIND_TITLES, render
+from rectify.problems.rules.escalation import Level
+
+CASES = [
+    # (written, normalised)
+    ("截至10月25日,巡察反馈的问题", "截至10月25日，巡察反馈的问题"),
+    ("联系电话:022-65369880;电子邮箱:a@b.cn", "联系电话：022-65369880；电子邮箱：a@b.cn"),
+    ("入河(海)排污口", "入河（海）排污口"),
+    ("办公室主任(office_head)同志", "办公室主任（office_head）同志"),
+    ("标准(DB50/848-2021)一级", "标准（DB50/848-2021）一级"),
+    ("关于“学习”的问题,进一步", "关于“学习”的问题，进一步"),
+    ("09:00, 1,000 and (a) https://x.cn", "09:00, 1,000 and (a) https://x.cn"),  # not Chinese
+]
+
+
+@pytest.mark.parametrize(("written", "normalised"), CASES)
+def test_full_width_next_to_chinese_only(written, normalised):
+    assert full_width(written) == normalised
+    assert ascii_in_chinese(normalised) == []
+    assert (ascii_in_chinese(written) == []) == (written == normalised)
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "rectify" / "notices" / "templates"
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.glob("*.j2")), ids=lambda p: p.name)
+def test_notice_templates_are_written_full_width(template):
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", template.read_text(encoding="utf-8"))
+    assert ascii_in_chinese(text) == []
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_TITLES))
+def test_every_notice_reads_full_width(kind):
+    plan = NoticePlan(
+        kind=kind,
+        to="office_head",
+        role="unit_office",
+        level=Level.RED,
+        items=[
+            Item(
+                ref="1",
+                title="学习贯彻有差距,履职有短板",
+                text="措施:纳入第一议题(党组会)",
+                due=dt.date(2024, 9, 30),
+                level=Level.RED,
+                note="退回理由:佐证材料不足;请补充",
+            )
+        ],
+        lines=["超期问题:3个;待审核:1个"],
+    )
+    subject, body = render(
+        plan,
+        unit="区测试局党组",
+        round_="区委第八轮巡察",
+        person_name="办公室主任",
+        today=dt.date(2024, 10, 8),
+    )
+    assert ascii_in_chinese(subject) == [] and ascii_in_chinese(body) == []
+    assert "办公室主任（整改办）同志：" in body
