@@ -32,6 +32,8 @@ def office_overview(as_of: dt.datetime | None = None) -> dict:
                 "方案逾期": "是" if r["plan_late"] else "",
                 "反弹": r["relapses"],
                 "屡查屡犯": r["repeated"],
+                "阶段报告逾期": r["stage_report_overdue"],
+                "约谈": "、".join(f"问题{ref}" for ref in r["talks"]),
             }
             for r in rows
         ],

@@ -305,9 +305,13 @@ def _latest_artifact(key: str):
 def test_monthly_supervision_escalates_each_cycle(inspection, receivers):
     smtp, http = receivers
     monthly_supervision(as_of=local(2024, 9, 25, 9))
-    # not overdue yet: lagging items (no progress) go to the responsible leader only
+    # not overdue yet: lagging items (no progress) go to the responsible leader and person;
+    # the leader receives the month's overview all the same, without a red item
     assert "每月整改督办" in to(http, "deputy_law")[-1].title
-    assert to(smtp, "secretary") == []
+    assert "每月整改督办" in to(http, "clerk")[-1].title
+    (overview,) = to(smtp, "secretary")
+    assert "每月整改督办" in overview.title and "红色督办" not in overview.title
+    assert "问题共2个" in overview.body
     monthly_supervision(as_of=local(2024, 11, 25, 9))
     first = to(smtp, "secretary")[-1]
     assert "红色督办" in first.title and "第1次督办" in first.body

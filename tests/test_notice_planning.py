@@ -22,6 +22,7 @@ from rectify.notices.planning import (
     ClosedProblem,
     Mark,
     NoticePlan,
+    Overdue,
     SignOffEvent,
     deadline_watch,
     dispatch_notices,
@@ -67,7 +68,9 @@ PEOPLE = {
 UNIT_ONLY = {k: v for k, v in PEOPLE.items() if not v.is_office}  # an earlier-format file
 
 
-def measure(due: dt.date | None, person: str = "zerenren", position: int = 1) -> MeasureView:
+def measure(
+    due: dt.date | None, person: str = "zerenren", position: int = 1, completed: bool = False
+) -> MeasureView:
     return MeasureView(
         position=position,
         text=f"措施{position}",
@@ -76,6 +79,7 @@ def measure(due: dt.date | None, person: str = "zerenren", position: int = 1) ->
         department="办公室",
         responsible_person=person,
         due=due,
+        completed=completed,
     )
 
 
@@ -146,7 +150,14 @@ def dispatch(
 
 
 def supervise(
-    problems, progress=None, previous=TODAY - dt.timedelta(days=30), cycles=None, failures=()
+    problems,
+    progress=None,
+    previous=TODAY - dt.timedelta(days=30),
+    cycles=None,
+    failures=(),
+    heads=None,
+    overdue=Overdue(),
+    plan_approved=True,
 ):
     return supervision(
         problems=list(problems),
@@ -157,6 +168,9 @@ def supervise(
         reminders=REMINDERS,
         today=TODAY,
         failures=list(failures),
+        department_heads=heads or {},
+        overdue=overdue,
+        plan_approved=plan_approved,
     )
 
 
@@ -179,13 +193,32 @@ RECENT = {"1": (TODAY - dt.timedelta(days=2), "已完成制度修订")}  # progr
 STALE = {"1": (TODAY - dt.timedelta(days=40), "已召开专题会")}  # before the last cycle
 
 
-# an overdue problem's monthly supervision: red to the responsible leader, the lead leader
-# and the leader, and the office's summary red as well
+# the plan overdue: the leader, the unit office and the inspection office's supervisors, red
+PLAN_OVERDUE = {
+    ("zuzhang", "plan_overdue", "leader", RED),
+    ("ban", "plan_overdue", "unit_office", RED),
+    ("xcb_a", "plan_overdue", "office_supervisor", RED),
+    ("xcb_b", "plan_overdue", "office_supervisor", RED),
+}
+# every monthly supervision: the leader's overview and the unit office's summary
+ROUTINE_SUPERVISION = {
+    ("zuzhang", "supervision", "leader", None),
+    ("ban", "supervision", "unit_office", None),
+}
+# an overdue problem's first cycle: the responsible person and responsible leader of the
+# measure, the leader's overview (listing the red item) and the office's summary red as well
 RED_SUPERVISION = {
+    ("zerenren", "supervision", "responsible_person", RED),
     ("zeren_lingdao", "supervision", "responsible_leader", RED),
-    ("qiantou", "supervision", "lead_leader", RED),
     ("zuzhang", "supervision", "leader", RED),
     ("ban", "supervision", "unit_office", RED),
+}
+# the second cycle (提级督办): also the lead leader
+RAISED_SUPERVISION = RED_SUPERVISION | {("qiantou", "supervision", "lead_leader", RED)}
+# the third and later (约谈提醒): also the inspection office's supervisors
+TALK_SUPERVISION = RAISED_SUPERVISION | {
+    ("xcb_a", "supervision", "office_supervisor", RED),
+    ("xcb_b", "supervision", "office_supervisor", RED),
 }
 
 
@@ -224,12 +257,7 @@ CASES = [
     Case(
         "plan overdue: the leader, the unit office and the inspection office's supervisors, red",
         partial(watch, plan_approved_on=None, plan_due=RED_DUE),
-        {
-            ("zuzhang", "plan_overdue", "leader", RED),
-            ("ban", "plan_overdue", "unit_office", RED),
-            ("xcb_a", "plan_overdue", "office_supervisor", RED),
-            ("xcb_b", "plan_overdue", "office_supervisor", RED),
-        },
+        PLAN_OVERDUE,
         records=[Mark("plan", RED_DUE, RED)],
     ),
     Case(
@@ -314,22 +342,49 @@ CASES = [
         refs={"zerenren": ["1", "2"], "zeren_lingdao": ["2"]},
     ),
     Case(
-        "long-term checkpoint near: the responsible person and the lead leader",
+        "long-term checkpoint near: a stage report due, green to the responsible person",
         partial(watch, [problem("1", LONG_TERM, measure(None), checkpoint=GREEN_DUE)]),
-        {
-            ("zerenren", "due_reminder", "responsible_person", GREEN),
-            ("qiantou", "due_reminder", "lead_leader", GREEN),
-        },
+        {("zerenren", "stage_report_due", "responsible_person", GREEN)},
         notes={"zerenren": "长期整改检查节点临近"},
+        records=[Mark("cp:1", GREEN_DUE, GREEN)],
     ),
     Case(
-        "long-term checkpoint passed: the same people, red, asked to assess the stage goal",
+        "long-term checkpoint at the second reminder: also the responsible leader, yellow",
+        partial(
+            watch,
+            [problem("1", LONG_TERM, measure(None), checkpoint=YELLOW_DUE)],
+            marks={Mark("cp:1", YELLOW_DUE, GREEN)},
+        ),
+        {
+            ("zerenren", "stage_report_due", "responsible_person", YELLOW),
+            ("zeren_lingdao", "stage_report_due", "responsible_leader", YELLOW),
+        },
+    ),
+    Case(
+        "long-term checkpoint passed without a stage report: red up to the lead leader",
         partial(watch, [problem("1", LONG_TERM, measure(None), checkpoint=RED_DUE)]),
         {
-            ("zerenren", "due_reminder", "responsible_person", RED),
-            ("qiantou", "due_reminder", "lead_leader", RED),
+            ("zerenren", "stage_report_due", "responsible_person", RED),
+            ("zeren_lingdao", "stage_report_due", "responsible_leader", RED),
+            ("qiantou", "stage_report_due", "lead_leader", RED),
         },
-        notes={"qiantou": "检查节点已过"},
+        notes={"qiantou": "阶段报告逾期"},
+    ),
+    Case(
+        "a completed measure past its due: never reminded, never red",
+        partial(
+            watch,
+            [
+                problem(
+                    "1",
+                    OPEN,
+                    measure(RED_DUE, completed=True),
+                    measure(GREEN_DUE, "zerenren2", position=2),
+                )
+            ],
+        ),
+        {("zerenren2", "due_reminder", "responsible_person", GREEN)},
+        records=[Mark("m:1:2", GREEN_DUE, GREEN)],
     ),
     Case(
         "centralised period over (集中整改期满): the leader and the office, to report (通报)",
@@ -402,73 +457,153 @@ CASES = [
     ),
     # --- monthly supervision (每月督办)
     Case(
-        "supervision: overdue goes red to the responsible, lead leader and leader; office summary",
+        "supervision, first overdue cycle: the responsible person and leader; leader's overview",
         partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT),
         RED_SUPERVISION,
-        notes={"zuzhang": "已超期,第1次督办"},
-        lines={"ban": "本次督办:滞后问题0个,超期问题1个"},
+        refs={"zuzhang": ["1"], "zerenren": ["1"]},
+        notes={"zuzhang": "已超期，第1次督办", "zerenren": "已超期，第1次督办"},
+        lines={"ban": "本次督办：滞后问题0个，超期问题1个", "zuzhang": "超期问题1个"},
         records={"1": 1},
     ),
     Case(
-        "supervision: the second overdue cycle is raised (提级督办)",
+        "supervision, second overdue cycle (提级督办): also the lead leader",
         partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT, cycles={"1": 1}),
-        RED_SUPERVISION,
+        RAISED_SUPERVISION,
         notes={"qiantou": "第2次提级督办"},
-        lines={"ban": "问题1连续2个督办周期超期(提级督办)"},
+        lines={"ban": "问题1连续2个督办周期超期（提级督办）"},
         records={"1": 2},
     ),
     Case(
-        "supervision: from the third cycle on, an interview reminder (约谈提醒)",
+        "supervision, third cycle on (约谈提醒): also the office's supervisors",
         partial(supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT, cycles={"1": 4}),
-        RED_SUPERVISION,
-        notes={"zeren_lingdao": "第5次约谈提醒"},
+        TALK_SUPERVISION,
+        refs={"xcb_a": ["1"]},
+        notes={"zeren_lingdao": "第5次约谈提醒", "xcb_b": "第5次约谈提醒"},
         records={"1": 5},
     ),
     Case(
-        "supervision: lagging near its due date goes yellow to the responsible leader only",
+        "supervision: an overdue measure also to its department's head",
+        partial(
+            supervise, [problem("1", OPEN, measure(RED_DUE))], RECENT, heads={"办公室": "kezhang"}
+        ),
+        RED_SUPERVISION | {("kezhang", "supervision", "department_head", RED)},
+    ),
+    Case(
+        "supervision: lagging near its due date, yellow to the responsible leader and person",
         partial(supervise, [problem("1", OPEN, measure(YELLOW_DUE))], RECENT),
-        {
+        ROUTINE_SUPERVISION
+        | {
             ("zeren_lingdao", "supervision", "responsible_leader", YELLOW),
-            ("ban", "supervision", "unit_office", None),
+            ("zerenren", "supervision", "responsible_person", YELLOW),
         },
-        notes={"zeren_lingdao": "临近整改时限"},
-        lines={"ban": "本次督办:滞后问题1个,超期问题0个"},
+        notes={"zeren_lingdao": "临近整改时限", "zerenren": "临近整改时限"},
+        lines={"ban": "本次督办：滞后问题1个，超期问题0个", "zuzhang": "滞后问题1个"},
         records={},
     ),
     Case(
         "supervision: no progress this month is lagging too",
         partial(supervise, [problem("1", OPEN, measure(FAR_DUE))], STALE),
-        {
+        ROUTINE_SUPERVISION
+        | {
             ("zeren_lingdao", "supervision", "responsible_leader", YELLOW),
-            ("ban", "supervision", "unit_office", None),
+            ("zerenren", "supervision", "responsible_person", YELLOW),
         },
         notes={"zeren_lingdao": "本月无整改进展"},
     ),
     Case(
-        "supervision: on track (recent progress, far due), only the office's summary",
+        "supervision: on track, the leader's overview even when nothing is late",
         partial(supervise, [problem("1", OPEN, measure(FAR_DUE))], RECENT),
-        {("ban", "supervision", "unit_office", None)},
-        lines={"ban": "本次督办:滞后问题0个,超期问题0个"},
+        ROUTINE_SUPERVISION,
+        refs={"zuzhang": []},
+        lines={
+            "ban": "本次督办：滞后问题0个，超期问题0个",
+            "zuzhang": "问题共1个：已销号0个，需长期整改0个，仍在推进1个",
+        },
     ),
     Case(
-        "supervision: closed and long-term problems are not supervised as overdue",
+        "supervision: a completed measure past its due is neither overdue nor lagging",
+        partial(
+            supervise,
+            [problem("1", OPEN, measure(RED_DUE, completed=True), measure(FAR_DUE, position=2))],
+            RECENT,
+        ),
+        ROUTINE_SUPERVISION,
+        records={},
+    ),
+    Case(
+        "supervision: a long-term problem is listed to its responsible leader and in the overview",
         partial(
             supervise,
             [
                 problem("1", CLOSED, measure(RED_DUE)),
-                problem("2", LONG_TERM, measure(None), checkpoint=RED_DUE),
+                problem("2", LONG_TERM, measure(None), checkpoint=FAR_DUE),
             ],
         ),
-        {("ban", "supervision", "unit_office", None)},
+        ROUTINE_SUPERVISION | {("zeren_lingdao", "supervision", "responsible_leader", None)},
+        refs={"zeren_lingdao": ["2"], "zuzhang": ["2"]},
+        notes={"zeren_lingdao": "需长期整改"},
         records={},
+    ),
+    Case(
+        "supervision: a long-term checkpoint passed without a stage report, a red stage_report_due",
+        partial(supervise, [problem("2", LONG_TERM, measure(None), checkpoint=RED_DUE)]),
+        {
+            ("zuzhang", "supervision", "leader", RED),
+            ("ban", "supervision", "unit_office", RED),
+            ("zeren_lingdao", "supervision", "responsible_leader", RED),
+            ("zerenren", "stage_report_due", "responsible_person", RED),
+            ("zeren_lingdao", "stage_report_due", "responsible_leader", RED),
+        },
+        notes={"zerenren": "第1次督办"},
+        lines={"ban": "阶段报告逾期的长期整改问题1个", "zuzhang": "阶段报告逾期1个"},
+        records={"2": 1},
+    ),
+    Case(
+        "supervision: a stage report overdue a second cycle goes to the lead leader and leader",
+        partial(
+            supervise,
+            [problem("2", LONG_TERM, measure(None), checkpoint=RED_DUE)],
+            cycles={"2": 1},
+        ),
+        {
+            ("zuzhang", "supervision", "leader", RED),
+            ("ban", "supervision", "unit_office", RED),
+            ("zeren_lingdao", "supervision", "responsible_leader", RED),
+            ("zerenren", "stage_report_due", "responsible_person", RED),
+            ("zeren_lingdao", "stage_report_due", "responsible_leader", RED),
+            ("qiantou", "stage_report_due", "lead_leader", RED),
+            ("zuzhang", "stage_report_due", "leader", RED),
+        },
+        records={"2": 2},
     ),
     Case(
         "supervision: failed notices are reported to the office",
         partial(supervise, [], failures=["zerenren的通知(超时)"]),
-        {("ban", "supervision", "unit_office", None)},
-        lines={"ban": "有1条通知发送失败,请核实:zerenren的通知(超时)"},
+        ROUTINE_SUPERVISION,
+        lines={"ban": "有1条通知发送失败，请核实：zerenren的通知(超时)"},
     ),
-    # --- 回头看 (look-back review), the inspection office's
+    Case(
+        "supervision: the plan overdue told again, to the leader, unit office and office",
+        partial(supervise, [], overdue=Overdue(plan_due=RED_DUE), plan_approved=False),
+        ROUTINE_SUPERVISION | PLAN_OVERDUE,
+        lines={"zuzhang": "整改方案尚未经党组会议审议通过"},
+    ),
+    Case(
+        "supervision before the plan is approved: no item supervised one by one",
+        partial(supervise, [problem("1", OPEN, measure(RED_DUE))], STALE, plan_approved=False),
+        ROUTINE_SUPERVISION,
+        records={},
+    ),
+    Case(
+        "supervision: the report overdue told again, to the leader and the office",
+        partial(supervise, [], overdue=Overdue(report_due=RED_DUE)),
+        ROUTINE_SUPERVISION
+        | {
+            ("zuzhang", "report_overdue", "leader", RED),
+            ("xcb_a", "report_overdue", "office_supervisor", RED),
+            ("xcb_b", "report_overdue", "office_supervisor", RED),
+        },
+    ),
     Case(
         "review due: assigned to a supervisor who did not confirm the sign-off, told to them",
         partial(review, closed("1", by="xcb_b")),
@@ -596,8 +731,8 @@ CASES = [
     Case(
         "awaiting confirmation: neither lagging nor overdue in monthly supervision",
         partial(supervise, [problem("1", AWAITING, measure(RED_DUE))], STALE),
-        {("ban", "supervision", "unit_office", None)},
-        lines={"ban": "本次督办:滞后问题0个,超期问题0个"},
+        ROUTINE_SUPERVISION,
+        lines={"ban": "本次督办：滞后问题0个，超期问题0个"},
         records={},
     ),
     # --- the rectification report (整改报告) to the office, counted from the feedback

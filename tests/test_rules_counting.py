@@ -2,9 +2,12 @@
 (rectify/problems/rules/counting.py): the state is rebuilt from not-started by the recorded
 transitions; the report counts problems per state, awaiting confirmation (待销号审核) among
 them, and overdue (超期) is a fact on a date, not a state — an open problem (not closed, not
-long-term, not awaiting confirmation) with a measure past its due date."""
+long-term, not awaiting confirmation) with a measure neither completed nor long-term past its
+due date; a long-term problem whose checkpoint passed without a stage report is counted apart
+(阶段报告逾期)."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -77,12 +80,16 @@ def test_replay_keeps_the_state_an_application_came_from():
     assert replay_with_application(steps) == (S.AWAITING_CONFIRMATION, S.REOPENED)
 
 
-def problem(ref, state, *dues):
+def problem(ref, state, *dues, completed=(), checkpoint=None):
+    """A problem with one measure per due; the measures at ``completed`` (0, 1, …) done."""
     measures = tuple(
         MeasureView(i, f"措施{i}", "secretary", "deputy", "office", "clerk", due)
         for i, due in enumerate(dues)
     )
-    return ProblemView(ref=ref, title=f"问题{ref}", state=state, measures=measures)
+    measures = tuple(replace(m, completed=m.position in completed) for m in measures)
+    return ProblemView(
+        ref=ref, title=f"问题{ref}", state=state, measures=measures, checkpoint=checkpoint
+    )
 
 
 # (case, problem, overdue on ON?)
@@ -97,6 +104,10 @@ OVERDUE = [
     ("awaiting_confirmation-past_due", problem("1", S.AWAITING_CONFIRMATION, PAST), False),
     ("long_term_measure-no_due", problem("1", S.IN_PROGRESS, None), False),
     ("no_measures", problem("1", S.IN_PROGRESS), False),
+    # measures completed one by one (措施完成): a completed measure is never overdue
+    ("completed_measure_past_due", problem("1", S.IN_PROGRESS, PAST, FUTURE, completed=[0]), False),
+    ("other_measure_still_open", problem("1", S.IN_PROGRESS, PAST, PAST, completed=[0]), True),
+    ("all_completed_not_signed_off", problem("1", S.IN_PROGRESS, PAST, completed=[0]), False),
 ]
 
 
@@ -114,6 +125,7 @@ ZERO = dict(
     awaiting_confirmation=0,
     reopened=0,
     overdue=0,
+    stage_report_overdue=0,
 )
 
 # (case, problems, expected counts on ON)
@@ -167,6 +179,18 @@ COUNTS = [
         [problem(str(i), S.CLOSED, PAST) for i in range(26)]
         + [problem(str(26 + i), S.LONG_TERM, None) for i in range(5)],
         ZERO | dict(problems=31, closed=26, long_term=5),
+    ),
+    (
+        # 阶段报告逾期: a long-term problem past its checkpoint, counted apart from overdue
+        "stage_report_overdue_apart",
+        [
+            problem("1", S.LONG_TERM, None, checkpoint=PAST),
+            problem("2", S.LONG_TERM, None, checkpoint=TODAY),  # due today: not yet
+            problem("3", S.LONG_TERM, None, checkpoint=FUTURE),
+            problem("4", S.CLOSED, None, checkpoint=PAST),  # closed: nothing due
+            problem("5", S.IN_PROGRESS, PAST, FUTURE, completed=[0]),
+        ],
+        ZERO | dict(problems=5, long_term=3, closed=1, in_progress=1, stage_report_overdue=1),
     ),
 ]
 

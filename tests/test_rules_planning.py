@@ -1,8 +1,9 @@
 """Who is told what (rectify/notices/planning.py), the ladder (提级): green (first reminder) →
 the responsible person (责任人); yellow (second reminder) → also the responsible leader
-(责任领导); red (overdue) → also the lead leader (牵头领导); monthly supervision (每月督办) of
-red items → also the leader (组长), with a step that rises with each cycle an item stays
-overdue. Closed problems are not reminded; a reminder already given is not given again."""
+(责任领导); red (overdue) → also the lead leader (牵头领导); a long-term checkpoint (a stage
+report due) climbs the same ladder. Monthly supervision (每月督办) always reaches the leader
+(组长) with an overview; red items rise a step with each cycle they stay overdue. Closed
+problems are not reminded; a reminder already given is not given again."""
 
 import datetime as dt
 
@@ -104,23 +105,21 @@ MEASURE_LADDER = [
     ("closed-not_reminded", problem(S.CLOSED), RED_DAY, set(), set()),
     ("long_term_past_due_no_checkpoint-nobody", problem(S.LONG_TERM), RED_DAY, set(), set()),
     (
-        "long_term_checkpoint_near-person_and_lead_leader",
+        "long_term_checkpoint_near-stage_report_due_to_the_person",
         problem(S.LONG_TERM, due=None, checkpoint=DUE),
         GREEN_DAY,
         set(),
-        {
-            ("due_reminder", "clerk", "responsible_person", G),
-            ("due_reminder", "secretary", "lead_leader", G),
-        },
+        {("stage_report_due", "clerk", "responsible_person", G)},
     ),
     (
-        "long_term_checkpoint_passed",
+        "long_term_checkpoint_passed-red_up_to_the_lead_leader",
         problem(S.LONG_TERM, due=None, checkpoint=DUE),
         RED_DAY,
         set(),
         {
-            ("due_reminder", "clerk", "responsible_person", R),
-            ("due_reminder", "secretary", "lead_leader", R),
+            ("stage_report_due", "clerk", "responsible_person", R),
+            ("stage_report_due", "deputy", "responsible_leader", R),
+            ("stage_report_due", "secretary", "lead_leader", R),
         },
     ),
 ]
@@ -205,13 +204,14 @@ def test_supervision_step(cycles, expected):
 # (case, problem, cycles before, expected (notices, cycles after))
 SUPERVISION = [
     (
-        "overdue-up_to_the_leader",
+        "overdue-the_responsible_person_and_leader_and_the_leader_overview",
         problem(S.IN_PROGRESS),
         {},
         (
             {
+                ("supervision", "clerk", "responsible_person", R),
                 ("supervision", "deputy", "responsible_leader", R),
-                ("supervision", "secretary", "lead_leader", R),
+                ("supervision", "secretary", "leader", R),
                 ("supervision", "office_head", "unit_office", R),
             },
             {"1": 1},
@@ -224,17 +224,25 @@ SUPERVISION = [
         {},
         (
             {
+                ("supervision", "clerk", "responsible_person", Y),
                 ("supervision", "deputy", "responsible_leader", Y),
+                ("supervision", "secretary", "leader", None),
                 ("supervision", "office_head", "unit_office", None),
             },
             {},
         ),
     ),
     (
-        "closed-only_the_office_summary",
+        "closed-the_leader_overview_and_the_office_summary",
         problem(S.CLOSED),
         {"1": 2},
-        ({("supervision", "office_head", "unit_office", None)}, {}),
+        (
+            {
+                ("supervision", "secretary", "leader", None),
+                ("supervision", "office_head", "unit_office", None),
+            },
+            {},
+        ),
     ),
 ]
 
@@ -259,7 +267,7 @@ def test_monthly_supervision(problem, before, expected):
         for item in plan.items:
             if item.level is R:
                 n = after[item.ref]
-                assert item.note == f"已超期,第{n}次{step_label(n)}"
+                assert item.note == f"已超期，第{n}次{step_label(n)}"
 
 
 def closed_problem(ref="1", by="xcb_li", review_due=RED_DAY, assigned=False):

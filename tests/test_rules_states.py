@@ -30,6 +30,13 @@ LEGAL = [
     ("in_progress-progress-stays", S.IN_PROGRESS, T.PROGRESS, S.IN_PROGRESS),
     ("reopened-progress-stays_reopened", S.REOPENED, T.PROGRESS, S.REOPENED),
     ("long_term-progress-stays_long_term", S.LONG_TERM, T.PROGRESS, S.LONG_TERM),
+    # a measure completed (措施完成) moves the problem as progress does
+    ("not_started-complete-starts", S.NOT_STARTED, T.COMPLETE, S.IN_PROGRESS),
+    ("in_progress-complete-stays", S.IN_PROGRESS, T.COMPLETE, S.IN_PROGRESS),
+    ("reopened-complete-stays_reopened", S.REOPENED, T.COMPLETE, S.REOPENED),
+    ("long_term-complete-stays_long_term", S.LONG_TERM, T.COMPLETE, S.LONG_TERM),
+    # a stage report (阶段报告) only on a long-term problem, which stays long-term
+    ("long_term-stage_report-stays", S.LONG_TERM, T.STAGE_REPORT, S.LONG_TERM),
     # the unit applies for sign-off from any open or long-term state
     *(
         (f"{s}-apply_sign_off-awaits", s, T.APPLY_SIGN_OFF, S.AWAITING_CONFIRMATION)
@@ -50,6 +57,8 @@ LEGAL = [
 ]
 WHY_NOT = {
     T.PROGRESS: "已销号或待销号审核的问题不能再报送进展",
+    T.COMPLETE: "已销号或待销号审核的问题不能再完成措施",
+    T.STAGE_REPORT: "只有需长期整改的问题报送阶段报告",
     T.APPLY_SIGN_OFF: "只有未销号、未申请销号的问题可以申请销号",
     T.SIGN_OFF: "问题已销号，不能重复销号",
     T.RETURN_SIGN_OFF: "只有已申请销号、待审核的问题可以退回",

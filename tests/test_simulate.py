@@ -71,8 +71,11 @@ def test_exact_notices_summary_and_refusals(scenario, tmp_path):
         ("2024-10-16T09:00", "dispatch", None, "office_head", "responsible_person", ["1"]),
         ("2024-10-21T09:00", "due_reminder", "yellow", "deputy_law", "responsible_leader", ["1"]),
         ("2024-10-21T09:00", "due_reminder", "yellow", "office_head", "responsible_person", ["1"]),
+        # the monthly supervision: the lagging measure to its responsible leader and person
+        # (the unit office's summary in the same digest), the leader's overview all the same
         ("2024-10-25T09:00", "supervision", "yellow", "deputy_law", "responsible_leader", ["1"]),
-        ("2024-10-25T09:00", "supervision", None, "office_head", "unit_office", []),
+        ("2024-10-25T09:00", "supervision", "yellow", "office_head", "responsible_person", ["1"]),
+        ("2024-10-25T09:00", "supervision", None, "secretary", "leader", []),
         ("2024-11-01T09:00", "overdue", "red", "deputy_law", "responsible_leader", ["1"]),
         ("2024-11-01T09:00", "overdue", "red", "office_head", "responsible_person", ["1"]),
         ("2024-11-01T09:00", "overdue", "red", "secretary", "lead_leader", ["1"]),

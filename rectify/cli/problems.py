@@ -1,5 +1,5 @@
 """``rectify status``, ``show`` and the actions people take: approve-plan, submit-report
-(整改报告), progress, apply-sign-off (申请销号), sign-off (销号) and return-sign-off (退回),
+(整改报告), progress, complete (措施完成), stage-report (阶段报告), apply-sign-off (申请销号), sign-off (销号) and return-sign-off (退回),
 long-term (需长期整改), extend and review (回头看)."""
 
 from __future__ import annotations
@@ -59,7 +59,16 @@ def status(
         highlight=False,
     )
     table = Table(
-        "方面", "问题", "已销号", "长期", "推进中", "未启动", "待销号审核", "重新整改", "超期"
+        "方面",
+        "问题",
+        "已销号",
+        "长期",
+        "推进中",
+        "未启动",
+        "待销号审核",
+        "重新整改",
+        "超期",
+        "阶段报告逾期",
     )
     for row in data["by_aspect"]:
         table.add_row(f"{row['aspect']}. {row['title'][:30]}", *(str(row[k]) for k in COUNT_KEYS))
@@ -119,6 +128,48 @@ def progress(
 EvidenceOpt = Annotated[
     list[str] | None, typer.Option("--evidence", help="evidence (支撑材料); repeatable")
 ]
+
+# the options of the commands with Chinese help
+InspectionZh = Annotated[
+    str | None, typer.Option("--inspection", "-i", help="巡察编号；只有一个巡察时可省略")
+]
+AtZh = Annotated[str | None, typer.Option("--at", help="时间 YYYY-MM-DD[THH:MM]（当地）；默认现在")]
+ProblemZh = Annotated[str, typer.Argument(help="问题编号（按反馈意见）")]
+ByZh = Annotated[str, typer.Option("--by", help="操作人编号")]
+
+
+def complete(
+    problem: ProblemZh,
+    measure: Annotated[int, typer.Argument(help="措施序号（该问题的第几项措施，从1起）")],
+    by: ByZh,
+    text: Annotated[str, typer.Option("--text", help="措施完成情况；必填")] = "",
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="支撑材料文件名；必填，可重复")
+    ] = None,
+    inspection: InspectionZh = None,
+    at: AtZh = None,
+) -> None:
+    """报送一项整改措施完成（措施完成），附完成情况和支撑材料：由该措施的责任人、责任领导或整改办报送。"""
+    action = actions.Complete(
+        by=by, problem=problem, measure=measure, text=text, evidence=evidence or []
+    )
+    _act(inspection, action, at)
+
+
+def stage_report(
+    problem: ProblemZh,
+    by: ByZh,
+    next_checkpoint: Annotated[
+        str, typer.Option("--next-checkpoint", help="下一检查节点 YYYY-MM-DD；须晚于今天")
+    ],
+    text: Annotated[str, typer.Option("--text", help="阶段性整改情况；必填")] = "",
+    inspection: InspectionZh = None,
+    at: AtZh = None,
+) -> None:
+    """报送长期整改问题的阶段报告，并确定下一检查节点：由该问题措施的责任人、责任领导或整改办报送。"""
+    when = parse_day(next_checkpoint, "--next-checkpoint", zone(inspection))
+    action = actions.StageReportAction(by=by, problem=problem, text=text, next_checkpoint=when)
+    _act(inspection, action, at)
 
 
 def apply_sign_off(

@@ -149,7 +149,9 @@ def office_status(
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(*"巡察办 单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 屡查屡犯".split())
+    table = Table(
+        *"巡察办 单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 约谈 屡查屡犯".split()
+    )
     for i, r in enumerate(rows):
         first_of_office = i == 0 or rows[i - 1]["office"] != r["office"]
         if first_of_office and i:
@@ -165,6 +167,7 @@ def office_status(
             str(r["overdue"]),
             "是" if r["plan_late"] else "",
             str(r["relapses"]),
+            "、".join(f"问题{ref}" for ref in r["talks"]),
             str(r["repeated"]),
         )
     console.print(table)

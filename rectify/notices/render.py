@@ -22,6 +22,7 @@ KIND_TITLES = {
     "overdue": "整改超期督办",
     "dispatch": "每半月整改调度",
     "supervision": "每月整改督办",
+    "stage_report_due": "长期整改阶段报告",
     "review_due": "整改“回头看”到期",
     "report": "整改进展情况通报提醒",
 }

@@ -70,6 +70,10 @@ _HISTORY_LINES = (
         lambda r: f"转长期整改({r.by}):{r.stage_goal},检查节点 {r.checkpoint}",
     ),
     (
+        models.StageReport,
+        lambda r: f"阶段报告（{r.by}）：{r.text}，下一检查节点 {r.next_checkpoint}",
+    ),
+    (
         models.Review,
         lambda r: (
             f"回头看({r.by}):{'反弹回潮' if r.outcome == 'relapsed' else '成效保持'} {r.note}"
@@ -86,6 +90,11 @@ def _history(session: Session, tree: InspectionTree, pid: int | None) -> list[tu
         for row in session.exec(select(table).where(table.problem_id == pid))
     ]
     measure_ids = [m.id for m in tree.measures.get(pid, [])]
+    position = {m.id: m.position + 1 for m in tree.measures.get(pid, [])}
+    for row in session.exec(
+        select(models.MeasureCompletion).where(models.MeasureCompletion.measure_id.in_(measure_ids))
+    ):
+        history.append((row.at, f"第{position[row.measure_id]}项措施完成（{row.by}）：{row.text}"))
     for row in session.exec(
         select(models.Extension).where(models.Extension.measure_id.in_(measure_ids))
     ):

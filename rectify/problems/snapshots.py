@@ -13,6 +13,7 @@ from models import (
     Inspection,
     LongTermDeclaration,
     Measure,
+    MeasureCompletion,
     Plan,
     Problem,
     ProgressUpdate,
@@ -20,17 +21,20 @@ from models import (
     SignOff,
     SignOffApplication,
     SignOffReturn,
+    StageReport,
     Unit,
 )
 from rectify.core.clock import end_of_local_day_utc, local_date
 from rectify.core.policy import Policy
 from rectify.core.states import OPEN_STATES, STATE_LABELS, ProblemState
+from rectify.problems.completions import still_counting
 from rectify.problems.rules.counting import (
     COUNT_KEYS,
     Counts,
     count,
     problem_overdue,
     replay_with_application,
+    stage_report_overdue,
 )
 from rectify.problems.rules.escalation import escalation_level
 from rectify.problems.rules.states import Transition
@@ -106,20 +110,27 @@ class Snapshot:
         }
 
     def problem_row(self, view: ProblemView) -> dict:
-        dues = [m.due for m in view.measures if m.due is not None]
+        """One problem's row: its state, overdue, escalation level and next date. The level
+        is the worst of its open measures' while it is open; a long-term problem's is its
+        checkpoint's (green, yellow, red before and after each checkpoint)."""
+        dues = [m.due for m in view.open_measures if m.due is not None]
         next_due = min((d for d in dues if d >= self.as_of), default=None)
-        levels = [
-            escalation_level(m.due, self.as_of, self.policy.reminder_pair) for m in view.measures
-        ]
+        reminders = self.policy.reminder_pair
+        if view.state is ProblemState.LONG_TERM:
+            levels = [escalation_level(view.checkpoint, self.as_of, reminders)]
+        elif view.state in OPEN_STATES:
+            levels = [escalation_level(d, self.as_of, reminders) for d in dues]
+        else:
+            levels = []
         worst = max((lv for lv in levels if lv), default=None, key=["green", "yellow", "red"].index)
-        open_ = view.state in OPEN_STATES
         return {
             "ref": view.ref,
             "title": view.title,
             "state": view.state.value,
             "state_label": STATE_LABELS[view.state],
             "overdue": problem_overdue(view, self.as_of),
-            "level": worst.value if worst and open_ else None,
+            "stage_report_overdue": stage_report_overdue(view, self.as_of),
+            "level": worst.value if worst else None,
             "next_due": next_due.isoformat() if next_due else None,
             "checkpoint": view.checkpoint.isoformat() if view.checkpoint else None,
         }
@@ -166,9 +177,10 @@ def _replayed_views(
     events: dict[int, list[Event]],
     checkpoints: dict[int, dt.date],
     extended: dict[int, dt.date],
+    completed: set[int],
 ) -> list[ProblemView]:
-    """The tree's problems with the state their events lead to, their latest checkpoint and
-    their measures' dues as extended or set by a relapse."""
+    """The tree's problems with the state their events lead to, their latest checkpoint,
+    their measures' dues as extended or set by a relapse, and which measures are completed."""
     views = []
     for problem in tree.problems:
         view = tree.view(problem)
@@ -184,7 +196,9 @@ def _replayed_views(
                 checkpoint=checkpoints.get(problem.id),
                 measures=tuple(
                     replace(
-                        mv, due=extended.get(m.id, m.original_due) if m.original_due else mv.due
+                        mv,
+                        due=extended.get(m.id, m.original_due) if m.original_due else mv.due,
+                        completed=m.id in completed,
                     )
                     for m, mv in zip(measures, view.measures, strict=True)
                 ),
@@ -201,6 +215,7 @@ class _Histories:
     checkpoints: dict[int, dt.date]
     dues: dict[int, dt.date]  # by measure id: extended, or set by a relapse
     progress: list[ProgressUpdate]
+    completed: set[int]  # measure ids completed since their problem last reopened
 
 
 def _read_histories(
@@ -237,32 +252,60 @@ def _read_histories(
             events[row.problem_id].append((row.at, row.id or 0, transition))
     # a due set later wins: an extension of a measure, or a relapse's new due for all the
     # problem's measures with a date (not the long-term ones)
-    new_dues: list[tuple[dt.datetime, list[int], dt.date]] = []
-    for row in history(Review):
-        relapsed = row.outcome == "relapsed"
-        transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
-        events[row.problem_id].append((row.at, row.id or 0, transition))
-        if relapsed and row.new_due is not None:
-            measures = trees[owner[row.problem_id]].measures.get(row.problem_id, [])
-            dated = [m.id for m in measures if m.original_due]
-            new_dues.append((row.at, dated, row.new_due))
+    new_dues, reopened = _reviews(history(Review), trees, owner, events)
     checkpoints: dict[int, dt.date] = {}
-    for row in history(LongTermDeclaration):  # in order: the latest declaration wins
-        events[row.problem_id].append((row.at, row.id or 0, Transition.LONG_TERM))
-        checkpoints[row.problem_id] = row.checkpoint
-    for ext, problem_id in session.exec(
-        select(Extension, Measure.problem_id)
-        .join(Measure, Extension.measure_id == Measure.id)
-        .join(Problem, Measure.problem_id == Problem.id)
-        .where(Problem.inspection_id.in_(ids), Extension.at < latest)
-        .order_by(Extension.at, Extension.id)
-    ):
-        if before_cutoff(problem_id, ext.at):
-            new_dues.append((ext.at, [ext.measure_id], ext.new_due))
+    declared = [(r, Transition.LONG_TERM, r.checkpoint) for r in history(LongTermDeclaration)]
+    reported = [(r, Transition.STAGE_REPORT, r.next_checkpoint) for r in history(StageReport)]
+    # in time order: the latest declaration or stage report sets the checkpoint
+    for row, transition, checkpoint in sorted(declared + reported, key=lambda d: d[0].at):
+        events[row.problem_id].append((row.at, row.id or 0, transition))
+        checkpoints[row.problem_id] = checkpoint
+
+    def measure_history(table):
+        """Rows of ``table`` about these inspections' measures, with their problem's id."""
+        rows = session.exec(
+            select(table, Measure.problem_id)
+            .join(Measure, table.measure_id == Measure.id)
+            .join(Problem, Measure.problem_id == Problem.id)
+            .where(Problem.inspection_id.in_(ids), table.at < latest)
+            .order_by(table.at, table.id)
+        )
+        return [(r, pid) for r, pid in rows if before_cutoff(pid, r.at)]
+
+    completions = measure_history(MeasureCompletion)
+    for row, problem_id in completions:
+        events[problem_id].append((row.at, row.id or 0, Transition.COMPLETE))
+    for ext, _ in measure_history(Extension):
+        new_dues.append((ext.at, [ext.measure_id], ext.new_due))
     dues: dict[int, dt.date] = {}
     for _, measure_ids, new_due in sorted(new_dues, key=lambda d: d[0]):
         dues |= dict.fromkeys(measure_ids, new_due)
-    return _Histories(events, checkpoints, dues, progress)
+    completed = still_counting(((r.measure_id, r.at) for r, _ in completions), reopened)
+    return _Histories(events, checkpoints, dues, progress, completed)
+
+
+def _reviews(
+    rows: list[Review],
+    trees: dict[str, InspectionTree],
+    owner: dict[int, str],
+    events: dict[int, list[Event]],
+) -> tuple[list[tuple[dt.datetime, list[int], dt.date]], dict[int, dt.datetime]]:
+    """The 回头看 reviews (in time order) added to ``events``; the new dues a relapse sets for
+    the problem's measures with a date, and each measure's latest reopening (by id)."""
+    new_dues: list[tuple[dt.datetime, list[int], dt.date]] = []
+    reopened: dict[int, dt.datetime] = {}
+    for row in rows:
+        relapsed = row.outcome == "relapsed"
+        transition = Transition.REVIEW_RELAPSED if relapsed else Transition.REVIEW_SUSTAINED
+        events[row.problem_id].append((row.at, row.id or 0, transition))
+        if not relapsed:
+            continue
+        measures = trees[owner[row.problem_id]].measures.get(row.problem_id, [])
+        reopened |= dict.fromkeys((m.id for m in measures), row.at)
+        if row.new_due is not None:
+            dated = [m.id for m in measures if m.original_due]
+            new_dues.append((row.at, dated, row.new_due))
+    return new_dues, reopened
 
 
 def _rebuild(
@@ -290,7 +333,7 @@ def _rebuild(
     out = {}
     for inspection in inspections:
         tree = trees[inspection.id]
-        views = _replayed_views(tree, events, checkpoints, extended)
+        views = _replayed_views(tree, events, checkpoints, extended, histories.completed)
         tz = inspection.timezone
         out[inspection.id] = Snapshot(
             inspection,

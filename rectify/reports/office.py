@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from models import Inspection, Office, Review, Unit
+from models import CycleRun, Inspection, Office, Problem, Review, SupervisionCycle, Unit
 from rectify.core.clock import as_utc, end_of_local_day_utc, local_date, utc_now
+from rectify.notices.planning import TALK_CYCLES
 from rectify.problems.snapshots import Snapshot, snapshots_on
 
 
@@ -35,16 +36,18 @@ NO_OFFICE = "(未声明巡察办)"
 
 def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]:
     """One row per inspection: its office, problems, closed, long-term, overdue, late plan,
-    relapses, problems repeated from an earlier round (``repeated``, 屡查屡犯); grouped by
-    office (offices in id order, inspections without one last) and, within an office, the
-    laggards first (most overdue, late plan, lowest share closed). Each inspection as of
-    ``as_of``, or of its own local today."""
+    relapses, problems repeated from an earlier round (``repeated``, 屡查屡犯), stage reports
+    overdue, and the talks (约谈) to hold: the problems overdue for three supervision cycles or
+    more at the latest supervision; grouped by office (offices in id order, inspections
+    without one last) and, within an office, the laggards first (most overdue, late plan,
+    lowest share closed). Each inspection as of ``as_of``, or of its own local today."""
     units = {u.id: u for u in session.exec(select(Unit))}
     offices = {o.id: o.name for o in session.exec(select(Office))}
     inspections = list(session.exec(select(Inspection).order_by(Inspection.id)))
     days = {i.id: as_of or local_date(utc_now(), i.timezone) for i in inspections}
     snaps = snapshots_on(session, inspections, days)
     relapses = _relapses(session, snaps.values())
+    talks = talks_to_hold(session, days)
     rows = []
     for inspection in inspections:
         figures = snaps[inspection.id].as_json()
@@ -66,6 +69,8 @@ def office_rows(as_of: dt.date | None = None, *, session: Session) -> list[dict]
                 "repeated": sum(
                     p.carried_from is not None for p in snaps[inspection.id].tree.problems
                 ),
+                "stage_report_overdue": figures["stage_report_overdue"],
+                "talks": talks.get(inspection.id, []),
                 "closed_share": round(figures["closed"] / figures["problems"], 3)
                 if figures["problems"]
                 else 1.0,
@@ -99,3 +104,28 @@ def _relapses(session: Session, snaps: Iterable[Snapshot]) -> Counter[str]:
         if as_utc(at) < cutoff:
             relapses[inspection.id] += 1
     return relapses
+
+
+def talks_to_hold(session: Session, days: dict[str, dt.date]) -> dict[str, list[str]]:
+    """By inspection, the refs of the problems whose latest monthly supervision up to its day
+    in ``days`` found them overdue (or their stage report overdue) for ``TALK_CYCLES`` cycles or
+    more: the office holds a talk (约谈) with their responsible leaders."""
+    latest: dict[str, str] = {}
+    for run in session.exec(
+        select(CycleRun).where(CycleRun.kind == "supervision", CycleRun.inspection_id.in_(days))
+    ):
+        if run.on <= days[run.inspection_id]:
+            latest[run.inspection_id] = max(latest.get(run.inspection_id, ""), run.period)
+    talks: dict[str, list[str]] = {}
+    for inspection_id, ref, period in session.exec(
+        select(Problem.inspection_id, Problem.ref, SupervisionCycle.period)
+        .join(SupervisionCycle, SupervisionCycle.problem_id == Problem.id)
+        .where(
+            Problem.inspection_id.in_(list(latest)),
+            SupervisionCycle.cycles >= TALK_CYCLES,
+        )
+        .order_by(Problem.position)
+    ):
+        if latest.get(inspection_id) == period:
+            talks.setdefault(inspection_id, []).append(ref)
+    return talks

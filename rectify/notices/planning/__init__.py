@@ -9,8 +9,10 @@ deadline watch), over ``common`` (NoticePlan, Item, Digests, Mark).
 
 The ladder (提级): green (first reminder) → the responsible person (责任人); yellow (second
 reminder) → also the responsible leader (责任领导); red (overdue) → also the lead leader
-(牵头领导); monthly supervision (每月督办) of red items → also the leader (组长), with a step
-that rises with each cycle an item stays overdue.
+(牵头领导). Monthly supervision (每月督办) reaches every leader with an overview, and red
+items rise a step with each cycle they stay overdue, each step telling more people (the
+leader, then the inspection office for a talk, 约谈). Completed measures (措施完成) are never
+reminded; long-term problems stay in every supervision until they close.
 
 Two sides: the unit's people are told what they must do; the inspection office's supervisors
 (巡察办, role ``office_supervisor``) are told what awaits their decision (an application
@@ -18,6 +20,7 @@ for sign-off, a review due) and what is overdue towards them (the plan, the 整�
 """
 
 from rectify.notices.planning.common import (
+    CHECKPOINT,
     LEVEL_ORDER,
     Digests,
     Item,
@@ -53,15 +56,20 @@ from rectify.notices.planning.sign_off import (
 )
 from rectify.notices.planning.supervision import (
     SUPERVISION_STEPS,
+    TALK_CYCLES,
+    Overdue,
     step_label,
     supervision,
     supervision_summary,
 )
 
 __all__ = [
+    "CHECKPOINT",
     "LEVEL_ORDER",
     "SignOffEvent",
     "SUPERVISION_STEPS",
+    "TALK_CYCLES",
+    "Overdue",
     "ClosedProblem",
     "Digests",
     "Item",

@@ -31,6 +31,11 @@ class Item:
     due: dt.date | None = None
     level: Level | None = None
     note: str = ""
+    due_label: str = "时限"  # how the digest names ``due``: 时限, or 检查节点 (long-term)
+
+
+CHECKPOINT = "检查节点"
+"""The ``due_label`` of a long-term item: its checkpoint (检查节点)."""
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The daily deadline watch (期限检查): plan approval due (提醒) or overdue, the
 rectification report (整改报告) due or overdue, measures at the first (green) and second
-(yellow) reminder and overdue (red), long-term checkpoints, the end of the centralised
+(yellow) reminder and overdue (red) — only measures not completed (措施完成) —, long-term
+checkpoints (a stage report due, ``stage_report_due``), the end of the centralised
 period (集中整改期满, 通报提醒), and the sign-offs between the two sides (``sign_off``). Each
 level of each deadline is told once: the marks given are passed in and the new ones
 returned.
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.notices.planning.common import (
+    CHECKPOINT,
     Digests,
     Item,
     Mark,
@@ -62,7 +64,7 @@ def deadline_watch(
         new_marks += report_reminder(day, leaders, supervisors, report_due)
     for problem in problems:
         if problem.state in OPEN_STATES:
-            for measure in problem.measures:
+            for measure in problem.open_measures:
                 new_marks += measure_reminder(day, problem, measure)
         elif problem.state is ProblemState.LONG_TERM and problem.checkpoint:
             new_marks += checkpoint_reminder(day, problem)
@@ -159,19 +161,39 @@ def measure_reminder(day: WatchDay, problem: ProblemView, measure: MeasureView) 
 
 
 def checkpoint_reminder(day: WatchDay, problem: ProblemView) -> list[Mark]:
-    """A long-term problem's checkpoint (长期整改检查节点) near or past: to each responsible
-    person and lead leader of its measures."""
+    """A long-term problem's checkpoint (长期整改检查节点), where a stage report is due
+    (``stage_report_due``), up the ladder of a measure: green to each responsible person of its
+    measures, yellow also to the responsible leaders, red (passed without a stage report, 阶段
+    报告逾期) also to the lead leaders."""
     assert problem.checkpoint is not None
     subject = f"cp:{problem.ref}"
     level = day.new_level(subject, problem.checkpoint)
     if level is None:
         return []
-    note = "检查节点已过,请评估阶段目标完成情况" if level is Level.RED else "长期整改检查节点临近"
-    item = Item(problem.ref, problem.title, note, problem.checkpoint, level)
+    item = Item(
+        problem.ref,
+        problem.title,
+        checkpoint_note(level),
+        problem.checkpoint,
+        level,
+        due_label=CHECKPOINT,
+    )
     for m in problem.measures:
-        day.digests.add("due_reminder", m.responsible_person, "responsible_person", item)
-        day.digests.add("due_reminder", m.lead_leader, "lead_leader", item)
+        day.digests.add("stage_report_due", m.responsible_person, "responsible_person", item)
+        if level in (Level.YELLOW, Level.RED):
+            day.digests.add("stage_report_due", m.responsible_leader, "responsible_leader", item)
+        if level is Level.RED:
+            day.digests.add("stage_report_due", m.lead_leader, "lead_leader", item)
     return [Mark(subject, problem.checkpoint, level)]
+
+
+def checkpoint_note(level: Level | None) -> str:
+    """What a long-term item's checkpoint asks at ``level``."""
+    if level is Level.RED:
+        return "检查节点已过，阶段报告逾期，请评估阶段目标完成情况并报送阶段报告"
+    if level is None:
+        return "需长期整改，持续跟踪问效"
+    return "长期整改检查节点临近，请按时报送阶段报告"
 
 
 def period_end_reminder(

@@ -1,7 +1,8 @@
 """The half-monthly dispatch (每半月调度): the dispatch sheet of a unit (one row per problem,
 flagged when open and without progress since the previous dispatch), one digest per
 responsible person (责任人) and department head (科室负责人), and one summary per deputy
-leader (副组长). A dispatch is a routine digest: its notices carry no escalation level."""
+leader (副组长). A dispatch is a routine digest: its notices carry no escalation level. A
+measure completed (措施完成) is no longer dispatched."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 
 from rectify.core.states import OPEN_STATES, STATE_LABELS, ProblemState
 from rectify.notices.planning.common import Digests, Item, NoticePlan, with_role
-from rectify.problems.rules.escalation import escalation_level, is_overdue
+from rectify.problems.rules.counting import problem_overdue
+from rectify.problems.rules.escalation import escalation_level
 from rectify.problems.rules.views import PersonView, ProblemView
 
 NO_PROGRESS = "自上次调度以来无进展"
@@ -39,7 +41,7 @@ def next_due(problem: ProblemView, today: dt.date) -> dt.date | None:
         return None
     if problem.state is ProblemState.LONG_TERM:
         return problem.checkpoint
-    dues = [m.due for m in problem.measures if m.due is not None]
+    dues = [m.due for m in problem.open_measures if m.due is not None]
     pending = [d for d in dues if d >= today]
     if pending:
         return min(pending)
@@ -116,7 +118,7 @@ def add_measures(
     """Each measure of one problem to its responsible person and, when another person, the
     head of its department."""
     note = NO_PROGRESS if row.flagged else ""
-    for m in problem.measures:
+    for m in problem.open_measures:
         level = escalation_level(m.due, today, reminders) if problem.state in OPEN_STATES else None
         item = Item(problem.ref, problem.title, m.text, m.due or problem.checkpoint, level, note)
         digests.add("dispatch", m.responsible_person, "responsible_person", item)
@@ -132,11 +134,7 @@ def dispatch_summary(
     the notices that failed since the last report."""
     closed = sum(r.state == STATE_LABELS[ProblemState.CLOSED] for r in sheet)
     long_term = sum(r.state == STATE_LABELS[ProblemState.LONG_TERM] for r in sheet)
-    overdue = sum(
-        1
-        for p in problems
-        if p.state in OPEN_STATES and any(is_overdue(m.due, today) for m in p.measures)
-    )
+    overdue = sum(problem_overdue(p, today) for p in problems)
     summary = [
         f"问题共{len(sheet)}个:已销号{closed}个,"
         f"需长期整改{long_term}个,仍在推进{len(sheet) - closed - long_term}个",

@@ -9,19 +9,21 @@ from sqlmodel import Session, select
 
 from models import Inspection, Plan, ReportSubmission, SignOff
 from rectify.audit.guard import Outcome, accepted, refused
-from rectify.core.clock import local_date
+from rectify.core.clock import as_utc, local_date
 from rectify.core.deadlines import add_period
 from rectify.core.errors import Refusal
 from rectify.core.states import ProblemState
 from rectify.problems.actions.kinds import (
     AnyAction,
     ApprovePlan,
+    Complete,
     ReviewAction,
     SubmitReport,
     action_attempt,
 )
 from rectify.problems.actions.outcomes import OUTCOME_ACTIONS, record_outcome
-from rectify.problems.actions.steps import STEPS, ProblemStep, in_order
+from rectify.problems.actions.steps import SAME_INSTANT, STEPS, ProblemStep, in_order
+from rectify.problems.completions import completed_measures, only_measure, with_completed
 from rectify.problems.rules.permissions import check_actor
 from rectify.problems.rules.views import PersonView
 from rectify.problems.tree import load_calendar, load_tree, person_views, policy_of
@@ -60,7 +62,13 @@ def apply_action(
 
     tree = load_tree(session, inspection)
     problem = tree.problem(action.problem)
-    view = tree.view(problem)
+    done = completed_measures(session, problem.id or 0, as_utc(at) + SAME_INSTANT)
+    view = with_completed(
+        tree.view(problem),
+        {m.position for m in tree.measures.get(problem.id or 0, []) if m.id in done},
+    )
+    if isinstance(action, Complete):
+        view = only_measure(view, action.measure)
     confirmation = _confirmation(session, problem.id) if isinstance(action, ReviewAction) else None
     check_actor(
         action.kind,

@@ -1,6 +1,7 @@
 """The actions people take, as the command line and the scenario files give them: plan
 approval, the rectification report (整改报告), the outcomes a unit records (meetings,
-institutions built, accountability), progress, the sign-off in two steps (申请销号,
+institutions built, accountability), progress, a measure completed (措施完成), a long-term
+stage report (阶段报告), the sign-off in two steps (申请销号,
 then the office's 销号 or 退回), long-term declaration, extension and the 回头看 review."""
 
 from __future__ import annotations
@@ -101,6 +102,26 @@ class Progress(Action):
     evidence: list[str] = []
 
 
+class Complete(Action):
+    """措施完成: one measure of a problem (numbered 1, 2, … in file order) reported done, with
+    what was done and its evidence."""
+
+    kind: Literal["complete"] = "complete"
+    problem: str
+    measure: int
+    text: Text = ""
+    evidence: list[str] = []
+
+
+class StageReportAction(Action):
+    """阶段报告 on a long-term problem: what the stage achieved and the next checkpoint."""
+
+    kind: Literal["stage_report"] = "stage_report"
+    problem: str
+    text: Text = ""
+    next_checkpoint: dt.date
+
+
 class ApplySignOff(Action):
     """申请销号: the unit applies for a problem's sign-off; evidence is required."""
 
@@ -162,6 +183,8 @@ AnyAction = (
     | RecordInstitution
     | RecordAccountability
     | Progress
+    | Complete
+    | StageReportAction
     | ApplySignOff
     | SignOffAction
     | ReturnSignOff
@@ -176,6 +199,8 @@ ACTIONS: dict[str, type[Action]] = {
     "institution": RecordInstitution,
     "accountability": RecordAccountability,
     "progress": Progress,
+    "complete": Complete,
+    "stage_report": StageReportAction,
     "apply_sign_off": ApplySignOff,
     "sign_off": SignOffAction,
     "return_sign_off": ReturnSignOff,

@@ -1,4 +1,5 @@
-"""The steps on one problem: progress, the sign-off in two steps (申请销号; the office's 销号
+"""The steps on one problem: progress, a measure completed (措施完成), a long-term stage report
+(阶段报告), the sign-off in two steps (申请销号; the office's 销号
 or 退回), long-term declaration, extension and the 回头看 review. Each checks what the step
 needs, then writes; the person's right was checked before (rules/permissions.py)."""
 
@@ -72,6 +73,45 @@ def _progress(step: ProblemStep, action: kinds.Progress) -> str:
     return f"问题 {step.problem.ref} 已记录进展"
 
 
+def _complete(step: ProblemStep, action: kinds.Complete) -> str:
+    """One measure done; ``step.view`` holds only that measure (see ``only_measure``)."""
+    (measure,) = step.view.measures
+    step.allowed(Transition.COMPLETE)
+    if measure.completed:
+        raise Refusal(
+            "already_completed", f"问题 {step.problem.ref} 第 {action.measure} 项措施已完成"
+        )
+    if not action.text:
+        raise Refusal("missing_text", "请填写措施完成情况（--text）")
+    if not _named(action.evidence):
+        raise Refusal("missing_evidence", "措施完成须附支撑材料（--evidence）")
+    step.move(Transition.COMPLETE)
+    row = next(m for m in step.tree.measures[step.problem_id] if m.position == measure.position)
+    step.session.add(
+        models.MeasureCompletion(measure_id=row.id or 0, at=step.at, by=action.by, text=action.text)
+    )
+    _evidence(step, action.by, action.evidence, "completion")
+    return f"问题 {step.problem.ref} 第 {action.measure} 项措施已完成"
+
+
+def _stage_report(step: ProblemStep, action: kinds.StageReportAction) -> str:
+    problem = step.problem
+    step.allowed(Transition.STAGE_REPORT)
+    if not action.text:
+        raise Refusal("missing_text", "请填写阶段性整改情况（--text）")
+    if action.next_checkpoint <= step.today:
+        raise Refusal(
+            "checkpoint_not_future",
+            f"下一检查节点 {action.next_checkpoint} 须晚于今天 {step.today}",
+        )
+    step.move(Transition.STAGE_REPORT)
+    problem.checkpoint = action.next_checkpoint
+    step.record(
+        models.StageReport, action.by, text=action.text, next_checkpoint=action.next_checkpoint
+    )
+    return f"问题 {problem.ref} 已报送阶段报告，下一检查节点 {action.next_checkpoint}"
+
+
 def _apply_sign_off(step: ProblemStep, action: kinds.ApplySignOff) -> str:
     step.allowed(Transition.APPLY_SIGN_OFF)
     if not _named(action.evidence):
@@ -135,7 +175,12 @@ def _extend(step: ProblemStep, action: kinds.Extend) -> str:
         raise Refusal("due_not_future", f"新时限 {action.new_due} 须晚于今天 {step.today}")
     step.allowed(Transition.EXTEND)
     measures = step.tree.measures.get(step.problem_id, [])
-    later = [m for m in measures if m.due is not None and m.due < action.new_due]
+    done = {m.position for m in step.view.measures if m.completed}  # completed: nothing to extend
+    later = [
+        m
+        for m in measures
+        if m.due is not None and m.due < action.new_due and m.position not in done
+    ]
     if not later:
         raise Refusal(
             "not_later",
@@ -187,6 +232,8 @@ def _review(step: ProblemStep, action: kinds.ReviewAction) -> str:
 
 STEPS: dict[type[kinds.Action], Callable[[ProblemStep, Any], str]] = {
     kinds.Progress: _progress,
+    kinds.Complete: _complete,
+    kinds.StageReportAction: _stage_report,
     kinds.ApplySignOff: _apply_sign_off,
     kinds.SignOffAction: _sign_off,
     kinds.ReturnSignOff: _return_sign_off,
@@ -205,6 +252,7 @@ HISTORY = (
     models.SignOffReturn,
     models.Review,
     models.LongTermDeclaration,
+    models.StageReport,
 )
 SAME_INSTANT = dt.timedelta(milliseconds=1)
 
@@ -217,13 +265,13 @@ def in_order(session: Session, problem: models.Problem, at: dt.datetime, tz: str
     latest = max(
         (
             as_utc(t)
-            for table in HISTORY
-            if (
-                t := session.exec(
-                    select(func.max(table.at)).where(table.problem_id == problem.id)
-                ).one()
+            for query in (
+                *(select(func.max(t.at)).where(t.problem_id == problem.id) for t in HISTORY),
+                select(func.max(models.MeasureCompletion.at))
+                .join(models.Measure, models.MeasureCompletion.measure_id == models.Measure.id)
+                .where(models.Measure.problem_id == problem.id),
             )
-            is not None
+            if (t := session.exec(query).one()) is not None
         ),
         default=None,
     )

@@ -43,9 +43,18 @@ def replay_with_application(
 
 
 def problem_overdue(problem: ProblemView, on: dt.date) -> bool:
-    """Whether an open problem has a measure past its due (逾期) on ``on``; a closed, long-term
-    or awaiting problem never is."""
-    return problem.state in OPEN_STATES and any(is_overdue(m.due, on) for m in problem.measures)
+    """Whether an open problem has a measure not completed past its due (逾期) on ``on``; a
+    closed, long-term or awaiting problem never is, nor one whose late measures are done."""
+    return problem.state in OPEN_STATES and any(
+        is_overdue(m.due, on) for m in problem.open_measures
+    )
+
+
+def stage_report_overdue(problem: ProblemView, on: dt.date) -> bool:
+    """Whether a long-term problem's checkpoint passed without a stage report (阶段报告逾期) on
+    ``on``: a stage report sets the next checkpoint, so a checkpoint behind ``on`` is one
+    nobody reported on."""
+    return problem.state is ProblemState.LONG_TERM and is_overdue(problem.checkpoint, on)
 
 
 @dataclass
@@ -60,12 +69,14 @@ class Counts:
     awaiting_confirmation: int = 0
     reopened: int = 0
     overdue: int = 0
+    stage_report_overdue: int = 0
 
     def add(self, problem: ProblemView, on: dt.date) -> None:
         self.problems += 1
         field = problem.state.value
         setattr(self, field, getattr(self, field) + 1)
         self.overdue += problem_overdue(problem, on)
+        self.stage_report_overdue += stage_report_overdue(problem, on)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

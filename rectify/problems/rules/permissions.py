@@ -3,7 +3,7 @@
 Two sides, never mixed: the inspected unit rectifies — its leader (组长) approves the plan,
 submits the rectification report (整改报告) and declares a problem long-term while it is not
 overdue; the measure's responsible person or responsible leader, or the unit's office (整改办),
-records progress; the problem's lead or responsible leader, the leader or the unit's office
+records progress, completes the measure (措施完成) and reports a long-term stage (阶段报告); the problem's lead or responsible leader, the leader or the unit's office
 applies for sign-off (申请销号). The inspection office (巡察办) checks — an office supervisor
 confirms (销号) or returns a sign-off, extends a deadline, designates an overdue problem
 long-term and carries out the 回头看 review of a sign-off somebody else confirmed.
@@ -75,6 +75,9 @@ RULES: dict[str, Rule] = {
     "institution": Rule(_leader_or_unit_office, "建章立制情况由被巡察单位的组长或整改办录入"),
     "accountability": Rule(_leader_or_unit_office, "问责情况由被巡察单位的组长或整改办录入"),
     "progress": Rule(_reports_progress, "进展由该问题措施的责任人、责任领导或整改办报送"),
+    # the problem view of a completion holds only the measure completed
+    "complete": Rule(_reports_progress, "措施完成由该措施的责任人、责任领导或整改办报送"),
+    "stage_report": Rule(_reports_progress, "阶段报告由该问题措施的责任人、责任领导或整改办报送"),
     "apply_sign_off": Rule(_applies, "销号申请由该问题的牵头领导、责任领导、组长或整改办提出"),
     "sign_off": Rule(_supervisor, "销号由巡察办督查人员审核确认"),
     "return_sign_off": Rule(_supervisor, "退回销号申请由巡察办督查人员决定"),

@@ -16,6 +16,8 @@ from rectify.core.transitions import step_in_table
 
 class Transition(StrEnum):
     PROGRESS = "progress"
+    COMPLETE = "complete"
+    STAGE_REPORT = "stage_report"
     APPLY_SIGN_OFF = "apply_sign_off"
     SIGN_OFF = "sign_off"
     RETURN_SIGN_OFF = "return_sign_off"
@@ -34,6 +36,14 @@ _TABLE: dict[Transition, dict[ProblemState, ProblemState]] = {
         S.REOPENED: S.REOPENED,
         S.LONG_TERM: S.LONG_TERM,
     },
+    # a measure completed (措施完成) moves the problem as progress does
+    Transition.COMPLETE: {
+        S.NOT_STARTED: S.IN_PROGRESS,
+        S.IN_PROGRESS: S.IN_PROGRESS,
+        S.REOPENED: S.REOPENED,
+        S.LONG_TERM: S.LONG_TERM,
+    },
+    Transition.STAGE_REPORT: {S.LONG_TERM: S.LONG_TERM},
     Transition.APPLY_SIGN_OFF: dict.fromkeys(_OPEN_OR_LONG_TERM, S.AWAITING_CONFIRMATION),
     # the office confirms an application, or a problem with evidence of its own
     Transition.SIGN_OFF: dict.fromkeys((*_OPEN_OR_LONG_TERM, S.AWAITING_CONFIRMATION), S.CLOSED),
@@ -51,6 +61,8 @@ _TABLE: dict[Transition, dict[ProblemState, ProblemState]] = {
 
 _WHY_NOT = {
     Transition.PROGRESS: "已销号或待销号审核的问题不能再报送进展；如有反弹请通过回头看重新打开",
+    Transition.COMPLETE: "已销号或待销号审核的问题不能再完成措施；如有反弹请通过回头看重新打开",
+    Transition.STAGE_REPORT: "只有需长期整改的问题报送阶段报告",
     Transition.APPLY_SIGN_OFF: "只有未销号、未申请销号的问题可以申请销号",
     Transition.SIGN_OFF: "问题已销号，不能重复销号",
     Transition.RETURN_SIGN_OFF: "只有已申请销号、待审核的问题可以退回",

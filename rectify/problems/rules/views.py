@@ -34,6 +34,13 @@ class MeasureView:
     responsible_person: str
     due: dt.date | None  # None for a long-term measure
     checkpoint: dt.date | None = None
+    completed: bool = False  # reported completed (措施完成) since the problem last reopened
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the measure is still to be done: not completed (a completed measure is
+        never reminded, lagging or overdue)."""
+        return not self.completed
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,11 @@ class ProblemView:
     checkpoint: dt.date | None = None  # the next long-term checkpoint, if declared
     # awaiting confirmation: the state the unit applied for sign-off (申请销号) from
     applied_from: ProblemState | None = None
+
+    @property
+    def open_measures(self) -> tuple[MeasureView, ...]:
+        """The measures not yet completed: the ones reminded, supervised and overdue."""
+        return tuple(m for m in self.measures if m.is_open)
 
     @property
     def responsible_people(self) -> frozenset[str]:
