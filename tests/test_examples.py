@@ -19,7 +19,7 @@ FEEDBACK_FILES = [
 
 # (scenario, feedback file it names, events)
 SCENARIOS = [
-    ("binhai-scenario.yaml", "binhai-2024.yaml", 90),
+    ("binhai-scenario.yaml", "binhai-2024.yaml", 130),
     ("wulong-scenario.yaml", "wulong-2023.yaml", 112),
 ]
 

@@ -86,7 +86,7 @@ def test_transition(state, transition, expected):
     assert info.value.code == expected.code
     assert expected.says in info.value.message
     # the refusal names the state the problem is in, in words
-    assert f"(当前状态:{STATE_LABELS[state]})" in info.value.message
+    assert f"（当前状态：{STATE_LABELS[state]}）" in info.value.message
 
 
 # (case, the state the unit applied from, the state a return leaves)

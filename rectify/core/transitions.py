@@ -23,5 +23,5 @@ def step_in_table(
     ``Refusal`` saying why not and naming the current state by its label."""
     allowed = table[step]
     if state not in allowed:
-        raise Refusal("illegal_transition", f"{why_not[step]}(当前状态:{labels[state]})")
+        raise Refusal("illegal_transition", f"{why_not[step]}（当前状态：{labels[state]}）")
     return allowed[state]
