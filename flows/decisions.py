@@ -1,0 +1,178 @@
+"""销号审核 as interactive runs: each application for sign-off waits in the Prefect UI, in a
+run named "销号审核 <单位> 问题 N", for the office's decision (确认销号 or 退回, with the
+reason and the deciding supervisor), given in the run's "Resume" form.
+
+The run is *suspended* (``suspend_flow_run``), not paused: a decision may take days, and a
+suspended run holds no process meanwhile and survives a restart of ``rectify serve`` or of a
+worker. Suspension needs a deployment (``sign-off-decision``) and persisted results; on
+resume Prefect runs the flow again from its start, and ``suspend_flow_run`` with the same key
+then returns the submitted form. The decision itself goes through
+``rectify.problems.decisions.decide``: the rules, permissions and audit of the command line,
+with the run's id as its channel; an application already decided is refused (and audited).
+
+The decision watch (``decision-watch``) starts the run of each waiting application that has
+none (one per application, by an idempotency key) and tells the office's head of the
+applications past the policy's days to decide (``decision_days``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.deployments import run_deployment
+from prefect.exceptions import ObjectNotFound
+from prefect.flow_runs import suspend_flow_run
+from prefect.input import RunInput
+from prefect.runtime import flow_run
+from prefect.states import Failed
+from pydantic import Field, create_model
+
+from flows.common import parent_run_name, scheduled_batches
+from models import session_scope
+from rectify.problems.decisions import Decision, briefing, decide, find_pending
+from rectify.problems.tree import person_views
+from tasks.decisions import escalate_late_decisions, list_pending
+from tasks.outbox import deliver
+
+DECISION_DEPLOYMENT = "sign-off-decision/sign-off-decision"
+
+
+class DecisionForm(RunInput):
+    """巡察办的销号审核决定。"""
+
+    decision: Decision = Field(
+        title="审核决定",
+        description="确认销号：问题整改完成、支撑材料充分，予以销号；退回：须在下栏写明退回理由",
+    )
+    reason: str = Field(
+        default="",
+        title="理由或审核意见",
+        description="退回时必填（退回理由将告知被巡察单位）；确认销号时可填写审核意见",
+    )
+
+
+def decision_form(supervisors: dict[str, str]) -> type[DecisionForm]:
+    """The form of one inspection: the deciding supervisor chosen among its office's
+    supervisors (key → name)."""
+    keys = tuple(sorted(supervisors))
+    names = "；".join(f"{k}：{supervisors[k]}" for k in keys)
+    return create_model(
+        "SignOffDecision",
+        __base__=DecisionForm,
+        by=(
+            Literal[keys],  # type: ignore[valid-type]
+            Field(title="决定人（巡察办督查人员）", description=f"作出决定的督查人员：{names}"),
+        ),
+    )
+
+
+@task(name="销号申请材料")
+def read_application(inspection_id: str, application_id: int) -> dict | None:
+    """The application's briefing and the office's supervisors, or None once decided."""
+    with session_scope() as session:
+        pending = find_pending(session, inspection_id, application_id)
+        if pending is None:
+            return None
+        people = person_views(session, inspection_id)
+        return {
+            "briefing": briefing(session, pending),
+            "supervisors": {
+                k: p.name for k, p in people.items() if p.is_office and "supervisor" in p.roles
+            },
+        }
+
+
+@flow(
+    name="sign-off-decision",
+    flow_run_name="销号审核 {unit} 问题 {problem}",
+    persist_result=True,
+    log_prints=True,
+)
+def sign_off_decision(inspection_id: str, application_id: int, unit: str = "", problem: str = ""):
+    """等待巡察办对一项销号申请作出决定（在运行页面点击“Resume”填写表单）。
+
+    Args:
+        inspection_id: 巡察编号
+        application_id: 销号申请编号（由销号审核巡查或申请销号自动填写）
+        unit: 被巡察单位（仅用于运行名称）
+        problem: 问题编号（仅用于运行名称）
+    """
+    application = read_application(inspection_id, application_id)
+    if application is None:
+        return {"done": False, "code": "already_decided", "message": "该销号申请已作出决定"}
+    if not application["supervisors"]:
+        return Failed(message="未声明巡察办督查人员，无人可以审核该销号申请")
+    form = decision_form(application["supervisors"])
+    answer = suspend_flow_run(
+        wait_for_input=form.with_initial_data(description=application["briefing"]),
+        key=f"decision-{application_id}",
+    )
+    outcome = decide(
+        inspection_id,
+        application_id,
+        decision=answer.decision,
+        by=answer.by,
+        reason=answer.reason,
+        channel=f"flow-run:{flow_run.id}",
+    )
+    create_markdown_artifact(
+        f"## {outcome.message}\n\n决定人：{answer.by}；渠道：流程运行 {flow_run.id}\n",
+        key=f"sign-off-decision-{application_id}",
+        description=f"销号审核结果：{unit} 问题 {problem}",
+    )
+    if not outcome.done:
+        return Failed(message=f"{outcome.code}：{outcome.message}", data=outcome.model_dump())
+    return outcome.model_dump()
+
+
+def start_decision_runs(pending: list[dict]) -> list[str]:
+    """The waiting run of each application, started once (an idempotency key per
+    application); nothing when the ``sign-off-decision`` deployment is not served."""
+    logger = get_run_logger()
+    started = []
+    for p in pending:
+        try:
+            run = run_deployment(
+                DECISION_DEPLOYMENT,
+                parameters={
+                    "inspection_id": p["inspection_id"],
+                    "application_id": p["application_id"],
+                    "unit": p["unit"],
+                    "problem": p["problem"],
+                },
+                timeout=0,
+                as_subflow=False,
+                idempotency_key=f"sign-off-decision:{p['inspection_id']}:{p['application_id']}",
+            )
+        except ObjectNotFound:
+            logger.warning("未部署销号审核流程（sign-off-decision），销号申请未进入界面审核")
+            return started
+        started.append(str(run.id))
+    return started
+
+
+@flow(name="decision-watch", flow_run_name=parent_run_name("销号审核巡查"), log_prints=True)
+def decision_watch(
+    as_of: dt.datetime | None = None, inspection_id: str | None = None, start_runs: bool = True
+) -> dict:
+    """销号审核巡查：为每项待审核的销号申请开启审核运行；超过审核时限未决定的，提醒巡察办负责人。
+
+    Args:
+        as_of: 按此时间检查（默认现在）
+        inspection_id: 只检查此巡察（默认全部）
+        start_runs: 是否为待审核的销号申请开启界面审核运行
+    """
+    at, day, runs = scheduled_batches(as_of, inspection_id, escalate_late_decisions, "decision")
+    pending = list_pending(inspection_id)
+    started = start_decision_runs(pending) if start_runs else []
+    delivery = deliver(at)
+    return {
+        "date": day,
+        "waiting": len(pending),
+        "runs": started,
+        "late": {r["inspection"]: r["late"] for r in runs if r["late"]},
+        "notices": sum(r["notices"] for r in runs),
+        "delivery": delivery,
+    }

@@ -1,0 +1,200 @@
+"""The office's decision on an application for sign-off given in the Prefect UI: the same
+rules, permissions and audit as the command line, its channel beside the deciding person,
+applied once; a decision not given in time is told to the office's head, once."""
+
+import datetime as dt
+
+import pendulum
+import pytest
+import yaml
+from sqlmodel import select
+
+from models import AuditEvent, Notice, Problem, session_scope
+from rectify.core.states import ProblemState
+from rectify.feedback.service import import_file
+from rectify.notices.planning import Digests, Mark
+from rectify.notices.planning.decisions import AwaitingDecision, decision_overdue
+from rectify.problems.actions import ApplySignOff
+from rectify.problems.decisions import briefing, decide, pending_applications
+from rectify.problems.rules.escalation import Level
+from rectify.problems.rules.views import PersonView
+from rectify.problems.service import act
+
+INSPECTION = "binhai-2024-r8"
+HEAD = {"id": "xcb_zhang", "name": "巡察办主任", "roles": ["head"]}
+
+
+def at(day: str, hour: int = 10) -> dt.datetime:
+    return pendulum.parse(day, tz="Asia/Shanghai").add(hours=hour)
+
+
+@pytest.fixture
+def applied(db, spec_file) -> int:
+    """The spec's example, its office with a head, problem 1 applied for on 2024-10-14."""
+    data = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+    data["office"]["staff"].append(HEAD)
+    spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert import_file(spec_file).done
+    evidence = ["minutes-0910.pdf"]
+    outcome = act(
+        INSPECTION, ApplySignOff(by="deputy_law", problem="1", evidence=evidence), at("2024-10-14")
+    )
+    assert outcome.done, outcome.message
+    with session_scope() as s:
+        (pending,) = pending_applications(s, INSPECTION)
+    return pending.application_id
+
+
+CONFIRM = {"decision": "确认销号", "by": "xcb_li", "reason": "经审核，同意销号"}
+RETURN = {"decision": "退回", "by": "xcb_li", "reason": "佐证材料不足"}
+
+# (case, decisions given in turn, expected (outcome, code) of each, the problem's state after)
+CASES = [
+    ("confirmed", [CONFIRM], [("done", None)], ProblemState.CLOSED),
+    ("returned", [RETURN], [("done", None)], ProblemState.IN_PROGRESS),
+    (
+        "confirmed twice: applied once",
+        [CONFIRM, CONFIRM],
+        [("done", None), ("refused", "already_decided")],
+        ProblemState.CLOSED,
+    ),
+    (
+        "returned, then confirmed",
+        [RETURN, CONFIRM],
+        [("done", None), ("refused", "already_decided")],
+        ProblemState.IN_PROGRESS,
+    ),
+    (
+        "returned without a reason",
+        [{**RETURN, "reason": ""}],
+        [("refused", "missing_reason")],
+        ProblemState.AWAITING_CONFIRMATION,
+    ),
+    (
+        "by the unit's leader",
+        [{**CONFIRM, "by": "secretary"}],
+        [("refused", "not_permitted")],
+        ProblemState.AWAITING_CONFIRMATION,
+    ),
+    (
+        "by the office's head, not a supervisor",
+        [{**CONFIRM, "by": "xcb_zhang"}],
+        [("refused", "not_permitted")],
+        ProblemState.AWAITING_CONFIRMATION,
+    ),
+    (
+        "by nobody of the inspection",
+        [{**CONFIRM, "by": "stranger"}],
+        [("refused", "unknown_person")],
+        ProblemState.AWAITING_CONFIRMATION,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "state"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_a_decision_goes_through_the_rules_and_the_audit_once(applied, given, expected, state):
+    for n, form in enumerate(given):
+        channel = f"flow-run:run-{n}"
+        outcome = decide(INSPECTION, applied, channel=channel, at=at("2024-10-15", 10 + n), **form)
+        with session_scope() as s:
+            event = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (event.outcome, event.code) == expected[n]
+        assert outcome.done is (expected[n][0] == "done")
+        assert event.actor == form["by"]
+        assert event.subject == "1"
+        assert event.details["channel"] == channel
+        assert event.details["application"] == applied
+    with session_scope() as s:
+        problem = s.exec(select(Problem).where(Problem.ref == "1")).one()
+        assert problem.state is state
+
+
+def test_the_briefing_shows_the_problem_the_evidence_and_the_history(applied):
+    with session_scope() as s:
+        (pending,) = pending_applications(s, INSPECTION)
+        text = briefing(s, pending)
+    assert pending.run_name == "销号审核 滨海新区生态环境局党组 问题 1"
+    assert pending.decide_by == dt.date(2024, 10, 21)  # five working days after 2024-10-14
+    for shown in (
+        "学习贯彻不深不透",
+        "minutes-0910.pdf",
+        "分管法规副局长",
+        "2024-10-21",
+        "xcb_li",
+        "申请销号",
+    ):
+        assert shown in text, shown
+
+
+def view(key, roles, side="office"):
+    return PersonView(key, key, frozenset(roles), side)
+
+
+STAFF = {"xcb_li": view("xcb_li", ["supervisor"]), "xcb_wang": view("xcb_wang", ["supervisor"])}
+LATE = AwaitingDecision(7, "1", "学习贯彻不深不透", dt.date(2024, 10, 14), dt.date(2024, 10, 21))
+
+# (case, people, today, marks, told: [(person, role)])
+PLANNING = [
+    (
+        "on the last day to decide",
+        {**STAFF, "h": view("h", ["head"])},
+        dt.date(2024, 10, 21),
+        set(),
+        [],
+    ),
+    (
+        "a day late: the head",
+        {**STAFF, "h": view("h", ["head"])},
+        dt.date(2024, 10, 22),
+        set(),
+        [("h", "office_head")],
+    ),
+    (
+        "no head: the supervisors",
+        STAFF,
+        dt.date(2024, 10, 22),
+        set(),
+        [("xcb_li", "office_supervisor"), ("xcb_wang", "office_supervisor")],
+    ),
+    (
+        "already told",
+        {"h": view("h", ["head"])},
+        dt.date(2024, 10, 30),
+        {Mark("decide:7", dt.date(2024, 10, 21), Level.RED)},
+        [],
+    ),
+    (
+        "a unit person called head is not the office's",
+        {"h": view("h", ["head"], "unit")},
+        dt.date(2024, 10, 22),
+        set(),
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("people", "today", "marks", "told"), [c[1:] for c in PLANNING], ids=[c[0] for c in PLANNING]
+)
+def test_a_late_decision_is_told_to_the_office_head_once(people, today, marks, told):
+    digests = Digests()
+    new = decision_overdue(digests, [LATE], people, marks, today)
+    assert [(p.to, p.role) for p in digests.plans()] == told
+    assert new == ([Mark("decide:7", dt.date(2024, 10, 21), Level.RED)] if told else [])
+    for plan in digests.plans():
+        assert plan.kind == "decision_overdue" and plan.level is Level.RED
+
+
+def test_the_watch_writes_the_escalation_to_the_outbox_once(applied):
+    from tasks.decisions import escalate_late_decisions
+
+    for day, late in (("2024-10-21", 0), ("2024-10-22", 1), ("2024-10-23", 0)):
+        (result,) = escalate_late_decisions.fn([INSPECTION], at(day))
+        assert (result["waiting"], result["late"]) == (1, late), day
+    with session_scope() as s:
+        notices = s.exec(select(Notice).where(Notice.kind == "decision_overdue")).all()
+    assert [(n.person_key, n.role) for n in notices] == [("xcb_zhang", "office_head")]
+    assert "销号审核逾期未决定" in notices[0].subject
+    assert "问题 1" in notices[0].body or "1" in notices[0].body
