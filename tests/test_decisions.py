@@ -198,3 +198,55 @@ def test_the_watch_writes_the_escalation_to_the_outbox_once(applied):
     assert [(n.person_key, n.role) for n in notices] == [("xcb_zhang", "office_head")]
     assert "销号审核逾期未决定" in notices[0].subject
     assert "问题 1" in notices[0].body or "1" in notices[0].body
+
+
+# (deployment, parameter, what its form shows: a JSON-schema fragment)
+FORMS = [
+    ("record-progress", "text", {"type": "string"}),
+    ("complete-measure", "measure", {"type": "integer"}),
+    ("apply-sign-off", "evidence", {"type": "array"}),
+    ("extend", "new_due", {"format": "date"}),
+    ("review", "outcome", {"enum": ["整改成效保持", "反弹回潮"]}),
+    ("feedback-import", "pasted_yaml", {"type": "string"}),
+    ("sign-off-decision", "application_id", {"type": "integer"}),
+    ("decision-watch", "start_runs", {"type": "boolean"}),
+]
+
+
+def _schema_of(prop: dict) -> dict:
+    """A property's own schema, or its one non-null alternative (``X | None``)."""
+    options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+    return {**options[0], **{k: v for k, v in prop.items() if k != "anyOf"}}
+
+
+@pytest.mark.parametrize(("name", "parameter", "shows"), FORMS, ids=[f[0] for f in FORMS])
+def test_every_office_action_has_a_typed_form_described_in_chinese(name, parameter, shows):
+    from prefect.utilities.callables import parameter_schema
+
+    from deployments import by_name
+
+    spec = by_name(name)
+    flow = spec.load_flow()
+    schema = parameter_schema(flow.fn).model_dump_for_openapi()
+    prop = _schema_of(schema["properties"][parameter])
+    assert shows.items() <= prop.items(), prop
+    for key, each in schema["properties"].items():
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in each.get("description", "")), key
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in flow.description or ""), name
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in spec.description)
+
+
+def test_the_decision_form_asks_for_the_decision_the_reason_and_a_supervisor_of_the_office():
+    from flows.decisions import decision_form
+
+    form = decision_form({"xcb_li": "巡察办督查室", "xcb_wang": "巡察办综合室"})
+    schema = form.model_json_schema()
+    props = schema["properties"]
+    assert props["decision"]["enum"] == ["确认销号", "退回"]
+    assert props["by"]["enum"] == ["xcb_li", "xcb_wang"]
+    assert "巡察办督查室" in props["by"]["description"]
+    assert props["reason"]["title"] == "理由或审核意见"
+    answer = form(decision="退回", by="xcb_wang", reason="佐证材料不足")
+    assert (answer.decision, answer.by) == ("退回", "xcb_wang")
+    with pytest.raises(ValueError):
+        form(decision="确认销号", by="secretary")
