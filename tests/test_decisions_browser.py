@@ -78,6 +78,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
     monkeypatch.setenv("PREFECT_RUNNER_POLL_FREQUENCY", "2")
     port = free_port()
+    monkeypatch.setenv("PREFECT_UI_API_URL", f"http://127.0.0.1:{port}/api")  # the UI's API
     with embedded_server("127.0.0.1", port) as api:
         env = {**os.environ, "PREFECT_API_URL": api, "PYTHONPATH": str(ROOT)}
         log = open(tmp_path / "runner.log", "wb")
@@ -119,9 +120,11 @@ def test_the_office_confirms_a_sign_off_in_the_prefect_ui(applied, server, tmp_p
             page.get_by_role("button", name="Submit").click()
             wait_for("the decision to be applied", lambda: run_state(run_id).is_completed(), 180)
             page.reload()
+            page.get_by_text("Completed").first.wait_for()
             page.screenshot(path=shots / "4-decided.png", full_page=True)
         finally:
             page.screenshot(path=shots / "last.png", full_page=True)
+            (shots / "last.html").write_text(page.content(), encoding="utf-8")
             browser.close()
 
     with session_scope() as s:
@@ -133,10 +136,15 @@ def test_the_office_confirms_a_sign_off_in_the_prefect_ui(applied, server, tmp_p
 
 
 def fill_decision(page, *, decision: str, by: str, reason: str) -> None:
-    """Fill the Resume form: two choices (Prefect's select boxes) and a text field."""
+    """Fill the Resume form: two choices and a text area. Prefect's select button opens its
+    options from the keyboard (a mouse click opens and closes it at once)."""
+
+    def field(label: str):
+        return page.locator(".schema-form-property", has_text=label).first
+
     for label, value in (("审核决定", decision), ("决定人（巡察办督查人员）", by)):
-        field = page.locator(".p-label", has_text=label).first
-        field.locator("xpath=..").locator("[role=combobox], .p-select, button").first.click()
-        page.get_by_role("option", name=value).first.click()
-    box = page.locator(".p-label", has_text="理由或审核意见").first.locator("xpath=..")
-    box.locator("textarea, input").first.fill(reason)
+        button = field(label).locator("button.p-select-button__control")
+        button.focus()
+        button.press("ArrowDown")
+        page.locator(".p-select-option").filter(has_text=value).first.click()
+    field("理由或审核意见").locator("textarea").fill(reason)
