@@ -125,6 +125,13 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         ("decision",),
     ),
     DeploymentSpec(
+        "review-decision",
+        "flows/review_decisions.py:review_decision",
+        None,
+        "回头看：等待督查人员填写结论（分派回头看后自动开启，在运行页面点击 Resume 填写）",
+        ("review",),
+    ),
+    DeploymentSpec(
         "decision-watch",
         "flows/decisions.py:decision_watch",
         "*/15 9-17 * * *",

@@ -33,10 +33,11 @@ from flows.common import parent_run_name, scheduled_batches
 from models import session_scope
 from rectify.problems.decisions import Decision, briefing, decide, find_pending
 from rectify.problems.tree import person_views
-from tasks.decisions import escalate_late_decisions, list_pending
+from tasks.decisions import escalate_late_decisions, list_pending, list_pending_reviews
 from tasks.outbox import deliver
 
 DECISION_DEPLOYMENT = "sign-off-decision/sign-off-decision"
+REVIEW_DEPLOYMENT = "review-decision/review-decision"
 
 
 class DecisionForm(RunInput):
@@ -130,24 +131,33 @@ def sign_off_decision(inspection_id: str, application_id: int, unit: str = "", p
 def start_decision_runs(pending: list[dict]) -> list[str]:
     """The waiting run of each application, started once (an idempotency key per
     application); nothing when the ``sign-off-decision`` deployment is not served."""
+    return _start_runs(DECISION_DEPLOYMENT, pending, "application_id")
+
+
+def start_review_runs(pending: list[dict]) -> list[str]:
+    """The waiting run of each 回头看 assigned, started once."""
+    return _start_runs(REVIEW_DEPLOYMENT, pending, "assignment_id")
+
+
+def _start_runs(deployment: str, pending: list[dict], id_field: str) -> list[str]:
     logger = get_run_logger()
     started = []
     for p in pending:
         try:
             run = run_deployment(
-                DECISION_DEPLOYMENT,
+                deployment,
                 parameters={
                     "inspection_id": p["inspection_id"],
-                    "application_id": p["application_id"],
+                    id_field: p[id_field],
                     "unit": p["unit"],
                     "problem": p["problem"],
                 },
                 timeout=0,
                 as_subflow=False,
-                idempotency_key=f"sign-off-decision:{p['inspection_id']}:{p['application_id']}",
+                idempotency_key=f"{deployment}:{p['inspection_id']}:{p[id_field]}",
             )
         except ObjectNotFound:
-            logger.warning("未部署销号审核流程（sign-off-decision），销号申请未进入界面审核")
+            logger.warning(f"未部署 {deployment}，待决定事项未进入界面审核")
             return started
         started.append(str(run.id))
     return started
@@ -157,7 +167,7 @@ def start_decision_runs(pending: list[dict]) -> list[str]:
 def decision_watch(
     as_of: dt.datetime | None = None, inspection_id: str | None = None, start_runs: bool = True
 ) -> dict:
-    """销号审核巡查：为每项待审核的销号申请开启审核运行；超过审核时限未决定的，提醒巡察办负责人。
+    """销号审核巡查：为每项待审核的销号申请和每项已分派的回头看开启界面运行；超过审核时限未决定的，提醒巡察办负责人。
 
     Args:
         as_of: 按此时间检查（默认现在）
@@ -166,11 +176,13 @@ def decision_watch(
     """
     at, day, runs = scheduled_batches(as_of, inspection_id, escalate_late_decisions, "decision")
     pending = list_pending(inspection_id)
-    started = start_decision_runs(pending) if start_runs else []
+    reviews = list_pending_reviews(inspection_id)
+    started = start_decision_runs(pending) + start_review_runs(reviews) if start_runs else []
     delivery = deliver(at)
     return {
         "date": day,
         "waiting": len(pending),
+        "reviews": len(reviews),
         "runs": started,
         "late": {r["inspection"]: r["late"] for r in runs if r["late"]},
         "notices": sum(r["notices"] for r in runs),

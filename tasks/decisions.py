@@ -13,6 +13,7 @@ from models import NoticeMark, session_scope
 from rectify.notices.planning import Digests, Mark
 from rectify.notices.planning.decisions import AwaitingDecision, decision_overdue
 from rectify.problems.decisions import Pending, pending_applications
+from rectify.problems.review_decisions import pending_reviews
 from rectify.problems.rules.escalation import Level
 from tasks.context import InspectionRun, each_inspection
 
@@ -22,6 +23,13 @@ def list_pending(inspection_id: str | None = None) -> list[dict]:
     """The applications for sign-off still waiting for the office's decision."""
     with session_scope() as session:
         return [dataclasses.asdict(p) for p in pending_applications(session, inspection_id)]
+
+
+@task(name="待开展的回头看")
+def list_pending_reviews(inspection_id: str | None = None) -> list[dict]:
+    """The 回头看 assigned and not yet carried out."""
+    with session_scope() as session:
+        return [dataclasses.asdict(r) for r in pending_reviews(session, inspection_id)]
 
 
 @task(name="销号审核逾期提醒")

@@ -209,6 +209,7 @@ FORMS = [
     ("review", "outcome", {"enum": ["整改成效保持", "反弹回潮"]}),
     ("feedback-import", "pasted_yaml", {"type": "string"}),
     ("sign-off-decision", "application_id", {"type": "integer"}),
+    ("review-decision", "assignment_id", {"type": "integer"}),
     ("decision-watch", "start_runs", {"type": "boolean"}),
 ]
 
@@ -250,3 +251,77 @@ def test_the_decision_form_asks_for_the_decision_the_reason_and_a_supervisor_of_
     assert (answer.decision, answer.by) == ("退回", "xcb_wang")
     with pytest.raises(ValueError):
         form(decision="确认销号", by="secretary")
+
+
+@pytest.fixture
+def review_assigned(applied) -> int:
+    """Problem 1 confirmed on 2024-10-15 by xcb_li, its 回头看 assigned on 2025-02-03."""
+    from rectify.problems.review_decisions import pending_reviews
+    from tasks.review import assign_reviews
+
+    assert decide(INSPECTION, applied, channel="cli", at=at("2024-10-15"), **CONFIRM).done
+    assign_reviews.fn([INSPECTION], at("2025-02-03"))
+    with session_scope() as s:
+        (pending,) = pending_reviews(s, INSPECTION)
+    assert (pending.reviewer, pending.run_name) == (
+        "xcb_wang",
+        "回头看 滨海新区生态环境局党组 问题 1",
+    )
+    return pending.assignment_id
+
+
+SUSTAINED = {"finding": "整改成效保持", "by": "xcb_wang", "note": "未见反弹"}
+RELAPSED = {"finding": "反弹回潮", "by": "xcb_wang", "note": "问题再次出现"}
+
+# (case, outcomes given in turn, expected (outcome, code) of each, the problem's state after)
+REVIEWS = [
+    ("sustained", [SUSTAINED], [("done", None)], ProblemState.CLOSED),
+    (
+        "sustained twice: applied once",
+        [SUSTAINED, SUSTAINED],
+        [("done", None), ("refused", "already_decided")],
+        ProblemState.CLOSED,
+    ),
+    (
+        "relapsed, then sustained",
+        [RELAPSED, SUSTAINED],
+        [("done", None), ("refused", "already_decided")],
+        ProblemState.REOPENED,
+    ),
+    (
+        "by who confirmed the sign-off",
+        [{**SUSTAINED, "by": "xcb_li"}],
+        [("refused", "own_sign_off")],
+        ProblemState.CLOSED,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "state"), [c[1:] for c in REVIEWS], ids=[c[0] for c in REVIEWS]
+)
+def test_a_review_outcome_goes_through_the_rules_and_the_audit_once(
+    review_assigned, given, expected, state
+):
+    from rectify.problems.review_decisions import decide_review
+
+    for n, form in enumerate(given):
+        channel = f"flow-run:review-{n}"
+        outcome = decide_review(
+            INSPECTION, review_assigned, channel=channel, at=at("2025-02-04", 10 + n), **form
+        )
+        with session_scope() as s:
+            event = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (event.action, event.outcome, event.code) == ("review", *expected[n])
+        assert outcome.done is (expected[n][0] == "done")
+        assert (event.actor, event.subject, event.details["channel"]) == (form["by"], "1", channel)
+    with session_scope() as s:
+        assert s.exec(select(Problem).where(Problem.ref == "1")).one().state is state
+
+
+def test_the_review_form_offers_the_assigned_reviewer_first():
+    from flows.review_decisions import review_form
+
+    schema = review_form({"xcb_li": "督查室", "xcb_wang": "综合室"}, "xcb_wang").model_json_schema()
+    assert schema["properties"]["by"]["enum"] == ["xcb_wang", "xcb_li"]
+    assert schema["properties"]["finding"]["enum"] == ["整改成效保持", "反弹回潮"]
