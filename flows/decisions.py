@@ -17,22 +17,16 @@ applications past the policy's days to decide (``decision_days``)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
-from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
-from prefect.runtime import flow_run
-from prefect.states import Failed
-from pydantic import Field, create_model
+from pydantic import Field
 
 from flows.common import parent_run_name, scheduled_batches
-from models import session_scope
+from flows.waiting import read_waiting, wait_and_apply, with_supervisor
 from rectify.problems.decisions import Decision, briefing, decide, find_pending
-from rectify.problems.tree import person_views
 from tasks.decisions import escalate_late_decisions, list_pending, list_pending_reviews
 from tasks.outbox import deliver
 
@@ -54,35 +48,18 @@ class DecisionForm(RunInput):
     )
 
 
-def decision_form(supervisors: dict[str, str]) -> type[DecisionForm]:
+def decision_form(supervisors: dict[str, str], first: str = "") -> type[DecisionForm]:
     """The form of one inspection: the deciding supervisor chosen among its office's
     supervisors (key → name)."""
-    keys = tuple(sorted(supervisors))
-    names = "；".join(f"{k}：{supervisors[k]}" for k in keys)
-    return create_model(
-        "SignOffDecision",
-        __base__=DecisionForm,
-        by=(
-            Literal[keys],  # type: ignore[valid-type]
-            Field(title="决定人（巡察办督查人员）", description=f"作出决定的督查人员：{names}"),
-        ),
+    return with_supervisor(  # type: ignore[return-value]
+        DecisionForm, "SignOffDecision", supervisors, "决定人（巡察办督查人员）", first
     )
 
 
 @task(name="销号申请材料")
 def read_application(inspection_id: str, application_id: int) -> dict | None:
     """The application's briefing and the office's supervisors, or None once decided."""
-    with session_scope() as session:
-        pending = find_pending(session, inspection_id, application_id)
-        if pending is None:
-            return None
-        people = person_views(session, inspection_id)
-        return {
-            "briefing": briefing(session, pending),
-            "supervisors": {
-                k: p.name for k, p in people.items() if p.is_office and "supervisor" in p.roles
-            },
-        }
+    return read_waiting(inspection_id, application_id, find_pending, briefing)
 
 
 @flow(
@@ -100,32 +77,19 @@ def sign_off_decision(inspection_id: str, application_id: int, unit: str = "", p
         unit: 被巡察单位（仅用于运行名称）
         problem: 问题编号（仅用于运行名称）
     """
-    application = read_application(inspection_id, application_id)
-    if application is None:
-        return {"done": False, "code": "already_decided", "message": "该销号申请已作出决定"}
-    if not application["supervisors"]:
-        return Failed(message="未声明巡察办督查人员，无人可以审核该销号申请")
-    form = decision_form(application["supervisors"])
-    answer = suspend_flow_run(
-        wait_for_input=form.with_initial_data(description=application["briefing"]),
-        key=f"decision-{application_id}",
-    )
-    outcome = decide(
-        inspection_id,
-        application_id,
-        decision=answer.decision,
-        by=answer.by,
-        reason=answer.reason,
-        channel=f"flow-run:{flow_run.id}",
-    )
-    create_markdown_artifact(
-        f"## {outcome.message}\n\n决定人：{answer.by}；渠道：流程运行 {flow_run.id}\n",
-        key=f"sign-off-decision-{application_id}",
-        description=f"销号审核结果：{unit} 问题 {problem}",
-    )
-    if not outcome.done:
-        return Failed(message=f"{outcome.code}：{outcome.message}", data=outcome.model_dump())
-    return outcome.model_dump()
+
+    def apply(answer, channel: str):
+        return decide(
+            inspection_id,
+            application_id,
+            decision=answer.decision,
+            by=answer.by,
+            reason=answer.reason,
+            channel=channel,
+        )
+
+    read = read_application(inspection_id, application_id)
+    return wait_and_apply(read, decision_form, f"decision-{application_id}", apply, "销号申请")
 
 
 def start_decision_runs(pending: list[dict]) -> list[str]:

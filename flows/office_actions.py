@@ -11,6 +11,7 @@ from typing import Literal
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.states import Failed
+from pydantic import BaseModel, Field
 
 from flows.common import resolve_at
 from flows.decisions import start_decision_runs
@@ -34,8 +35,20 @@ def _done(outcome: Outcome, title: str):
     return outcome.model_dump()
 
 
-def _act(inspection_id: str | None, action: actions.Action, at: dt.datetime | None) -> Outcome:
-    return service.act(inspection_id, action, resolve_at(at))  # type: ignore[arg-type]
+class Handling(BaseModel):
+    """Which inspection and when: both may be left empty."""
+
+    inspection_id: str | None = Field(
+        default=None, title="巡察编号", description="只有一次巡察时可不填"
+    )
+    at: dt.datetime | None = Field(
+        default=None, title="办理时间", description="默认现在；补录以前的办理时填写"
+    )
+
+
+def _act(handling: Handling | None, action: actions.Action) -> Outcome:
+    handling = handling or Handling()
+    return service.act(handling.inspection_id, action, resolve_at(handling.at))  # type: ignore[arg-type]
 
 
 @flow(name="record-progress", flow_run_name="报送进展 问题 {problem}")
@@ -44,8 +57,7 @@ def record_progress(
     by: str,
     text: str,
     evidence: list[str] | None = None,
-    inspection_id: str | None = None,
-    at: dt.datetime | None = None,
+    handling: Handling | None = None,
 ):
     """报送整改进展（责任人、责任领导或整改办）。
 
@@ -54,11 +66,10 @@ def record_progress(
         by: 报送人编号（人员名单中的 id，如 office_head）
         text: 进展情况
         evidence: 支撑材料文件名，可填多个
-        inspection_id: 巡察编号（只有一次巡察时可不填）
-        at: 办理时间（默认现在；补录时填写）
+        handling: 巡察编号与办理时间（都可不填）
     """
     action = actions.Progress(by=by, problem=problem, text=text, evidence=evidence or [])
-    return _done(_act(inspection_id, action, at), f"问题 {problem} 报送进展")
+    return _done(_act(handling, action), f"问题 {problem} 报送进展")
 
 
 @flow(name="complete-measure", flow_run_name="措施完成 问题 {problem} 措施 {measure}")
@@ -68,8 +79,7 @@ def complete_measure(
     by: str,
     text: str,
     evidence: list[str] | None = None,
-    inspection_id: str | None = None,
-    at: dt.datetime | None = None,
+    handling: Handling | None = None,
 ):
     """一项整改措施完成（逐项完成，附完成情况和支撑材料）。
 
@@ -79,8 +89,7 @@ def complete_measure(
         by: 报告人编号
         text: 完成情况
         evidence: 支撑材料文件名，可填多个
-        inspection_id: 巡察编号（只有一次巡察时可不填）
-        at: 办理时间（默认现在；补录时填写）
+        handling: 巡察编号与办理时间（都可不填）
     """
     kind = actions.ACTIONS.get("complete")  # the action is looked up by its registry name
     if kind is None:
@@ -88,7 +97,7 @@ def complete_measure(
     action = kind.model_validate(
         {"by": by, "problem": problem, "measure": measure, "text": text, "evidence": evidence or []}
     )
-    return _done(_act(inspection_id, action, at), f"问题 {problem} 措施 {measure} 完成")
+    return _done(_act(handling, action), f"问题 {problem} 措施 {measure} 完成")
 
 
 @flow(name="apply-sign-off", flow_run_name="申请销号 问题 {problem}")
@@ -97,8 +106,7 @@ def apply_sign_off(
     by: str,
     evidence: list[str],
     note: str = "",
-    inspection_id: str | None = None,
-    at: dt.datetime | None = None,
+    handling: Handling | None = None,
 ):
     """申请销号（被巡察单位）：须附支撑材料；申请后即开启“销号审核”运行，等待巡察办决定。
 
@@ -107,13 +115,13 @@ def apply_sign_off(
         by: 申请人编号（牵头领导、责任领导、组长或整改办）
         evidence: 支撑材料文件名，至少一个
         note: 申请说明
-        inspection_id: 巡察编号（只有一次巡察时可不填）
-        at: 办理时间（默认现在；补录时填写）
+        handling: 巡察编号与办理时间（都可不填）
     """
     action = actions.ApplySignOff(by=by, problem=problem, evidence=evidence, note=note)
-    outcome = _act(inspection_id, action, at)
+    outcome = _act(handling, action)
     if outcome.done:
-        waiting = [p for p in list_pending(inspection_id) if p["problem"] == problem]
+        scope = handling.inspection_id if handling else None
+        waiting = [p for p in list_pending(scope) if p["problem"] == problem]
         start_decision_runs(waiting)
     return _done(outcome, f"问题 {problem} 申请销号")
 
@@ -124,8 +132,7 @@ def extend(
     by: str,
     new_due: dt.date,
     reason: str,
-    inspection_id: str | None = None,
-    at: dt.datetime | None = None,
+    handling: Handling | None = None,
 ):
     """延期（巡察办督查人员审批）：问题的整改时限延至新日期，原定时限保留。
 
@@ -134,11 +141,10 @@ def extend(
         by: 审批的督查人员编号
         new_due: 新的整改时限
         reason: 延期理由
-        inspection_id: 巡察编号（只有一次巡察时可不填）
-        at: 办理时间（默认现在；补录时填写）
+        handling: 巡察编号与办理时间（都可不填）
     """
     action = actions.Extend(by=by, problem=problem, new_due=new_due, reason=reason)
-    return _done(_act(inspection_id, action, at), f"问题 {problem} 延期")
+    return _done(_act(handling, action), f"问题 {problem} 延期")
 
 
 @flow(name="review", flow_run_name="回头看 问题 {problem}")
@@ -147,8 +153,7 @@ def review(
     by: str,
     outcome: Outcome_,
     note: str = "",
-    inspection_id: str | None = None,
-    at: dt.datetime | None = None,
+    handling: Handling | None = None,
 ):
     """回头看（巡察办督查人员，且不是确认该问题销号的人）：反弹回潮的，问题重新打开整改。
 
@@ -157,11 +162,10 @@ def review(
         by: 开展回头看的督查人员编号
         outcome: 回头看结论
         note: 说明
-        inspection_id: 巡察编号（只有一次巡察时可不填）
-        at: 办理时间（默认现在；补录时填写）
+        handling: 巡察编号与办理时间（都可不填）
     """
     action = actions.ReviewAction(
         by=by, problem=problem, outcome=REVIEW_OUTCOMES[outcome], note=note
     )  # type: ignore[arg-type]
-    result = _act(inspection_id, action, at)
+    result = _act(handling, action)
     return _done(result, f"问题 {problem} 回头看")

@@ -5,24 +5,17 @@ supervisor), given in the run's "Resume" form; suspended, as the sign-off decisi
 
 from __future__ import annotations
 
-from typing import Literal
-
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
-from prefect.flow_runs import suspend_flow_run
 from prefect.input import RunInput
-from prefect.runtime import flow_run
-from prefect.states import Failed
-from pydantic import Field, create_model
+from pydantic import Field
 
-from models import session_scope
+from flows.waiting import read_waiting, wait_and_apply, with_supervisor
 from rectify.problems.review_decisions import (
     Finding,
     decide_review,
     find_pending_review,
     review_briefing,
 )
-from rectify.problems.tree import person_views
 
 
 class ReviewForm(RunInput):
@@ -38,33 +31,19 @@ class ReviewForm(RunInput):
 def review_form(supervisors: dict[str, str], assigned: str) -> type[ReviewForm]:
     """The form of one review: the reviewer among the office's supervisors, the assigned one
     first."""
-    keys = tuple(sorted(supervisors, key=lambda k: (k != assigned, k)))
-    names = "；".join(f"{k}：{supervisors[k]}" for k in keys)
-    return create_model(
+    return with_supervisor(  # type: ignore[return-value]
+        ReviewForm,
         "ReviewOutcome",
-        __base__=ReviewForm,
-        by=(
-            Literal[keys],  # type: ignore[valid-type]
-            Field(title="开展回头看的督查人员", description=f"不能是确认该销号的人：{names}"),
-        ),
+        supervisors,
+        "开展回头看的督查人员（不能是确认该销号的人）",
+        assigned,
     )
 
 
 @task(name="回头看材料")
 def read_review(inspection_id: str, assignment_id: int) -> dict | None:
     """The review's briefing, its reviewer and the office's supervisors, or None once done."""
-    with session_scope() as session:
-        pending = find_pending_review(session, inspection_id, assignment_id)
-        if pending is None:
-            return None
-        people = person_views(session, inspection_id)
-        return {
-            "briefing": review_briefing(session, pending),
-            "reviewer": pending.reviewer,
-            "supervisors": {
-                k: p.name for k, p in people.items() if p.is_office and "supervisor" in p.roles
-            },
-        }
+    return read_waiting(inspection_id, assignment_id, find_pending_review, review_briefing)
 
 
 @flow(
@@ -82,29 +61,16 @@ def review_decision(inspection_id: str, assignment_id: int, unit: str = "", prob
         unit: 被巡察单位（仅用于运行名称）
         problem: 问题编号（仅用于运行名称）
     """
-    review = read_review(inspection_id, assignment_id)
-    if review is None:
-        return {"done": False, "code": "already_decided", "message": "该回头看已有结论"}
-    if not review["supervisors"]:
-        return Failed(message="未声明巡察办督查人员，无人可以开展回头看")
-    form = review_form(review["supervisors"], review["reviewer"])
-    answer = suspend_flow_run(
-        wait_for_input=form.with_initial_data(description=review["briefing"]),
-        key=f"review-{assignment_id}",
-    )
-    outcome = decide_review(
-        inspection_id,
-        assignment_id,
-        finding=answer.finding,
-        by=answer.by,
-        note=answer.note,
-        channel=f"flow-run:{flow_run.id}",
-    )
-    create_markdown_artifact(
-        f"## {outcome.message}\n\n开展人：{answer.by}；渠道：流程运行 {flow_run.id}\n",
-        key=f"review-decision-{assignment_id}",
-        description=f"回头看结论：{unit} 问题 {problem}",
-    )
-    if not outcome.done:
-        return Failed(message=f"{outcome.code}：{outcome.message}", data=outcome.model_dump())
-    return outcome.model_dump()
+
+    def apply(answer, channel: str):
+        return decide_review(
+            inspection_id,
+            assignment_id,
+            finding=answer.finding,
+            by=answer.by,
+            note=answer.note,
+            channel=channel,
+        )
+
+    read = read_review(inspection_id, assignment_id)
+    return wait_and_apply(read, review_form, f"review-{assignment_id}", apply, "回头看")

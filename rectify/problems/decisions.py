@@ -6,6 +6,7 @@ permissions and audit as ``rectify sign-off`` / ``return-sign-off``, once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -17,7 +18,13 @@ from rectify.core.clock import local_date, utc_now
 from rectify.core.deadlines import add_period
 from rectify.core.errors import Refusal
 from rectify.core.states import ProblemState
-from rectify.problems.actions import ReturnSignOff, SignOffAction, action_attempt, apply_action
+from rectify.problems.actions import (
+    ReturnSignOff,
+    ReviewAction,
+    SignOffAction,
+    action_attempt,
+    apply_action,
+)
 from rectify.problems.detail import problem_detail
 from rectify.problems.tree import get_inspection, load_calendar, person_views, policy_of
 
@@ -119,10 +126,15 @@ def briefing(session: Session, pending: Pending) -> str:
         f"- 请于 {pending.decide_by} 前作出决定；逾期未决定的，提醒巡察办负责人\n"
         f"- 可作决定的督查人员："
         + "、".join(f"{p.name}（{p.key}）" for p in sorted(supervisors, key=lambda p: p.key))
-        + "\n\n### 问题详情与历史记录\n\n```\n"
-        + problem_detail(pending.inspection_id, pending.problem, session=session)
-        + "\n```\n"
+        + "\n\n"
+        + history_block(session, pending.inspection_id, pending.problem)
     )
+
+
+def history_block(session: Session, inspection_id: str, ref: str) -> str:
+    """The problem in full (measures, history, evidence) as a Markdown section."""
+    detail = problem_detail(inspection_id, ref, session=session)
+    return f"### 问题详情与历史记录\n\n```\n{detail}\n```\n"
 
 
 def decide(
@@ -145,25 +157,52 @@ def decide(
         action: SignOffAction | ReturnSignOff = SignOffAction(by=by, problem="", note=reason)
     else:
         action = ReturnSignOff(by=by, problem="", reason=reason)
-    attempt = action_attempt(action, inspection_id)
-    attempt.details.update(channel=channel, application=application_id, decision=decision)
+    waiting = Waiting(
+        inspection_id, models.SignOffApplication, application_id, "销号申请", find_pending
+    )
+    return apply_once(
+        action, waiting, at, channel=channel, application=application_id, decision=decision
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a decision is about: a row (an application, a review assignment) of a problem,
+    and how to find it while it waits (``find(session, inspection_id, id)``)."""
+
+    inspection_id: str
+    table: type
+    id: int
+    what: str  # in words: 销号申请, 回头看
+    find: Callable[[Session, str, int], object | None]
+
+
+def apply_once(
+    action: SignOffAction | ReturnSignOff | ReviewAction,
+    waiting: Waiting,
+    at: dt.datetime,
+    **details: object,
+) -> Outcome:
+    """Apply ``action`` on the problem of ``waiting`` while it waits; else refuse it
+    (``already_decided``). Either way audited, with ``details`` (the channel …), in one
+    transaction."""
+    attempt = action_attempt(action, waiting.inspection_id)
+    attempt.details.update(details)
 
     def work(session: Session) -> tuple[str, None]:
-        application = session.get(models.SignOffApplication, application_id)
-        problem = session.get(models.Problem, application.problem_id) if application else None
-        if problem is None or problem.inspection_id != inspection_id:
+        row = session.get(waiting.table, waiting.id)
+        problem = session.get(models.Problem, row.problem_id) if row else None
+        if problem is None or problem.inspection_id != waiting.inspection_id:
             raise Refusal(
-                "unknown_application", f"巡察 {inspection_id} 没有第 {application_id} 号销号申请"
+                "unknown_item", f"巡察 {waiting.inspection_id} 没有第 {waiting.id} 号{waiting.what}"
             )
-        attempt.subject = problem.ref
-        action.problem = problem.ref
-        attempt.details["problem"] = problem.ref
-        if find_pending(session, inspection_id, application_id) is None:
+        attempt.subject = action.problem = attempt.details["problem"] = problem.ref
+        if waiting.find(session, waiting.inspection_id, waiting.id) is None:
             raise Refusal(
                 "already_decided",
-                f"问题 {problem.ref} 的第 {application_id} 号销号申请已作出决定，不再重复处理",
+                f"问题 {problem.ref} 的第 {waiting.id} 号{waiting.what}已作出决定，不再重复处理",
             )
-        inspection = get_inspection(session, inspection_id)
+        inspection = get_inspection(session, waiting.inspection_id)
         return apply_action(session, inspection, action, at), None
 
     outcome, _ = audited(attempt, work, at=at)

@@ -12,13 +12,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 import models
-from rectify.audit.guard import Outcome, audited
+from rectify.audit.guard import Outcome
 from rectify.core.clock import as_utc, local_date, utc_now
-from rectify.core.errors import Refusal
 from rectify.core.states import ProblemState
-from rectify.problems.actions import ReviewAction, action_attempt, apply_action
-from rectify.problems.detail import problem_detail
-from rectify.problems.tree import get_inspection
+from rectify.problems.actions import ReviewAction
+from rectify.problems.decisions import Waiting, apply_once, history_block
 
 Finding = Literal["整改成效保持", "反弹回潮"]
 FINDINGS: dict[str, Literal["sustained", "relapsed"]] = {
@@ -102,9 +100,7 @@ def review_briefing(session: Session, pending: PendingReview) -> str:
         f"## 回头看：{pending.unit} 问题 {pending.problem}\n\n**{pending.title}**\n\n"
         f"- 销号日期 {pending.closed_on}；回头看自 {pending.due} 起开展\n"
         f"- 分派的督查人员：{pending.reviewer}（须由未确认该销号的督查人员开展）\n\n"
-        "### 问题详情与历史记录\n\n```\n"
-        + problem_detail(pending.inspection_id, pending.problem, session=session)
-        + "\n```\n"
+        + history_block(session, pending.inspection_id, pending.problem)
     )
 
 
@@ -123,23 +119,9 @@ def decide_review(
     (``already_decided``) and the refusal audited."""
     at = at or utc_now()
     action = ReviewAction(by=by, problem="", outcome=FINDINGS[finding], note=note)
-    attempt = action_attempt(action, inspection_id)
-    attempt.details.update(channel=channel, assignment=assignment_id)
-
-    def work(session: Session) -> tuple[str, None]:
-        assignment = session.get(models.ReviewAssignment, assignment_id)
-        problem = session.get(models.Problem, assignment.problem_id) if assignment else None
-        if problem is None or problem.inspection_id != inspection_id:
-            raise Refusal(
-                "unknown_assignment", f"巡察 {inspection_id} 没有第 {assignment_id} 号回头看"
-            )
-        attempt.subject = action.problem = attempt.details["problem"] = problem.ref
-        if find_pending_review(session, inspection_id, assignment_id) is None:
-            raise Refusal(
-                "already_decided",
-                f"问题 {problem.ref} 的第 {assignment_id} 号回头看已有结论，不再重复处理",
-            )
-        return apply_action(session, get_inspection(session, inspection_id), action, at), None
-
-    outcome, _ = audited(attempt, work, at=at)
-    return outcome
+    waiting = Waiting(
+        inspection_id, models.ReviewAssignment, assignment_id, "回头看", find_pending_review
+    )
+    return apply_once(
+        action, waiting, at, channel=channel, assignment=assignment_id, finding=finding
+    )
