@@ -325,3 +325,15 @@ def test_the_review_form_offers_the_assigned_reviewer_first():
     schema = review_form({"xcb_li": "督查室", "xcb_wang": "综合室"}, "xcb_wang").model_json_schema()
     assert schema["properties"]["by"]["enum"] == ["xcb_wang", "xcb_li"]
     assert schema["properties"]["finding"]["enum"] == ["整改成效保持", "反弹回潮"]
+
+
+def test_the_audit_log_shows_the_decision_with_its_flow_run(applied):
+    from typer.testing import CliRunner
+
+    from rectify.cli import app
+
+    decide(INSPECTION, applied, channel="flow-run:1234abcd", at=at("2024-10-15"), **CONFIRM)
+    decide(INSPECTION, applied, channel="flow-run:5678ef00", at=at("2024-10-16"), **CONFIRM)
+    lines = CliRunner().invoke(app, ["audit", "--limit", "2"]).output.splitlines()
+    assert "xcb_li（flow-run:5678ef00） sign_off 1 refused — already_decided" in lines[0]
+    assert "xcb_li（flow-run:1234abcd） sign_off 1 done" in lines[1]

@@ -7,6 +7,7 @@ the test's tmp_path (pytest keeps the last runs' tmp_paths, failed or not)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -16,8 +17,10 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from typer.testing import CliRunner
 
 from models import AuditEvent, session_scope
+from rectify.cli import app
 from rectify.problems.service import status
 from tests.conftest import ROOT
 from tests.test_decisions import INSPECTION, applied  # noqa: F401 (a fixture)
@@ -128,11 +131,13 @@ def test_the_office_confirms_a_sign_off_in_the_prefect_ui(applied, server, tmp_p
             browser.close()
 
     with session_scope() as s:
-        figures = status(INSPECTION, as_of=__import__("datetime").date.today(), session=s)
+        figures = status(INSPECTION, as_of=dt.date.today(), session=s)
         event = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert figures["closed"] == 1
     assert (event.action, event.outcome, event.actor) == ("sign_off", "done", "xcb_li")
     assert event.details["channel"] == f"flow-run:{run_id}"
+    listed = CliRunner().invoke(app, ["audit", "--limit", "1"]).output
+    assert f"xcb_li（flow-run:{run_id}） sign_off 1 done" in listed
 
 
 def fill_decision(page, *, decision: str, by: str, reason: str) -> None:
