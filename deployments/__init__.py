@@ -30,6 +30,7 @@ class DeploymentSpec:
     cron: str | None
     description: str
     tags: tuple[str, ...] = field(default_factory=tuple)
+    simulated: bool = True  # replayed by `rectify simulate` on its virtual clock
 
     def load_flow(self):
         """The flow object behind the entrypoint."""
@@ -102,7 +103,13 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         "整改进展情况通报(按需运行)",
         ("report",),
     ),
-    DeploymentSpec("feedback-import", "flows/feedback_import.py:feedback_import", None, "导入反馈意见(按需运行)", ("feedback-import",)),
+    DeploymentSpec(
+        "feedback-import",
+        "flows/feedback_import.py:feedback_import",
+        None,
+        "导入反馈意见(按需运行)",
+        ("feedback-import",),
+    ),
     DeploymentSpec(
         "office-overview",
         "flows/office_overview.py:office_overview",
@@ -110,10 +117,68 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         "巡察办总览:各被巡察单位对比,滞后者在前(按需运行)",
         ("office",),
     ),
+    DeploymentSpec(
+        "sign-off-decision",
+        "flows/decisions.py:sign_off_decision",
+        None,
+        "销号审核：等待巡察办确认销号或退回（申请销号后自动开启，在运行页面点击 Resume 作出决定）",
+        ("decision",),
+    ),
+    DeploymentSpec(
+        "review-decision",
+        "flows/review_decisions.py:review_decision",
+        None,
+        "回头看：等待督查人员填写结论（分派回头看后自动开启，在运行页面点击 Resume 填写）",
+        ("review",),
+    ),
+    DeploymentSpec(
+        "decision-watch",
+        "flows/decisions.py:decision_watch",
+        "*/15 9-17 * * *",
+        "销号审核巡查：为待审核的销号申请开启审核运行；超过审核时限未决定的，提醒巡察办负责人",
+        ("decision",),
+        simulated=False,
+    ),
+    DeploymentSpec(
+        "record-progress",
+        "flows/office_actions.py:record_progress",
+        None,
+        "报送整改进展（按需运行）",
+        ("action",),
+    ),
+    DeploymentSpec(
+        "complete-measure",
+        "flows/office_actions.py:complete_measure",
+        None,
+        "整改措施逐项完成（按需运行）",
+        ("action",),
+    ),
+    DeploymentSpec(
+        "apply-sign-off",
+        "flows/office_actions.py:apply_sign_off",
+        None,
+        "申请销号，并开启销号审核（按需运行）",
+        ("action",),
+    ),
+    DeploymentSpec(
+        "extend",
+        "flows/office_actions.py:extend",
+        None,
+        "延期审批（巡察办督查人员，按需运行）",
+        ("action",),
+    ),
+    DeploymentSpec(
+        "review",
+        "flows/office_actions.py:review",
+        None,
+        "回头看结论（巡察办督查人员，按需运行）",
+        ("action",),
+    ),
 )
 
-# The scheduled flows in the order they run when their instants coincide.
-SCHEDULED = tuple(d for d in DEPLOYMENTS if d.cron)
+# The scheduled flows in the order they run when their instants coincide; the decision watch,
+# which starts interactive runs on a live server, is not replayed by the simulation.
+SCHEDULED = tuple(d for d in DEPLOYMENTS if d.cron and d.simulated)
 
 
 def by_name(name: str) -> DeploymentSpec:

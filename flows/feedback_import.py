@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.states import Failed
 
 from flows.common import resolve_at
+from rectify.core.settings import get_settings
 from tasks.feedback_import import import_feedback
 
 
 @flow(name="feedback-import", flow_run_name="导入反馈意见 {path}")
-def feedback_import(path: str, replace: bool = False, as_of: dt.datetime | None = None):
+def feedback_import(
+    path: str = "", replace: bool = False, as_of: dt.datetime | None = None, pasted_yaml: str = ""
+):
+    """导入反馈意见文件（YAML 或 XLSX），全部导入或全部不导入。
+
+    Args:
+        path: 服务器上反馈意见文件的路径（与“粘贴的 YAML”二选一）
+        replace: 是否替换已导入的同一巡察（仅在尚无任何办理记录时允许）
+        as_of: 导入时间（默认现在）
+        pasted_yaml: 直接粘贴的反馈意见 YAML 全文（与“路径”二选一）
+    """
+    if bool(path) == bool(pasted_yaml):
+        return Failed(message="请填写文件路径或粘贴 YAML 全文，二者只填其一")
+    path = path or save_pasted(pasted_yaml)
     result = import_feedback(path, replace, resolve_at(as_of))
     if not result["done"]:
         errors = "\n".join(f"- `{e}`" for e in result["errors"])
@@ -29,3 +44,14 @@ def feedback_import(path: str, replace: bool = False, as_of: dt.datetime | None 
         key=f"feedback-import-{result['inspection_id']}",
     )
     return result
+
+
+def save_pasted(text: str) -> str:
+    """Keep pasted YAML as a file under ``<home>/pasted/`` (its lines are the file's lines in
+    a refusal), and return its path."""
+    folder = get_settings().home / "pasted"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    target = folder / f"feedback-{digest}.yaml"
+    target.write_text(text, encoding="utf-8")
+    return str(target)

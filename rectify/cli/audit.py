@@ -38,8 +38,9 @@ def audit(
     for e in rows:
         reason = f" — {e.code}: {e.reason.splitlines()[0]}" if e.reason else ""
         console.print(
-            f"#{e.id} {e.at:%Y-%m-%d %H:%M}Z {e.inspection_id or '-'} {e.actor or '-'} "
-            f"{e.action} {e.subject or ''} {e.outcome}{reason}",
+            f"#{e.id} {e.at:%Y-%m-%d %H:%M}Z {e.inspection_id or '-'} {e.actor or '-'}"
+            + (f"（{e.channel}）" if e.channel else "")
+            + f" {e.action} {e.subject or ''} {e.outcome}{reason}",
             highlight=False,
             markup=False,
         )

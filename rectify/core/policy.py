@@ -18,6 +18,8 @@ class Policy(BaseModel):
     report_due: Period = Field(default_factory=lambda: Period(days=60))
     relapse_due: Period = Field(default_factory=lambda: Period(days=30))
     reminders: list[int] = Field(default_factory=lambda: [20, 10])
+    # the office's time to decide on an application for sign-off; past it, its head is told
+    decision_days: Period = Field(default_factory=lambda: Period(working_days=5))
 
     @field_validator("dispatch_days")
     @classmethod

@@ -116,7 +116,7 @@ Contacts = Annotated[list[str], AfterValidator(_apprise_urls)]
 # files) gives no right any more: both are read with a warning (legacy_warnings).
 UNIT_ROLES = ("leader", "deputy", "unit_office")
 LEGACY_UNIT_ROLES = ("office", "reviewer")
-OFFICE_ROLES = ("supervisor", "clues")
+OFFICE_ROLES = ("supervisor", "clues", "head")
 
 
 class PersonIn(Strict):
@@ -139,7 +139,7 @@ class StaffIn(Strict):
 
     id: Key
     name: Text
-    roles: list[Literal["supervisor", "clues"]] = []
+    roles: list[Literal["supervisor", "clues", "head"]] = []
     contacts: Contacts = []
 
 

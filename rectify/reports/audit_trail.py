@@ -32,6 +32,7 @@ class AuditRow:
     outcome: str
     code: str | None
     reason: str | None
+    channel: str | None = None  # where the decision was given (``flow-run:<id>``), if not here
 
 
 def is_clue_event(event: AuditEvent) -> bool:
@@ -67,6 +68,7 @@ def audit_rows(
                 outcome=e.outcome,
                 code=e.code,
                 reason=None if hidden else e.reason,
+                channel=(e.details or {}).get("channel") if isinstance(e.details, dict) else None,
             )
         )
     return rows
