@@ -102,7 +102,13 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
         "整改进展情况通报(按需运行)",
         ("report",),
     ),
-    DeploymentSpec("feedback-import", "flows/feedback_import.py:feedback_import", None, "导入反馈意见(按需运行)", ("feedback-import",)),
+    DeploymentSpec(
+        "feedback-import",
+        "flows/feedback_import.py:feedback_import",
+        None,
+        "导入反馈意见(按需运行)",
+        ("feedback-import",),
+    ),
     DeploymentSpec(
         "office-overview",
         "flows/office_overview.py:office_overview",
@@ -162,8 +168,12 @@ def to_deployments(timezone: str | None = None, policies: list | None = None) ->
     return out
 
 
-def serve_all() -> None:
+def serve_all(*, print_starting_message: bool = True) -> None:
     """Serve every deployment; schedules stay active when this process stops."""
     from prefect import serve  # the runner: loaded only when serving
 
-    serve(*to_deployments(), pause_on_shutdown=False)
+    serve(
+        *to_deployments(),
+        pause_on_shutdown=False,
+        print_starting_message=print_starting_message,
+    )
