@@ -536,7 +536,7 @@ def test_intake_command(tmp_path):
     out = tmp_path / "draft.yaml"
     result = CliRunner().invoke(app, ["intake", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "2 aspects, 2 categories, 3 problems, 6 measures" in result.output
+    assert "2 个方面，2 个类别，3 个问题，6 项整改措施" in result.output
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["inspection"]["id"] == (
         "inspection-2023-r3"
     )

@@ -62,7 +62,7 @@ def import_feedback(
     verb = "已替换" if outcome.replaced else "已导入"
     console.print(
         f"{verb} {outcome.inspection_id}：{outcome.aspects} 个方面，{outcome.problems} 个问题，"
-        f"{outcome.measures} 项整改措施；整改方案应于 {outcome.plan_due} 前报送",
+        f"{outcome.measures} 项整改措施；整改方案时限 {outcome.plan_due}",
         highlight=False,
     )
     for line in outcome.notes:

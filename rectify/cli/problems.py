@@ -58,7 +58,7 @@ def status(
         markup=False,
     )
     console.print(
-        f"整改方案应于 {plan['due']} 前审议："
+        f"整改方案时限 {plan['due']}："
         + (f"已于 {plan['approved_on']} 审议通过" if plan["approved"] else "尚未审议通过")
         + ("（逾期）" if plan["late"] else ""),
         highlight=False,
