@@ -36,6 +36,19 @@ RICH_CONSTANTS = {
     "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
 }
 
+# The value types the help shows beside each option (<str>, <int>, …); a flag shows none.
+TYPE_LABELS = {
+    "str": "文字",
+    "int": "整数",
+    "int range": "整数",
+    "float": "数值",
+    "path": "路径",
+    "file": "文件",
+    "directory": "目录",
+    "list[str]": "文字，可多个",
+    "bool": "",
+}
+
 # A usage error's message, piece by piece: (pattern, replacement), applied in order.
 ERRORS: list[tuple[str, str]] = [
     (r"^Missing argument (.+)\.$", r"缺少参数 \1。"),
@@ -84,6 +97,14 @@ def install() -> None:
     if getattr(rich_utils.rich_format_error, "chinese", False):
         return
     core._ = lambda text: TEXTS.get(text, text)  # type: ignore[attr-defined]
+    english_type = core._TyperParameter.display_type
+
+    def display_type(self: Any, ctx: Any) -> str:
+        label = english_type(self, ctx)[1:-1]
+        chinese = TYPE_LABELS.get(label, label)
+        return f"<{chinese}>" if chinese else ""
+
+    core._TyperParameter.display_type = display_type  # type: ignore[method-assign]
     for name, text in RICH_CONSTANTS.items():
         setattr(rich_utils, name, text)
 
