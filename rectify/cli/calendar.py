@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from models import create_schema, session_scope
-from rectify.cli.common import console, fail, parse_day, warn
+from rectify.cli.common import console, fail, parse_day, refusal_line, warn
 from rectify.core.calendar import BUILTIN_YEARS, REGULATION
 from rectify.core.deadlines import Period, add_period
 from rectify.core.settings import get_settings
@@ -33,7 +33,7 @@ def calendar_load(
         with session_scope() as session:
             year, days = load_year_file(file, session=session)
     except ValueError as exc:
-        fail(f"{file}：{exc}")
+        fail(refusal_line("invalid_file", f"{file} 不是有效的节假日文件：{exc}"))
     console.print(f"{year} 年日历：从 {file} 载入 {days} 个特殊日期", highlight=False)
 
 

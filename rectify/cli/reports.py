@@ -89,7 +89,7 @@ def intake(
     try:
         result = parse_document(document)
     except (UnsupportedDocument, OSError) as exc:
-        fail(f"{document}：{exc}", 2)
+        fail(f"无法读取文件 {document}：{exc}", 2)
     write_draft(result, out)
     c = result.counts_parsed
     console.print(
@@ -122,7 +122,7 @@ def office_status(
 ) -> None:
     """各巡察办所辖单位的整改情况，每个巡察办内进度靠后的单位在前。"""
     create_schema()
-    day = parse_day(as_of, "--as-of", get_settings().timezone) if as_of else None
+    day = parse_day(as_of, "--as-of", get_settings().timezone) if as_of is not None else None
     with session_scope() as session:
         rows = office_rows(day, session=session)
     if as_json:
