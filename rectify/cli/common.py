@@ -16,7 +16,7 @@ from typer._click import Context
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
-from models import session_scope
+from models import create_schema, session_scope
 from rectify.audit.guard import Outcome
 from rectify.core.clock import local_date, parse_instant, utc_now
 from rectify.core.errors import Refusal
@@ -80,6 +80,7 @@ def warn(lines: list[str]) -> None:
 
 def zone(inspection_id: str | None) -> str:
     """The inspection's time zone, or the configured one when there is no such inspection."""
+    create_schema()  # a command run before `rectify init` finds an empty database, not none
     try:
         with session_scope() as session:
             return get_inspection(session, inspection_id).timezone

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from models import session_scope
+from models import create_schema, session_scope
 from rectify.cli.common import (
     AsOfOpt,
     AtOpt,
@@ -76,6 +76,7 @@ def show(
     inspection: InspectionOpt = None,
 ) -> None:
     """一个问题的详情：整改措施、责任、时限和历史记录。"""
+    create_schema()
     with exit_on_refusal(), session_scope() as session:
         text = problem_detail(inspection, problem, session=session)
     console.print(text, highlight=False, markup=False)
