@@ -88,7 +88,10 @@ def test_demo_is_quiet(tmp_path):
     scenario_dir = tmp_path / "examples"
     shutil.copytree(EXAMPLES, scenario_dir)
     assert SPEC_EXAMPLE.exists()
-    result = run(["demo", "--scenario", str(scenario_dir / "binhai-scenario.yaml")], home, 900)
+    scenario = str(scenario_dir / "binhai-scenario.yaml")
+    # The temporary Prefect server may take longer than Prefect's 20 s on a busy test machine.
+    slow_start = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+    result = run(["demo", "--scenario", scenario], home, 900, **slow_start)
     output = (result.stdout + result.stderr).splitlines()
     assert result.returncode == 0, "\n".join(output[-20:])
     assert len(output) < 30, "\n".join(output)
