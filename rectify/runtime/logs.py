@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,8 +48,12 @@ def _is_terminal(handler: logging.Handler) -> bool:
 def prefect_logs_to_file(*, verbose: bool = False) -> Iterator[Path]:
     """Within the block, every record Prefect would print on the terminal (flow and task runs,
     the temporary server, warnings) goes to the log file instead; with ``verbose``, to both.
-    The handlers are put back when the block ends."""
-    import prefect  # noqa: F401  (importing Prefect sets up its logging, replaced here)
+    The handlers are put back when the block ends. Prefect's client telemetry is off unless
+    DO_NOT_TRACK says otherwise, as the embedded server's analytics are (``server.py``)."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    with warnings.catch_warnings(record=True) as early:
+        warnings.simplefilter("default")
+        import prefect  # noqa: F401  (importing Prefect sets up its logging, replaced here)
 
     path = log_path()
     handler = _file_handler(path)
@@ -68,6 +73,8 @@ def prefect_logs_to_file(*, verbose: bool = False) -> Iterator[Path]:
                 logger.removeHandler(h)
                 removed.append((logger, h))
     logging.captureWarnings(True)
+    for caught in early:  # said while Prefect was loading, before the file was in place
+        logging.getLogger("py.warnings").warning("%s: %s", caught.category.__name__, caught.message)
     try:
         yield path
     finally:
