@@ -48,11 +48,11 @@ def test_every_help_is_chinese(command):
 
 USAGE_ERRORS = [
     # (arguments, what the user reads)
-    (["import"], "缺少参数 'file'。"),
+    (["import"], "缺少参数 '文件'。"),
     (["import", "--bogus"], "没有选项：--bogus"),
     (["impor"], "没有命令 'impor'，是否要用 'import'？"),
     (["nosuch"], "没有命令 'nosuch'。"),
-    (["calendar", "add", "2024-01-01", "x"], "'count' 的值无效：应为整数"),
+    (["calendar", "add", "2024-01-01", "x"], "'天数' 的值无效：应为整数"),
     (["import", "/no/such/file.yaml"], "文件 '/no/such/file.yaml' 不存在。"),
     (["progress", "1"], "缺少选项 '--by'。"),
     (["status", "--json=3"], "选项 '--json' 不带值。"),

@@ -23,7 +23,10 @@ def calendar_load(
     file: Annotated[
         Path,
         typer.Argument(
-            exists=True, dir_okay=False, help="节假日文件（YAML：year、holidays、workdays）"
+            exists=True,
+            dir_okay=False,
+            metavar="文件",
+            help="节假日文件（YAML：year、holidays、workdays）",
         ),
     ],
 ) -> None:
@@ -38,7 +41,9 @@ def calendar_load(
 
 
 @calendar_app.command("check")
-def calendar_check(day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")]) -> None:
+def calendar_check(
+    day: Annotated[str, typer.Argument(metavar="日期", help="日期 YYYY-MM-DD")],
+) -> None:
     """某日是否为工作日。"""
     d = parse_day(day, "日期", get_settings().timezone)
     create_schema()
@@ -55,8 +60,8 @@ def calendar_check(day: Annotated[str, typer.Argument(help="日期 YYYY-MM-DD")]
 
 @calendar_app.command("add")
 def calendar_add(
-    start: Annotated[str, typer.Argument(help="起始日期 YYYY-MM-DD")],
-    count: Annotated[int, typer.Argument(help="天数")],
+    start: Annotated[str, typer.Argument(metavar="起始日期", help="起始日期 YYYY-MM-DD")],
+    count: Annotated[int, typer.Argument(metavar="天数", help="天数")],
     working: Annotated[bool, typer.Option("--working", help="按工作日计算")] = False,
 ) -> None:
     """从起始日期起算若干天（或工作日）后的日期。"""

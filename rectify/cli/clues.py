@@ -80,7 +80,8 @@ def _step(
 @clue_app.command("import")
 def import_(
     file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="问题线索文件（.yaml）")
+        Path,
+        typer.Argument(exists=True, dir_okay=False, metavar="文件", help="问题线索文件（.yaml）"),
     ],
     actor: ActorOpt,
     at: AtOpt = None,
@@ -122,7 +123,7 @@ def list_(
 
 @clue_app.command("transfer")
 def transfer(
-    number: Annotated[str, typer.Argument(help="线索编号")],
+    number: Annotated[str, typer.Argument(metavar="线索编号", help="线索编号")],
     actor: ActorOpt,
     to: Annotated[str, typer.Option("--to", help="承办单位编号（纪委监委、组织部）")],
     due: Annotated[str, typer.Option("--due", help="限期办结日期 YYYY-MM-DD")],
@@ -135,7 +136,7 @@ def transfer(
 
 @clue_app.command("feedback")
 def feedback(
-    number: Annotated[str, typer.Argument(help="线索编号")],
+    number: Annotated[str, typer.Argument(metavar="线索编号", help="线索编号")],
     actor: ActorOpt,
     disposal: Annotated[
         clues.Disposal,
@@ -155,7 +156,7 @@ def feedback(
 
 @clue_app.command("extend")
 def extend(
-    number: Annotated[str, typer.Argument(help="线索编号")],
+    number: Annotated[str, typer.Argument(metavar="线索编号", help="线索编号")],
     actor: ActorOpt,
     new_due: Annotated[str, typer.Option("--new-due", help="新的办结期限 YYYY-MM-DD")],
     reason: Annotated[str, typer.Option("--reason", help="延期理由")],

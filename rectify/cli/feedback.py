@@ -47,7 +47,10 @@ def upgrade() -> None:
 
 def import_feedback(
     file: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="反馈意见文件（.yaml/.json/.xlsx）")
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, metavar="文件", help="反馈意见文件（.yaml/.json/.xlsx）"
+        ),
     ],
     replace: Annotated[
         bool, typer.Option("--replace", help="更新已导入的巡察，保留其历史记录")

@@ -29,7 +29,7 @@ from rectify.problems import actions, service
 from rectify.problems.detail import problem_detail
 from rectify.problems.rules.counting import COUNT_KEYS
 
-ProblemArg = Annotated[str, typer.Argument(help="问题编号（与反馈意见一致）")]
+ProblemArg = Annotated[str, typer.Argument(metavar="问题编号", help="问题编号（与反馈意见一致）")]
 NoteOpt = Annotated[str, typer.Option("--note", help="备注")]
 
 

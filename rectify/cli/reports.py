@@ -80,6 +80,7 @@ def intake(
         typer.Argument(
             exists=True,
             dir_okay=False,
+            metavar="文件",
             help="已印发的反馈意见或整改进展情况通报（.docx/.txt/.md）",
         ),
     ],
@@ -165,7 +166,10 @@ def ledger_export(
 
 @ledger_app.command("import")
 def ledger_import(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="填好的台账（.xlsx）")],
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, metavar="台账文件", help="填好的台账（.xlsx）"),
+    ],
     apply: Annotated[
         bool, typer.Option("--apply", help="记录这些进展（默认只显示将作的改动）")
     ] = False,

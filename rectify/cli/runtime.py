@@ -75,7 +75,12 @@ def _run(loaded: Scenario, label: str, *, verbose: bool, **options) -> Simulatio
 def simulate(
     scenario: Annotated[
         Path,
-        typer.Argument(exists=True, dir_okay=False, help="推演场景文件（docs/scenario-format.md）"),
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            metavar="场景文件",
+            help="推演场景文件（docs/scenario-format.md）",
+        ),
     ],
     out: Annotated[
         Path,
