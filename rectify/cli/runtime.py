@@ -34,6 +34,26 @@ from rectify.runtime.simulation import (
 )
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "binhai-scenario.yaml"
+# What the progress bar names each step by: the flows as their runs are named, and the
+# scenario's events as the office calls them; a step it does not know shows as it is.
+STEPS = {
+    "feedback-import": "导入反馈意见",
+    "deadline-watch": "期限检查",
+    "half-monthly-dispatch": "半月调度",
+    "monthly-supervision": "每月督办",
+    "lookback-review": "回头看",
+    "deliver-notices": "发送通知",
+    "approve_plan": "审议整改方案",
+    "submit_report": "报送整改报告",
+    "progress": "整改进展",
+    "apply_sign_off": "申请销号",
+    "sign_off": "整改销号",
+    "return_sign_off": "退回销号申请",
+    "long_term": "需长期整改",
+    "extend": "延期",
+    "review": "回头看复查",
+    "done": "完成",
+}
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="同时在终端显示 Prefect 的运行日志")
 ]
@@ -52,7 +72,8 @@ def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
         task = bar.add_task(label, total=None)
 
         def tick(done: int, total: int, step: str) -> None:
-            bar.update(task, completed=done, total=total, description=f"{label} {step}")
+            step = STEPS.get(step, step)
+            bar.update(task, completed=done, total=total, description=f"{label}：{step}")
 
         yield tick
 
