@@ -39,9 +39,16 @@ def _file_handler(path: Path) -> logging.Handler:
 
 
 def _is_terminal(handler: logging.Handler) -> bool:
-    return isinstance(handler, logging.StreamHandler) and not isinstance(
-        handler, logging.FileHandler
-    )
+    """Prefect's console handler, its debug handler, or a plain stream handler (not a file,
+    nor a test runner's capture, which subclass it)."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    plain = type(handler) is logging.StreamHandler
+    return plain or isinstance(handler, PrefectConsoleHandler) or _is_prefect_debug(handler)
+
+
+def _is_prefect_debug(handler: logging.Handler) -> bool:
+    return type(handler).__name__ == "_SafeStreamHandler"
 
 
 @contextmanager
