@@ -106,9 +106,11 @@ def parse_day(value: str | None, name: str, tz: str) -> dt.date:
         fail(f"{name}：{value!r} 不是有效的日期（应为 YYYY-MM-DD）", 2)
 
 
-# What a command may raise on purpose: an exit, an abort, a usage error (exit status 2).
+# What a command may raise on purpose: an exit, an abort, a usage error (exit status 2);
+# and a closed pipe (`rectify audit | head`), which Typer ends quietly.
 # Typer carries its own copy of Click (typer._click): its exceptions are Typer's.
 EXPECTED = (ClickException, typer.Exit, typer.Abort, EOFError, KeyboardInterrupt)
+EXPECTED += (BrokenPipeError,)
 
 
 def crash(exc: BaseException, command: str, *, debug: bool) -> NoReturn:
