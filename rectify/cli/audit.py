@@ -27,8 +27,9 @@ def audit(
         typer.Option("--actor", help="查阅人编号：巡察办及其授权人员可看到问题线索事件的全文"),
     ] = None,
 ) -> None:
-    """审计日志，最新的在前：每一次操作（完成或被拒绝）及其理由。涉及问题线索的事件，
-    只有巡察办或其授权人员（--actor）能看到线索编号和理由。"""
+    """审计日志，最新的在前：每一次操作（完成或被拒绝）及其理由。
+
+    涉及问题线索的事件，只有巡察办或其授权人员（--actor）能看到线索编号和理由。"""
     if ctx.invoked_subcommand is not None:
         return
     create_schema()
@@ -70,8 +71,9 @@ def _unreadable_rows() -> NoReturn:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """检查哈希链：指出被修改、插入或删除的事件，无法读取的记录（JSON 损坏、必填项为空）
-    一并视为被篡改。"""
+    """检查审计日志的哈希链。
+
+    指出被修改、插入或删除的事件；无法读取的记录（JSON 损坏、必填项为空）一并视为被篡改。"""
     create_schema()
     problems, count = _check()
     if problems:

@@ -16,8 +16,9 @@ from rectify.feedback.service import import_file
 
 
 def init() -> None:
-    """建立数据库（默认为 SQLite 文件，可用 RECTIFY_DATABASE_URL 指定），未配置问题线索密钥时
-    在主目录生成密钥。"""
+    """建立数据库；未配置问题线索密钥时在主目录生成密钥。
+
+    数据库默认为 SQLite 文件，可用 RECTIFY_DATABASE_URL 指定。"""
     try:
         where, created = ensure_clue_key()
     except ClueKeyError as exc:

@@ -47,8 +47,9 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", help="写入此文件（默认在终端显示）")] = None,
     fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx（台账）")] = "md",
 ) -> None:
-    """截至某日的整改进展情况通报：Markdown（写入文件时附进展图）、公文格式的 DOCX，
-    或 XLSX 台账。"""
+    """截至某日的整改进展情况通报。
+
+    Markdown（写入文件时附进展图）、公文格式的 DOCX，或 XLSX 台账。"""
     if fmt not in ("md", "docx", "xlsx"):
         fail("--format：应为 md、docx 或 xlsx", 2)
     if fmt != "md" and out is None:
