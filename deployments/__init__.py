@@ -227,8 +227,12 @@ def to_deployments(timezone: str | None = None, policies: list | None = None) ->
     return out
 
 
-def serve_all() -> None:
+def serve_all(*, print_starting_message: bool = True) -> None:
     """Serve every deployment; schedules stay active when this process stops."""
     from prefect import serve  # the runner: loaded only when serving
 
-    serve(*to_deployments(), pause_on_shutdown=False)
+    serve(
+        *to_deployments(),
+        pause_on_shutdown=False,
+        print_starting_message=print_starting_message,
+    )

@@ -51,7 +51,7 @@ def last_audit() -> AuditEvent:
 
 def refused(result, code, says=""):
     assert result.exit_code == 1, result.output
-    assert f"refused ({code})" in result.output
+    assert f"拒绝（{code}）" in result.output
     assert says in result.output
     event = last_audit()
     assert (event.outcome, event.code) == ("refused", code)

@@ -21,7 +21,7 @@ def logged(db, spec_file):
     service.act(None, Progress(by="office_head", problem="1", text="已纳入"))
     service.act(None, Progress(by="office_head", problem="1", text="再推进"))
     ok = runner.invoke(app, ["audit", "verify"])
-    assert ok.exit_code == 0 and "5 events, chain intact" in ok.output
+    assert ok.exit_code == 0 and "共 5 条记录，哈希链无断裂" in ok.output
 
 
 def tamper(sql):
@@ -38,13 +38,13 @@ def verify():
 def test_an_edited_event_is_named(logged):
     tamper("UPDATE auditevent SET actor = 'secretary' WHERE id = 2")
     out = verify()
-    assert "event #2: its content was edited" in out
+    assert "事件 #2：记录后内容被修改" in out
     assert "#3" not in out
 
 
 def test_a_deleted_event_is_found(logged):
     tamper("DELETE FROM auditevent WHERE id = 3")
-    assert "event #4: does not follow the event before it" in verify()
+    assert "事件 #4：与前一条记录衔接不上" in verify()
 
 
 def test_an_inserted_event_is_found(logged):
@@ -53,7 +53,7 @@ def test_an_inserted_event_is_found(logged):
         "VALUES (99, '2024-01-01 00:00:00', '2024-01-01 00:00:00', 'sign_off', 'done', '{}', 'x', 'y')"
     )
     out = verify()
-    assert "event #99" in out
+    assert "事件 #99" in out
 
 
 def test_the_listing_still_works(logged):

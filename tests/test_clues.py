@@ -85,7 +85,7 @@ def last_audit() -> AuditEvent:
 
 def refused(result, code: str) -> AuditEvent:
     assert result.exit_code == 1, result.output
-    assert f"refused ({code})" in result.output
+    assert f"拒绝（{code}）" in result.output
     event = last_audit()
     assert (event.outcome, event.code) == ("refused", code)
     return event
@@ -354,7 +354,7 @@ def test_the_example_imports_and_only_the_office_and_its_readers_see_it(inspecti
     refused(transfer, "not_permitted")  # audited with the number it named, sealed
     for actor in (None, "secretary", "office_head", "cdi_liaison"):
         log = run("audit", "--limit", "100", *(["--actor", actor] if actor else []))
-        assert log.exit_code == 0 and "clue_transfer (问题线索) refused" in log.output
+        assert log.exit_code == 0 and "clue_transfer (问题线索) 拒绝" in log.output
         assert "XS-R8" not in log.output and "礼金" not in log.output, log.output
     assert "XS-R8-003" in run("audit", "--limit", "100", "--actor", KEEPER).output
 

@@ -99,7 +99,11 @@ def _feedback(tmp_path, receivers, *, office: bool = True):
             "ref": "2",
             "title": "制度执行不严",
             "measures": [
-                {**copy.deepcopy(problems[0]["measures"][0]), "text": "修订议事规则", "due": dt.date(2024, 10, 31)}
+                {
+                    **copy.deepcopy(problems[0]["measures"][0]),
+                    "text": "修订议事规则",
+                    "due": dt.date(2024, 10, 31),
+                }
             ],
         }
     )

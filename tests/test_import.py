@@ -23,9 +23,9 @@ def status_json(*args: str) -> dict:
 def test_spec_example_imports(db, spec_file):
     result = runner.invoke(app, ["import", str(spec_file)])
     assert result.exit_code == 0, result.output
-    assert "imported binhai-2024-r8: 1 aspects, 1 problems, 2 measures" in result.output
+    assert "已导入 binhai-2024-r8：1 个方面，1 个问题，2 项整改措施" in result.output
     # plan due 60 days after the feedback of 27 June 2024
-    assert "plan due 2024-08-26" in result.output
+    assert "整改方案时限 2024-08-26" in result.output
     data = status_json("--as-of", "2024-07-01")
     assert (data["aspects"], data["problems"], data["not_started"]) == (1, 1, 1)
 
@@ -36,7 +36,7 @@ def test_a_plan_due_on_a_non_working_day_moves_to_the_next_working_day(db, spec_
     spec_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(app, ["import", str(spec_file)])
     assert result.exit_code == 0, result.output
-    assert "plan due 2024-07-29" in result.output
+    assert "整改方案时限 2024-07-29" in result.output
     assert status_json("--as-of", "2024-07-01")["plan"]["due"] == "2024-07-29"
 
 
@@ -188,7 +188,7 @@ def test_xlsx_ledger_imports(db, tmp_path):
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 0, result.output
     # 15 working days after 27 June 2024 (no holiday in between): 18 July
-    assert "2 aspects, 2 problems, 3 measures; plan due 2024-07-18" in result.output
+    assert "2 个方面，2 个问题，3 项整改措施；整改方案时限 2024-07-18" in result.output
 
 
 def test_xlsx_errors_name_sheet_row_and_column(db, tmp_path):

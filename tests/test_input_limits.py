@@ -241,8 +241,17 @@ def test_audit_verify_names_an_unreadable_row_as_tampered(logged, sql, said):
         conn.execute(text(sql))
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1
-    assert f"event #2：记录无法读取（{said}），已被篡改" in result.output
+    assert f"事件 #2：记录无法读取（{said}），已被篡改" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    # The listing shows the row when it can, or names it as the check does; never a traceback.
+    listing = runner.invoke(app, ["audit"])
+    assert "Traceback" not in listing.output
+    assert listing.exception is None or isinstance(listing.exception, SystemExit)
+    if said in ("details 不是有效的 JSON", "at 不是有效的时间"):  # the listing cannot read these
+        assert listing.exit_code == 1
+        assert f"事件 #2：记录无法读取（{said}），已被篡改" in listing.output
+    else:
+        assert "#2 " in listing.output
 
 
 def test_a_character_yaml_does_not_accept_is_refused_at_its_line(tmp_path):

@@ -20,7 +20,7 @@ def exported(db, tmp_path):
     path = tmp_path / "ledger.xlsx"
     result = runner.invoke(app, ["ledger", "export", "--out", str(path), "--as-of", "2023-08-15"])
     assert result.exit_code == 0, result.output
-    assert "68 measures" in result.output
+    assert "68 项整改措施" in result.output
     return path
 
 
@@ -55,7 +55,7 @@ def test_round_trip_records_progress(exported):
     )
     preview = runner.invoke(app, ["ledger", "import", str(exported), "--by", "office_head"])
     assert preview.exit_code == 0, preview.output
-    assert "2 change(s)" in preview.output and "row 2: 问题1" in preview.output
+    assert "共 2 处改动" in preview.output and "第 2 行：问题1" in preview.output
     assert status()["in_progress"] == 0  # shown, not applied
     applied = runner.invoke(
         app, ["ledger", "import", str(exported), "--by", "office_head", "--apply"]

@@ -39,9 +39,7 @@ async def _runs_of(deployment_name: str, parameters: dict, count: int):
     async with get_client() as client:
         deployment = await client.read_deployment_by_name(deployment_name)
         return [
-            (
-                await client.create_flow_run_from_deployment(deployment.id, parameters=parameters)
-            ).id
+            (await client.create_flow_run_from_deployment(deployment.id, parameters=parameters)).id
             for _ in range(count)
         ]
 
@@ -61,7 +59,9 @@ def test_two_workers_two_identical_dispatches_one_effect(inspection, receivers, 
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "PREFECT_LOGGING_LEVEL": "WARNING",
     }
-    created = _prefect("work-pool", "create", "rectify", "--type", "process", "--overwrite", env=env)
+    created = _prefect(
+        "work-pool", "create", "rectify", "--type", "process", "--overwrite", env=env
+    )
     assert created.returncode == 0, created.stdout + created.stderr
     deployed = _prefect("--no-prompt", "deploy", "--name", "half-monthly-dispatch", env=env)
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr

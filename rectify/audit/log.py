@@ -139,13 +139,12 @@ def verify(session: Session) -> list[str]:
         number = row["id"]
         if row["prev_hash"] != expected:
             problems.append(
-                f"event #{number}: does not follow the event before it — an event was deleted "
-                f"or inserted just before #{number}"
+                f"事件 #{number}：与前一条记录衔接不上，#{number} 之前有记录被删除或插入"
             )
         unreadable = _unreadable(row)
         if unreadable:
-            problems.append(f"event #{number}：记录无法读取（{unreadable}），已被篡改")
+            problems.append(f"事件 #{number}：记录无法读取（{unreadable}），已被篡改")
         elif row["hash"] != event_hash(row["prev_hash"] or "", row):
-            problems.append(f"event #{number}: its content was edited after it was recorded")
+            problems.append(f"事件 #{number}：记录后内容被修改")
         expected = row["hash"] or ""
     return problems

@@ -1,14 +1,45 @@
-"""The command line (`rectify`): one module per command group, put together here."""
+"""The command line (`rectify`): one module per command group, put together here. Every
+text it prints is Chinese (Click's and Typer's own texts too: ``click_zh``); an error nobody
+expected ends in one line naming the log file (``common.RectifyGroup``)."""
+
+from typing import Annotated
 
 import typer
 
-from rectify.cli import accountability, audit, calendar, feedback, problems, reports, runtime
+from rectify.cli import (
+    accountability,
+    audit,
+    calendar,
+    click_zh,
+    feedback,
+    problems,
+    reports,
+    runtime,
+)
 from rectify.cli.clues import clue_app
+from rectify.cli.common import RectifyGroup
 from rectify.cli.outcomes import record_app
 
+click_zh.install()
+
 app = typer.Typer(
-    help="巡察整改 — supervise rectification after a political inspection.", no_args_is_help=True
+    cls=RectifyGroup,
+    help="巡察整改：政治巡察反馈后的整改督办。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="出错时在终端显示完整的错误信息（默认只写入日志文件）")
+    ] = False,
+) -> None:
+    """巡察整改：政治巡察反馈后的整改督办。"""
+
+
 app.add_typer(calendar.calendar_app, name="calendar")
 app.add_typer(clue_app, name="clue")
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from models import session_scope
+from models import create_schema, session_scope
 from rectify.cli.common import (
     AsOfOpt,
     AtOpt,
@@ -29,13 +29,16 @@ from rectify.problems import actions, service
 from rectify.problems.detail import problem_detail
 from rectify.problems.rules.counting import COUNT_KEYS
 
+ProblemArg = Annotated[str, typer.Argument(metavar="问题编号", help="问题编号（与反馈意见一致）")]
+NoteOpt = Annotated[str, typer.Option("--note", help="备注")]
+
 
 def status(
     inspection: InspectionOpt = None,
     as_of: AsOfOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
-    """Counts per state, overdue, and per aspect, as of a date."""
+    """截至某日的整改情况：各状态问题数、超期数，以及各方面的分项统计。"""
     tz = zone(inspection)
     as_of_day = parse_day(as_of, "--as-of", tz)
     with exit_on_refusal(), session_scope() as session:
@@ -45,17 +48,19 @@ def status(
         return
     plan = data["plan"]
     console.print(
-        f"[bold]{data['unit']}[/bold] {data['inspection']} as of {data['as_of']}: "
-        f"{data['aspects']} aspects, {data['problems']} problems — closed {data['closed']}, "
-        f"long-term {data['long_term']}, in progress {data['in_progress']}, "
-        f"not started {data['not_started']}, awaiting confirmation "
-        f"{data['awaiting_confirmation']}, reopened {data['reopened']}, overdue {data['overdue']}",
+        f"{data['unit']} {data['inspection']}，截至 {data['as_of']}："
+        f"{data['aspects']} 个方面，{data['problems']} 个问题；已销号 {data['closed']}，"
+        f"长期整改 {data['long_term']}，推进中 {data['in_progress']}，"
+        f"未启动 {data['not_started']}，待销号审核 {data['awaiting_confirmation']}，"
+        f"重新整改 {data['reopened']}，超期 {data['overdue']}",
+        style="bold",
         highlight=False,
+        markup=False,
     )
     console.print(
-        f"plan due {plan['due']}: "
-        + (f"approved {plan['approved_on']}" if plan["approved"] else "not approved")
-        + (" (late)" if plan["late"] else ""),
+        f"整改方案时限 {plan['due']}："
+        + (f"已于 {plan['approved_on']} 审议通过" if plan["approved"] else "尚未审议通过")
+        + ("（逾期）" if plan["late"] else ""),
         highlight=False,
     )
     table = Table(
@@ -76,10 +81,11 @@ def status(
 
 
 def show(
-    problem: Annotated[str, typer.Argument(help="problem ref, as published")],
+    problem: ProblemArg,
     inspection: InspectionOpt = None,
 ) -> None:
-    """One problem: its measures, responsibilities, dues and history."""
+    """一个问题的详情：整改措施、责任、时限和历史记录。"""
+    create_schema()
     with exit_on_refusal(), session_scope() as session:
         text = problem_detail(inspection, problem, session=session)
     console.print(text, highlight=False, markup=False)
@@ -91,43 +97,41 @@ def _act(inspection: str | None, action: actions.AnyAction, at: str | None) -> N
 
 def approve_plan(
     by: ByOpt,
-    meeting: Annotated[str, typer.Option(help="the party group meeting; required")] = "",
+    meeting: Annotated[str, typer.Option(help="审议的党组（党委）会议名称；必填")] = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Record the plan's approval (整改方案审议通过) at a named meeting, by the leader."""
+    """记录整改方案审议通过（须写明会议），由主要负责人操作。"""
     _act(inspection, actions.ApprovePlan(by=by, meeting=meeting), at)
 
 
 def submit_report(
     by: ByOpt,
-    title: Annotated[str, typer.Option(help="the report's title")] = "",
+    title: Annotated[str, typer.Option(help="整改报告标题")] = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Record the rectification report (整改报告) submitted to the office, by the leader."""
+    """记录向巡察办报送整改报告，由主要负责人操作。"""
     _act(inspection, actions.SubmitReport(by=by, title=title), at)
 
 
 def progress(
-    problem: str,
+    problem: ProblemArg,
     by: ByOpt,
-    text: Annotated[str, typer.Option("--text", help="what was done")],
+    text: Annotated[str, typer.Option("--text", help="整改进展情况")],
     evidence: Annotated[
-        list[str] | None, typer.Option("--evidence", help="evidence file name; repeatable")
+        list[str] | None, typer.Option("--evidence", help="支撑材料文件名；可重复")
     ] = None,
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Record progress on a problem."""
+    """记录一个问题的整改进展。"""
     _act(
         inspection, actions.Progress(by=by, problem=problem, text=text, evidence=evidence or []), at
     )
 
 
-EvidenceOpt = Annotated[
-    list[str] | None, typer.Option("--evidence", help="evidence (支撑材料); repeatable")
-]
+EvidenceOpt = Annotated[list[str] | None, typer.Option("--evidence", help="支撑材料；可重复")]
 
 # the options of the commands with Chinese help
 InspectionZh = Annotated[
@@ -173,14 +177,14 @@ def stage_report(
 
 
 def apply_sign_off(
-    problem: str,
+    problem: ProblemArg,
     by: ByOpt,
     evidence: EvidenceOpt = None,
-    note: str = "",
+    note: NoteOpt = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Apply for a problem's sign-off (申请销号) with evidence, by the unit."""
+    """被巡察单位附支撑材料申请销号。"""
     _act(
         inspection,
         actions.ApplySignOff(by=by, problem=problem, evidence=evidence or [], note=note),
@@ -189,15 +193,14 @@ def apply_sign_off(
 
 
 def sign_off(
-    problem: str,
+    problem: ProblemArg,
     by: ByOpt,
     evidence: EvidenceOpt = None,
-    note: str = "",
+    note: NoteOpt = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Confirm a problem's sign-off (整改销号), by an office supervisor; without an
-    application, with evidence."""
+    """巡察办确认整改销号；未经申请直接销号的须附支撑材料。"""
     _act(
         inspection,
         actions.SignOffAction(by=by, problem=problem, evidence=evidence or [], note=note),
@@ -206,26 +209,25 @@ def sign_off(
 
 
 def return_sign_off(
-    problem: str,
+    problem: ProblemArg,
     by: ByOpt,
-    reason: Annotated[str, typer.Option("--reason", help="why it is returned; required")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="退回理由；必填")] = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Return an application for sign-off (退回) with a reason, by an office supervisor."""
+    """巡察办退回销号申请，须说明理由。"""
     _act(inspection, actions.ReturnSignOff(by=by, problem=problem, reason=reason), at)
 
 
 def long_term(
-    problem: str,
+    problem: ProblemArg,
     by: ByOpt,
     stage_goal: Annotated[str, typer.Option("--stage-goal", help="阶段性目标")],
-    checkpoint: Annotated[str, typer.Option("--checkpoint", help="next checkpoint YYYY-MM-DD")],
+    checkpoint: Annotated[str, typer.Option("--checkpoint", help="下一个节点日期 YYYY-MM-DD")],
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Declare a problem long-term (需长期整改): by the leader; once it is overdue, by an
-    office supervisor."""
+    """将问题列为需长期整改：由主要负责人操作；问题超期后由巡察办操作。"""
     when = parse_day(checkpoint, "--checkpoint", get_settings().timezone)
     _act(
         inspection,
@@ -235,27 +237,27 @@ def long_term(
 
 
 def extend(
-    problem: str,
+    problem: ProblemArg,
     by: ByOpt,
-    new_due: Annotated[str, typer.Option("--new-due", help="YYYY-MM-DD")],
-    reason: Annotated[str, typer.Option("--reason")],
+    new_due: Annotated[str, typer.Option("--new-due", help="新的整改时限 YYYY-MM-DD")],
+    reason: Annotated[str, typer.Option("--reason", help="延期理由")],
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Extend a problem's due date, by an office supervisor; the plan's date is kept."""
+    """巡察办延长问题的整改时限；整改方案中的原定时限保留。"""
     when = parse_day(new_due, "--new-due", get_settings().timezone)
     _act(inspection, actions.Extend(by=by, problem=problem, new_due=when, reason=reason), at)
 
 
 def review(
-    problem: str,
+    problem: ProblemArg,
     by: ByOpt,
-    outcome: Annotated[str, typer.Option("--outcome", help="sustained | relapsed")],
-    note: str = "",
+    outcome: Annotated[str, typer.Option("--outcome", help="sustained（保持） | relapsed（反弹）")],
+    note: NoteOpt = "",
     inspection: InspectionOpt = None,
     at: AtOpt = None,
 ) -> None:
-    """Record a 回头看 review by an office supervisor; relapsed reopens the problem."""
+    """巡察办记录“回头看”结果；反弹（relapsed）的问题重新整改。"""
     if outcome not in ("sustained", "relapsed"):
-        fail("--outcome: expected sustained or relapsed", 2)
+        fail("--outcome：应为 sustained（保持）或 relapsed（反弹）", 2)
     _act(inspection, actions.ReviewAction(by=by, problem=problem, outcome=outcome, note=note), at)  # type: ignore[arg-type]

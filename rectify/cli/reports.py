@@ -20,6 +20,7 @@ from rectify.cli.common import (
     fail,
     fail_with,
     parse_day,
+    refusal_line,
     zone,
 )
 from rectify.core.settings import get_settings
@@ -36,38 +37,34 @@ from rectify.reports import (
     write_ledger_report_xlsx,
 )
 
-office_app = typer.Typer(help="The office view across units (巡察办).", no_args_is_help=True)
-ledger_app = typer.Typer(help="The Excel ledger (台账) round trip.", no_args_is_help=True)
+office_app = typer.Typer(help="巡察办视角：各单位整改情况对比。", no_args_is_help=True)
+ledger_app = typer.Typer(help="Excel 台账：导出填报，导入进展。", no_args_is_help=True)
 
 
 def report(
     inspection: InspectionOpt = None,
     as_of: AsOfOpt = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="write to this file instead of printing")
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx (the 台账)")] = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="写入此文件（默认在终端显示）")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx（台账）")] = "md",
     internal: Annotated[
         bool,
-        typer.Option(
-            "--internal",
-            help="the office's version: evidence, who recorded what, overdue and refused counts",
-        ),
+        typer.Option("--internal", help="巡察办内部版本：含佐证材料、记录人、超期和被拒绝操作的数目"),
     ] = False,
 ) -> None:
-    """The progress report (整改进展情况通报) as of a date: Markdown (with its chart when
-    written to a file), DOCX in official-document layout, or the XLSX ledger (台账). The
-    public version by default; ``--internal`` for the office's."""
+    """截至某日的整改进展情况通报。
+
+    Markdown（写入文件时附进展图）、公文格式的 DOCX，或 XLSX 台账；默认为公开版本，
+    --internal 为巡察办内部版本。"""
     if fmt not in ("md", "docx", "xlsx"):
-        fail("--format: expected md, docx or xlsx", 2)
+        fail("--format：应为 md、docx 或 xlsx", 2)
     if fmt != "md" and out is None:
-        fail(f"--format {fmt} needs --out FILE", 2)
+        fail(f"--format {fmt} 须同时用 --out 指定输出文件", 2)
     tz = zone(inspection)
     day = parse_day(as_of, "--as-of", tz)
     with exit_on_refusal(), session_scope() as session:
         if fmt == "xlsx":
             write_ledger_report_xlsx(inspection, day, out, session=session)
-            console.print(f"written {out}", highlight=False)
+            console.print(f"已写入 {out}", highlight=False)
             return
         if out is None:
             text = progress_report_markdown(inspection, day, session=session, internal=internal)
@@ -81,7 +78,7 @@ def report(
         else:
             text = progress_report_markdown(inspection, day, session=session, internal=internal)
             out.write_text(text + f"\n![整改进展图]({png.name})\n", encoding="utf-8")
-    console.print(f"written {out} and {png}", highlight=False)
+    console.print(f"已写入 {out} 和 {png}", highlight=False)
 
 
 def intake(
@@ -90,17 +87,17 @@ def intake(
         typer.Argument(
             exists=True,
             dir_okay=False,
+            metavar="文件",
             help="反馈意见、整改进展情况通报或整改台账（.docx/.xlsx/.txt/.md）",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="要写入的反馈文件草稿（.yaml）")],
 ) -> None:
-    """Draft a feedback file from a published document (反馈意见 / 整改进展情况通报) or the
-    office's ledger table (整改台账, Word or Excel)."""
+    """根据已印发的文件（反馈意见、整改进展情况通报）或整改台账（Word、Excel 表格）起草反馈意见文件。"""
     try:
         result = parse_document(document)
     except (UnsupportedDocument, OSError) as exc:
-        fail(f"{document}: {exc}", 2)
+        fail(f"无法读取文件 {document}：{exc}", 2)
     write_draft(result, out)
     c = result.counts_parsed
     console.print(
@@ -139,11 +136,11 @@ def intake(
 @office_app.command("status")
 def office_status(
     as_of: AsOfOpt = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
-    """The units of each inspection office (巡察办), laggards first within each office."""
+    """各巡察办所辖单位的整改情况，每个巡察办内进度靠后的单位在前。"""
     create_schema()
-    day = parse_day(as_of, "--as-of", get_settings().timezone) if as_of else None
+    day = parse_day(as_of, "--as-of", get_settings().timezone) if as_of is not None else None
     with session_scope() as session:
         rows = office_rows(day, session=session)
     if as_json:
@@ -175,48 +172,55 @@ def office_status(
 
 @ledger_app.command("export")
 def ledger_export(
-    out: Annotated[Path, typer.Option("--out", help="the .xlsx to write")],
+    out: Annotated[Path, typer.Option("--out", help="要写入的 .xlsx 文件")],
     inspection: InspectionOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    as_of: AsOfOpt = None,
 ) -> None:
-    """Write the ledger for departments to fill in progress and evidence."""
+    """导出台账，供各部门填写整改进展和支撑材料。"""
     tz = zone(inspection)
     with exit_on_refusal(), session_scope() as session:
         n = export_ledger(inspection, parse_day(as_of, "--as-of", tz), out, session=session)
-    console.print(f"written {out}: {n} measures; fill in the yellow columns", highlight=False)
+    console.print(f"已写入 {out}：{n} 项整改措施；请填写黄色列", highlight=False)
 
 
 @ledger_app.command("import")
 def ledger_import(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, metavar="台账文件", help="填好的台账（.xlsx）"),
+    ],
     apply: Annotated[
-        bool, typer.Option("--apply", help="apply the changes (default: only show them)")
+        bool, typer.Option("--apply", help="记录这些进展（默认只显示将作的改动）")
     ] = False,
-    by: Annotated[str | None, typer.Option("--by", help="reporter for rows without 报送人")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="未填报送人的行按此人报送")] = None,
 ) -> None:
-    """Show what a filled-in ledger would change; with --apply, apply it all or nothing."""
+    """显示填好的台账将带来的改动；加 --apply 则全部记录（全部成功或全部不记录）。"""
     with exit_on_refusal(), session_scope() as session:
         plan = read_ledger(file, session=session, default_by=by)
     if plan.errors:
-        fail_with(plan.errors, f"refused: nothing was imported ({len(plan.errors)} error(s))")
+        fail_with(
+            plan.errors,
+            refusal_line("invalid_file", f"未导入任何内容（{len(plan.errors)} 处错误）"),
+        )
     for c in plan.changes:
-        evidence = f" [{', '.join(c.evidence)}]" if c.evidence else ""
+        evidence = f"（支撑材料：{'、'.join(c.evidence)}）" if c.evidence else ""
         console.print(
-            f"row {c.row}: 问题{c.problem} 进展 by {c.by}: {c.text}{evidence}",
+            f"第 {c.row} 行：问题{c.problem} 进展（报送人 {c.by}）：{c.text}{evidence}",
             highlight=False,
             markup=False,
         )
     if not plan.changes:
-        console.print("nothing to import", highlight=False)
+        console.print("没有需要导入的进展", highlight=False)
         return
     if not apply:
         console.print(
-            f"{len(plan.changes)} change(s); run again with --apply to record them", highlight=False
+            f"共 {len(plan.changes)} 处改动；加 --apply 再运行一次即可记录", highlight=False
         )
         return
     refused_rows = apply_ledger(plan)
     if refused_rows:
         fail_with(
-            refused_rows, f"refused: nothing was imported ({len(refused_rows)} row(s) refused)"
+            refused_rows,
+            refusal_line("refused_rows", f"未导入任何内容（{len(refused_rows)} 行被拒绝）"),
         )
-    console.print(f"recorded {len(plan.changes)} progress update(s)", highlight=False)
+    console.print(f"已记录 {len(plan.changes)} 条整改进展", highlight=False)

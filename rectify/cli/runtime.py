@@ -1,9 +1,13 @@
 """``rectify simulate``, ``demo`` and ``serve``: the engine on a virtual clock, the demo
-rectification, and the Prefect server with every deployment on its schedule."""
+rectification, and the Prefect server with every deployment on its schedule. They keep the
+terminal quiet: a progress bar and a summary; Prefect's run logs go to the Prefect server
+(and its UI) and to the log file (``--verbose``: to the terminal as well)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -11,13 +15,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from models import create_schema, session_scope
-from rectify.cli.common import console, err, fail_with
+from rectify.cli.common import console, err, fail_with, refusal_line
 from rectify.core.errors import Refusal
 from rectify.feedback.validate import FeedbackErrors
 from rectify.problems.tree import get_inspection
+from rectify.runtime.logs import log_path, prefect_logs_to_file, quiet_child_processes
 from rectify.runtime.server import embedded_server
 from rectify.runtime.simulation import (
+    Scenario,
     ScenarioErrors,
+    SimulationResult,
     load_scenario,
     prepare_embedded_prefect,
     write_outputs,
@@ -27,28 +34,34 @@ from rectify.runtime.simulation import (
 )
 
 DEMO_SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "binhai-scenario.yaml"
+# What the progress bar names each step by: the flows as their runs are named, and the
+# scenario's events as the office calls them; a step it does not know shows as it is.
+STEPS = {
+    "feedback-import": "导入反馈意见",
+    "deadline-watch": "期限检查",
+    "half-monthly-dispatch": "半月调度",
+    "monthly-supervision": "每月督办",
+    "lookback-review": "回头看",
+    "deliver-notices": "发送通知",
+    "approve_plan": "审议整改方案",
+    "submit_report": "报送整改报告",
+    "progress": "整改进展",
+    "apply_sign_off": "申请销号",
+    "sign_off": "整改销号",
+    "return_sign_off": "退回销号申请",
+    "long_term": "需长期整改",
+    "extend": "延期",
+    "review": "回头看复查",
+    "done": "完成",
+}
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="同时在终端显示 Prefect 的运行日志")
+]
 
 
-def simulate(
-    scenario: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="scenario file (scenario-format.md)")
-    ],
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out", help="directory for summary.json, notices.jsonl, runs.jsonl, report.md"
-        ),
-    ],
-    send: Annotated[
-        bool, typer.Option("--send", help="really send the notices (default: capture them)")
-    ] = False,
-) -> None:
-    """Replay a scenario on a virtual clock with the real flows; nothing waits for real time."""
-    prepare_embedded_prefect()
-    try:
-        loaded = load_scenario(scenario)
-    except (ScenarioErrors, FeedbackErrors) as exc:
-        fail_with(exc.errors, f"refused: the scenario was not run ({len(exc.errors)} error(s))")
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr while the block runs (gone when it ends); yields its tick."""
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -56,19 +69,61 @@ def simulate(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("simulating", total=None)
+        task = bar.add_task(label, total=None)
 
-        def tick(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, description=f"simulating {label}")
+        def tick(done: int, total: int, step: str) -> None:
+            step = STEPS.get(step, step)
+            bar.update(task, completed=done, total=total, description=f"{label}：{step}")
 
-        result = run_simulation(loaded, send=send, progress=tick)
+        yield tick
+
+
+def _load(scenario: Path) -> Scenario:
+    """The scenario, or its refusal with every error located (exit 1)."""
+    try:
+        return load_scenario(scenario)
+    except (ScenarioErrors, FeedbackErrors) as exc:
+        n = len(exc.errors)
+        fail_with(exc.errors, refusal_line("invalid_file", f"未运行推演（{n} 处错误）"))
+
+
+def _run(loaded: Scenario, label: str, *, verbose: bool, **options) -> SimulationResult:
+    """Run the scenario under a progress bar, Prefect's logs in the log file."""
+    with prefect_logs_to_file(verbose=verbose), _progress(label) as tick:
+        return run_simulation(loaded, progress=tick, **options)
+
+
+def simulate(
+    scenario: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            metavar="场景文件",
+            help="推演场景文件（docs/scenario-format.md）",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="输出目录：summary.json、notices.jsonl、runs.jsonl、report.md"),
+    ],
+    send: Annotated[
+        bool, typer.Option("--send", help="真实发送通知（默认只记录，不发送）")
+    ] = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """在虚拟时钟上用真实的流程推演一个场景，无需等待真实时间。"""
+    prepare_embedded_prefect()
+    loaded = _load(scenario)
+    result = _run(loaded, "推演", verbose=verbose, send=send)
     write_outputs(result, out)
     s = result.summary
     console.print(
-        f"as of {s['as_of']}: {s['aspects']} aspects, {s['problems']} problems — closed {s['closed']}, "
-        f"long-term {s['long_term']}, in progress {s['in_progress']}, not started {s['not_started']}, "
-        f"reopened {s['reopened']}, overdue {s['overdue']}; {len(result.notices)} notices, "
-        f"{len(result.runs)} runs, {len(s['refused_events'])} refused events → {out}",
+        f"截至 {s['as_of']}：{s['aspects']} 个方面，{s['problems']} 个问题；已销号 {s['closed']}，"
+        f"长期整改 {s['long_term']}，推进中 {s['in_progress']}，未启动 {s['not_started']}，"
+        f"重新整改 {s['reopened']}，超期 {s['overdue']}；通知 {len(result.notices)} 条，"
+        f"流程运行 {len(result.runs)} 次，被拒绝的操作 {len(s['refused_events'])} 次；"
+        f"结果已写入 {out}",
         highlight=False,
     )
 
@@ -82,54 +137,68 @@ def _is_loaded(inspection_id: str) -> bool:
     return True
 
 
-def _load_demo(scenario: Path) -> None:
-    loaded = load_scenario(scenario)
+def _load_demo(scenario: Path, *, verbose: bool) -> None:
+    loaded = _load(scenario)
     create_schema()
     if _is_loaded(loaded.inspection_id):
-        console.print(f"demo already loaded: {loaded.inspection_id}", highlight=False)
+        console.print(f"演示数据已在数据库中：{loaded.inspection_id}", highlight=False)
         return
-    console.print(f"loading the demo: {scenario.name} on a virtual clock …", highlight=False)
-    result = run_simulation(loaded, in_place=True)
+    result = _run(loaded, "载入演示数据", verbose=verbose, in_place=True)
     s = result.summary
     console.print(
-        f"demo {loaded.inspection_id}: {s['problems']} problems, closed {s['closed']}, long-term "
-        f"{s['long_term']}, overdue {s['overdue']}; {len(result.runs)} flow runs, {len(result.notices)} notices",
+        f"演示数据已载入 {loaded.inspection_id}：{s['problems']} 个问题，已销号 {s['closed']}，"
+        f"长期整改 {s['long_term']}，超期 {s['overdue']}；流程运行 {len(result.runs)} 次，"
+        f"通知 {len(result.notices)} 条",
         highlight=False,
     )
 
 
 def demo(
-    scenario: Annotated[Path, typer.Option(help="the scenario to load")] = DEMO_SCENARIO,
+    scenario: Annotated[
+        Path, typer.Option("--scenario", help="要载入的推演场景文件")
+    ] = DEMO_SCENARIO,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Load the demo rectification (Binhai, seed 004) with its history into the database."""
+    """将演示用的整改（滨海，种子 004）连同其历史载入数据库。"""
     prepare_embedded_prefect()
-    _load_demo(scenario)
+    _load_demo(scenario, verbose=verbose)
+    console.print(f"运行日志：{log_path()}；查看整改情况：rectify status", highlight=False)
 
 
 def serve(
-    demo: Annotated[bool, typer.Option("--demo", help="load the demo rectification first")] = False,
-    host: str = "127.0.0.1",
-    port: int = 4200,
+    demo: Annotated[bool, typer.Option("--demo", help="先载入演示数据")] = False,
+    host: Annotated[str, typer.Option("--host", help="Prefect 服务器监听的地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 4200,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Start the Prefect server with its UI and serve every deployment on its schedule."""
+    """启动带界面的 Prefect 服务器，并按计划运行全部部署。"""
     # The deployments load Prefect and every flow: deferred so that --help stays quick.
     from deployments import serve_all
 
     create_schema()
     if os.environ.get("PREFECT_API_URL"):
         if demo:
-            _load_demo(DEMO_SCENARIO)
-        console.print(f"serving deployments on {os.environ['PREFECT_API_URL']}", highlight=False)
-        serve_all()
+            _load_demo(DEMO_SCENARIO, verbose=verbose)
+        console.print(f"按计划运行全部部署：{os.environ['PREFECT_API_URL']}", highlight=False)
+        _serve(serve_all, verbose=verbose)
         return
     if demo:
         # The demo's runs are recorded by a server without its task-run recorder (see
         # rectify.runtime.simulation.prepare_embedded_prefect); the server is then restarted as usual.
         with embedded_server(host, port, record_task_runs=False):
-            _load_demo(DEMO_SCENARIO)
+            _load_demo(DEMO_SCENARIO, verbose=verbose)
     with embedded_server(host, port):
         console.print(
-            f"Prefect UI: http://{host}:{port}  (Ctrl-C to stop; schedules stay active)",
-            highlight=False,
+            f"Prefect 界面：http://{host}:{port}（Ctrl-C 停止；计划保持有效）", highlight=False
         )
-        serve_all()
+        _serve(serve_all, verbose=verbose)
+
+
+def _serve(serve_all: Callable[..., None], *, verbose: bool) -> None:
+    """Serve every deployment, its runs' logs in the log file (and on the terminal when
+    ``verbose``)."""
+    with prefect_logs_to_file(verbose=verbose) as path:
+        if not verbose:
+            quiet_child_processes(path)
+        console.print(f"运行日志写入 {path}", highlight=False)
+        serve_all(print_starting_message=verbose)

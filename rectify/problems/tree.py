@@ -42,9 +42,9 @@ def get_inspection(session: Session, inspection_id: str | None) -> Inspection:
     if len(found) != 1:
         raise Refusal(
             "which_inspection",
-            "数据库中没有巡察,请先导入反馈文件"
+            "数据库中没有巡察，请先导入反馈文件（rectify import）"
             if not found
-            else "有多个巡察,请用 --inspection 指明",
+            else "有多个巡察，请用 --inspection 指明",
         )
     return found[0]
 
