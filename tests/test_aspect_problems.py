@@ -101,7 +101,7 @@ def test_binhai_scenario_events_give_the_demo_report(db):
 
 XLSX_CASES = [
     # (rows, imported, words in the output)
-    ([ROW1[:1] + (None,) + ROW1[2:], ROW3], True, "2 aspects, 2 problems, 2 measures"),
+    ([ROW1[:1] + (None,) + ROW1[2:], ROW3], True, "2 个方面，2 个问题，2 项整改措施"),
     (
         [ROW1, ROW2[:1] + (None,) + ROW2[2:3] + ("另一标题",) + ROW2[4:]],
         False,

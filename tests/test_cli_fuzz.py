@@ -69,12 +69,16 @@ def deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# options naming a file the command writes (not one it reads)
+OUTPUTS = ("out", "xlsx")
+
+
 def bad_values(param, files: Path) -> list[tuple[str, bool]]:
     """Malformed values for ``param``, each with whether it must be refused."""
     desc = param.type_descriptor
     if getattr(param, "is_flag", False):
         return []
-    if desc.is_path and param.name == "out":
+    if desc.is_path and param.name in OUTPUTS:
         return [(str(files), True), (str(files / "empty.yaml" / "x.out"), True)]
     if desc.is_path:
         paths = [files / name for name in FILES] + [files / "missing.yaml", files]

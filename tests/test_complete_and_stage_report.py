@@ -187,7 +187,7 @@ def test_complete_and_stage_report(imported, before, command, expected):  # noqa
         assert last_audit().outcome == "done"
         return
     assert result.exit_code == 1, result.output
-    assert f"refused ({outcome})" in result.output and says in result.output
+    assert f"拒绝（{outcome}）" in result.output and says in result.output
     event = last_audit()
     assert (event.outcome, event.code) == ("refused", outcome)
 

@@ -335,5 +335,5 @@ def test_the_audit_log_shows_the_decision_with_its_flow_run(applied):
     decide(INSPECTION, applied, channel="flow-run:1234abcd", at=at("2024-10-15"), **CONFIRM)
     decide(INSPECTION, applied, channel="flow-run:5678ef00", at=at("2024-10-16"), **CONFIRM)
     lines = CliRunner().invoke(app, ["audit", "--limit", "2"]).output.splitlines()
-    assert "xcb_li（flow-run:5678ef00） sign_off 1 refused — already_decided" in lines[0]
-    assert "xcb_li（flow-run:1234abcd） sign_off 1 done" in lines[1]
+    assert "xcb_li（flow-run:5678ef00） sign_off 1 拒绝（already_decided）：" in lines[0]
+    assert "xcb_li（flow-run:1234abcd） sign_off 1 完成" in lines[1]

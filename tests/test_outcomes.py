@@ -81,7 +81,7 @@ def test_who_may_record_outcomes(two_units, action, by, expected):
         assert (row.inspection_id, row.by) == ("binhai-2024-r8", by)
         return
     assert result.exit_code == 1, result.output
-    assert f"refused ({expected.code})" in result.output and expected.says in result.output
+    assert f"拒绝（{expected.code}）" in result.output and expected.says in result.output
     assert (event.outcome, event.code) == ("refused", expected.code)
     assert _rows(ACTIONS[action][1]) == []
 
@@ -121,7 +121,7 @@ def test_bad_input_is_refused_naming_the_option(two_units, argv, expected):
         app, argv + ["--by", "secretary", "-i", "binhai-2024-r8", "--at", "2024-09-02"]
     )
     assert result.exit_code == 1, result.output
-    assert f"refused ({expected.code})" in result.output and expected.says in result.output
+    assert f"拒绝（{expected.code}）" in result.output and expected.says in result.output
     event = _last_audit()
     assert (event.outcome, event.code, event.actor) == ("refused", expected.code, "secretary")
     assert event.inspection_id == "binhai-2024-r8"
