@@ -227,8 +227,8 @@ def prepare_embedded_prefect() -> None:
     """When the simulation starts its own embedded Prefect server (no PREFECT_API_URL), that
     server runs without its task-run recorder: on SQLite the recorder holds the write lock so
     often that flow-run creations are answered "busy" and the client waits 2 s before
-    retrying (measured by benchmarks/prefect_overheads.py: +0.9 s per run on Prefect 3.8.8,
-    +1.5 s on 3.9.1). Flow runs, their names, tags, logs and artifacts are recorded as usual;
+    retrying (benchmarks/prefect_overheads.py: +0.7-0.9 s per flow run on Prefect 3.8.8,
+    +0.7-1.5 s on 3.9.1). Flow runs, their names, tags, logs and artifacts are recorded as usual;
     the tasks inside them are not listed. A simulation pointed at a real server
     (PREFECT_API_URL) uses that server as it is configured."""
     if not os.environ.get("PREFECT_API_URL"):
