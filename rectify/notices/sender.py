@@ -15,7 +15,6 @@ and outcome is one transaction of it.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -238,11 +237,14 @@ def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:
         if not notifier.add(real):
             errors.append(f"invalid Apprise URL {redact(url, secrets)}")
             continue
-        with apprise.LogCapture(level=logging.WARNING) as log:
-            ok = notifier.notify(body=body, title=subject)
-        if not ok:
-            detail = " ".join(log.getvalue().split())[-300:] or "delivery failed"
-            errors.append(redact(f"{_private(real)}: {detail}", secrets))
+        # Apprise 2 keeps each call's warnings in its result (this thread's call only; a
+        # capture of the shared "apprise" logger would take in the other workers' too).
+        with notifier.notify(body=body, title=subject) as result:
+            if not result:
+                detail = " ".join(" ".join(e.message for e in result.logs()).split())
+                errors.append(
+                    redact(f"{_private(real)}: {detail[-300:] or 'delivery failed'}", secrets)
+                )
     return "; ".join(errors) if errors else None
 
 

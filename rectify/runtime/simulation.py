@@ -229,34 +229,28 @@ def simulate(
 
 def prepare_embedded_prefect() -> None:
     """When the simulation starts its own embedded Prefect server (no PREFECT_API_URL), that
-    server runs without its task-run recorder: in Prefect 3.8.8 on SQLite the recorder holds
-    the write lock so often that one flow-run creation in three is answered "busy" and the
-    client waits 2 s before retrying. Flow runs, their names, tags, logs and artifacts are
-    recorded as usual; the tasks inside them are not listed. A simulation pointed at a real
-    server (PREFECT_API_URL) uses that server as it is configured."""
+    server runs without its task-run recorder: on SQLite the recorder holds the write lock so
+    often that flow-run creations are answered "busy" and the client waits 2 s before
+    retrying (benchmarks/prefect_overheads.py: +0.7-0.9 s per flow run on Prefect 3.8.8,
+    +0.7-1.5 s on 3.9.1). Flow runs, their names, tags, logs and artifacts are recorded as usual;
+    the tasks inside them are not listed. A simulation pointed at a real server
+    (PREFECT_API_URL) uses that server as it is configured."""
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
 
 
 @contextmanager
 def _without_flow_heartbeats():
-    """Prefect 3.8.8 makes every finished sync flow run wait up to a second for its heartbeat
-    thread to wake up; its heartbeats (crash detection for long runs) cannot be switched off
-    by setting. A simulation's runs last milliseconds of a virtual clock, so it runs them
-    without heartbeats; production runs keep theirs."""
-    from prefect import flow_engine
+    """Every finished sync flow run waits up to a second for its heartbeat thread to wake up
+    (about 0.8-1.0 s per run on Prefect 3.8.8 and 3.9.1, benchmarks/prefect_overheads.py).
+    A simulation's runs last milliseconds of a virtual clock, so the runs started in this
+    block have no heartbeats (crash detection for long runs): the setting is switched off in
+    this context only, and production runs, even in the same process, keep theirs."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    original = flow_engine._send_heartbeats
-
-    @contextmanager
-    def no_heartbeats(engine, join_on_exit: bool = True):
+    # None is accepted only here, not from the environment (which wants at least 30 s).
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
-
-    flow_engine._send_heartbeats = no_heartbeats
-    try:
-        yield
-    finally:
-        flow_engine._send_heartbeats = original
 
 
 def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:

@@ -1,0 +1,63 @@
+"""The reason a failed delivery records (in the outbox and the audit log): it names the
+contact without its secret and says what Apprise reported for that one delivery, even
+while other deliveries fail at the same moment in other threads."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from rectify.notices.sender import _send
+from tests.receivers import HttpReceiver, free_port
+
+TOKEN = "s3cr+t/tok="
+LOG_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}")
+
+# (case, contact (RECEIVER is the local receiver's URL, CLOSED a port nobody listens on),
+#  answers the receiver fails, what the reason says (None: delivered))
+CASES = [
+    ("delivered", "RECEIVER", 0, None),
+    ("receiver answers 500", "RECEIVER", 1, ["/p/***", "Failed to send JSON", "error=500"]),
+    (
+        "nobody listens",
+        "json://127.0.0.1:CLOSED/p/${RECEIVER_TOKEN}?cto=0.5&rto=0.5",
+        0,
+        ["127.0.0.1:", "Connection error"],
+    ),
+    ("not an Apprise URL", "nonsense-scheme://x/${RECEIVER_TOKEN}", 0, ["invalid Apprise URL"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("contact", "fail", "says"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_a_failed_delivery_records_its_own_reason_without_the_secret(
+    monkeypatch, contact, fail, says
+):
+    monkeypatch.setenv("RECEIVER_TOKEN", TOKEN)
+    with HttpReceiver(fail=fail) as receiver:
+        url = contact.replace("RECEIVER", receiver.url("p")).replace("CLOSED", str(free_port()))
+        reason = _send("insp|1", [url], "标题", "正文")
+    if says is None:
+        assert reason is None
+        assert [m.body for m in receiver.messages] == ["正文"]
+        return
+    assert reason is not None
+    for text in says:
+        assert text in reason
+    assert TOKEN not in reason and "s3cr%2Bt" not in reason
+    assert not LOG_TIMESTAMP.search(reason)  # the call's own report, not a log capture
+
+
+def test_failures_at_the_same_moment_each_record_only_their_own_report(monkeypatch):
+    monkeypatch.setenv("RECEIVER_TOKEN", TOKEN)
+    with HttpReceiver(fail=8, latency=0.2) as receiver:
+        with ThreadPoolExecutor(8) as pool:
+            reasons = list(
+                pool.map(lambda i: _send(f"k|{i}", [receiver.url(f"p{i}")], "t", "b"), range(8))
+            )
+    for i, reason in enumerate(reasons):
+        assert f"/p{i}/***" in reason
+        assert reason.count("Failed to send JSON") == 1
