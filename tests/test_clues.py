@@ -780,7 +780,7 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     # the unit's own dispatch the same day lists no clue and no failed clue notice
     half_monthly_dispatch(as_of=local(2024, 11, 1, 9))
     (deputy,) = [m for m in http.messages if m.to == "deputy_law" and "调度" in m.title]
-    assert "每半月整改调度" in deputy.title
+    assert "整改定期调度" in deputy.title
     assert "线索" not in deputy.body and "liaison" not in deputy.body
 
     deadline_watch(as_of=local(2024, 11, 25, 9))  # the monthly supervision day: again, step 1

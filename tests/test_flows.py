@@ -268,7 +268,7 @@ def test_dispatch_sheet_digests_and_flags(inspection, receivers):
     assert to(http, "clerk") == []  # 16 September 2024 is the Mid-Autumn holiday
     deliver_notices(as_of=local(2024, 9, 18, 9))
     clerk = to(http, "clerk")
-    assert len(clerk) == 1 and "每半月整改调度" in clerk[0].title
+    assert len(clerk) == 1 and "整改定期调度" in clerk[0].title
     deputy = to(http, "deputy_law")
     assert len(deputy) == 1 and "自上次调度以来无进展的问题1个" in deputy[0].body  # problem 2
     # a re-run of the same dispatch sends nothing new

@@ -21,7 +21,7 @@ KIND_TITLES = {
     "decision_overdue": "销号审核逾期未决定",
     "due_reminder": "整改时限提醒",
     "overdue": "整改超期督办",
-    "dispatch": "每半月整改调度",
+    "dispatch": "整改定期调度",
     "supervision": "每月整改督办",
     "stage_report_due": "长期整改阶段报告",
     "review_due": "整改“回头看”到期",
