@@ -137,7 +137,7 @@ def test_the_office_confirms_a_sign_off_in_the_prefect_ui(applied, server, tmp_p
     assert (event.action, event.outcome, event.actor) == ("sign_off", "done", "xcb_li")
     assert event.details["channel"] == f"flow-run:{run_id}"
     listed = CliRunner().invoke(app, ["audit", "--limit", "1"]).output
-    assert f"xcb_li（flow-run:{run_id}） sign_off 1 done" in listed
+    assert f"xcb_li（flow-run:{run_id}） sign_off 1 完成" in listed
 
 
 def fill_decision(page, *, decision: str, by: str, reason: str) -> None:

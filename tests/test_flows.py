@@ -338,7 +338,7 @@ def test_lookback_review_goes_to_the_supervisor_who_did_not_confirm(inspection, 
     result = lookback_review(as_of=local(2025, 1, 13, 9))
     assert result["assigned"] == {INSPECTION: {"2": "xcb_wang"}}
     (announced,) = to(http, "xcb_wang")
-    assert "回头看" in announced.title and "巡察办综合室(巡察办)" in announced.body
+    assert "回头看" in announced.title and "巡察办综合室（巡察办）" in announced.body
     assert "问题2" in announced.body and "巡察办督查室确认" in announced.body
     lookback_review(as_of=local(2025, 1, 14, 9))
     assert len(to(http, "xcb_wang")) == 1
@@ -352,7 +352,7 @@ def test_an_application_reaches_the_office_and_a_return_reaches_the_unit(inspect
     deadline_watch(as_of=local(2024, 10, 15, 9))
     for supervisor in ("xcb_li", "xcb_wang"):
         (pending,) = to(http, supervisor)
-        assert "销号申请待审核" in pending.title and "(巡察办)" in pending.body
+        assert "销号申请待审核" in pending.title and "（巡察办）" in pending.body
         assert "问题1" in pending.body and "局党组书记于2024-10-14申请销号" in pending.body
     unit = [
         *smtp.messages,

@@ -138,7 +138,8 @@ def test_office_actions_run_as_flows_through_the_rules_and_the_audit(db, tmp_pat
         handling=when("2024-10-16"),
         return_state=True,
     )
-    assert measure.is_completed() or "complete" in measure.message
+    # a problem awaiting the office's decision takes no completion: refused by the same rules
+    assert measure.is_failed() and measure.message.startswith("illegal_transition："), measure
 
 
 def test_a_feedback_import_takes_a_path_or_pasted_yaml_not_both(db):
