@@ -320,7 +320,7 @@ def test_the_example_imports_and_only_the_office_and_its_readers_see_it(inspecti
     for unit_person in ("discipline", "office_head"):
         refused(run("clue", "import", clue_file, "--actor", unit_person), "not_permitted")
     ok = run("clue", "import", clue_file, "--actor", KEEPER, "--at", "2024-06-28")
-    assert ok.exit_code == 0 and "registered 3 clue(s), 2 transferred" in ok.output, ok.output
+    assert ok.exit_code == 0 and "已登记 3 条问题线索，其中 2 条已移交" in ok.output, ok.output
 
     listing = run("clue", "list", "--actor", KEEPER, "--as-of", "2024-08-05")
     assert listing.exit_code == 0

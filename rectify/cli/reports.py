@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from models import create_schema, session_scope
 from rectify.cli.common import (
@@ -19,6 +18,7 @@ from rectify.cli.common import (
     exit_on_refusal,
     fail,
     fail_with,
+    figures_table,
     parse_day,
     refusal_line,
     zone,
@@ -48,7 +48,9 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx（台账）")] = "md",
     internal: Annotated[
         bool,
-        typer.Option("--internal", help="巡察办内部版本：含佐证材料、记录人、超期和被拒绝操作的数目"),
+        typer.Option(
+            "--internal", help="巡察办内部版本：含佐证材料、记录人、超期和被拒绝操作的数目"
+        ),
     ] = False,
 ) -> None:
     """截至某日的整改进展情况通报。
@@ -146,8 +148,9 @@ def office_status(
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(
-        *"巡察办 单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 约谈 屡查屡犯".split()
+    table = figures_table(
+        *"巡察办 单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 约谈 屡查屡犯".split(),
+        wide=("巡察办", "单位", "巡察", "约谈"),
     )
     for i, r in enumerate(rows):
         first_of_office = i == 0 or rows[i - 1]["office"] != r["office"]
