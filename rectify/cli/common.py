@@ -41,17 +41,34 @@ ByOpt = Annotated[str, typer.Option("--by", help="操作人编号")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD；默认为今天")]
 
 
-def figures_table(*headers: str, wide: tuple[str, ...] = (), clip: bool = False) -> Table:
+def figures_table(
+    *headers: str,
+    wide: tuple[str, ...] = (),
+    ids: tuple[str, ...] = (),
+    clip: bool = False,
+    title: str | None = None,
+) -> Table:
     """A table of figures whose headers are never cut, even on an 80-column terminal: each
-    figure column as wide as its header, the ``wide`` (text) columns share what is left,
-    wrapped (or, when ``clip``, each word cut to its line with "…")."""
+    figure column as wide as its header, an ``ids`` column as wide as its longest value (an
+    id is never broken), the ``wide`` (text) columns share what is left, wrapped (or, when
+    ``clip``, each word cut to its line with "…"); ``title`` above it, on the left."""
     columns = [
-        Column(h, overflow="ellipsis" if clip else "fold")
+        Column(h, overflow="ellipsis" if clip else "fold", min_width=cell_len(h))
         if h in wide
+        else Column(h, no_wrap=True, min_width=cell_len(h))
+        if h in ids
         else Column(h, width=max(cell_len(h), 4), no_wrap=True)
         for h in headers
     ]
-    return Table(*columns, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 0))
+    return Table(
+        *columns,
+        box=box.MINIMAL,
+        show_edge=False,
+        padding=(0, 0),
+        title=title,
+        title_justify="left",
+        title_style="bold",
+    )
 
 
 def refusal_line(code: str | None, message: str) -> str:
