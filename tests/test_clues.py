@@ -278,7 +278,8 @@ def test_a_notice_names_number_class_body_and_deadline_and_nothing_else():
     assert subject == "【黄色预警】问题线索限期办结提醒" and "XS-R8-001" not in subject
     assert "第三监督检查室同志" in body
     assert (
-        "1. 线索XS-R8-001（进一步了解关注类），承办：区纪委监委，限期办结：2024-10-31（黄色预警）" in body
+        "1. 线索XS-R8-001（进一步了解关注类），承办：区纪委监委，限期办结：2024-10-31（黄色预警）"
+        in body
     )
 
 

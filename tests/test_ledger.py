@@ -65,7 +65,9 @@ def test_round_trip_records_progress(exported):
     assert s["in_progress"] == 2 and s["not_started"] == 29
     shown = runner.invoke(app, ["show", "1"]).output
     assert (
-        "措施1：已召开党组会专题学习" in shown and "纪要-0816.pdf" in shown and "签到表.pdf" in shown
+        "措施1：已召开党组会专题学习" in shown
+        and "纪要-0816.pdf" in shown
+        and "签到表.pdf" in shown
     )
     assert "2023-08-16" in shown
 

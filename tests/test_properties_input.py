@@ -578,7 +578,9 @@ def malformed_ledger(draw, rows: list[list]) -> tuple[dict, list[str], int]:
         cols = draw(st.sets(st.integers(1, len(LOCKED) + len(EDITABLE)), min_size=1, max_size=3))
         for col in cols:
             name = (LOCKED + EDITABLE)[col - 1]
-            edits[1, col] = draw(cell_values.filter(lambda v, name=name: full_width(_norm(v)) != name))
+            edits[1, col] = draw(
+                cell_values.filter(lambda v, name=name: full_width(_norm(v)) != name)
+            )
         expected.append(cell(min(cols), 1) + "：表头被改动")
     else:
         cases = draw(st.lists(st.sampled_from(LEDGER_CASES), min_size=1, max_size=3))
