@@ -53,6 +53,7 @@ def story(db, tmp_path):
     shutil.copy(EXAMPLES / "binhai-2024.yaml", feedback)
     steps = [
         (0, "import", str(feedback)),
+        (1, "import", str(feedback)),
         (0, "approve-plan", "--by", "secretary", "--meeting", "党组会", "--at", "2024-08-28"),
         (0, "progress", "1", "--by", "party_head", "--text", "已召开专题学习会", "--at", "2024-09-10"),
         (0, "extend", "1", "--by", "xcb_li", "--new-due", "2024-12-31", "--reason", "待拨付",
@@ -119,6 +120,10 @@ def test_every_output_of_the_story_reads_as_chinese(story):
 @pytest.mark.parametrize(
     ("command", "says"),
     [
+        (
+            "import",
+            "binhai-2024.yaml：巡察 binhai-2024-r8 已导入；如需以新文件更新，请加 --replace（",
+        ),
         ("clue import", "已登记 3 条问题线索，其中 2 条已移交"),
         ("clue list --actor xcb_wang", "截至 2024-12-01，共 3 条问题线索"),
         ("clue transfer", "线索 XS-R8-003 已移交区纪委监委，限期 2024-10-31 前办结"),

@@ -526,7 +526,7 @@ def exported(db, tmp_path) -> tuple[Path, list[list]]:
     assert import_file(source).done
     path = tmp_path / "exported.xlsx"
     out = runner.invoke(app, ["ledger", "export", "--out", str(path), "--as-of", "2024-07-15"])
-    assert out.exit_code == 0 and "4 measures" in out.output, out.output
+    assert out.exit_code == 0 and "4 项整改措施" in out.output, out.output
     rows = [list(r) for r in load_workbook(path)[SHEET].iter_rows(min_row=2, values_only=True)]
     return path, rows
 
