@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rectify.clues.notices import _INTROS, render_clue_notice
 from rectify.core.punctuation import ascii_in_chinese, full_width
 from rectify.notices.planning import NoticePlan
 from rectify.notices.planning.common import Item
@@ -70,3 +71,28 @@ def test_every_notice_reads_full_width(kind):
     )
     assert ascii_in_chinese(subject) == [] and ascii_in_chinese(body) == []
     assert "办公室主任（整改办）同志：" in body
+
+
+@pytest.mark.parametrize(("kind", "role"), sorted(_INTROS))
+def test_every_clue_notice_reads_full_width(kind, role):
+    plan = NoticePlan(
+        kind=kind,
+        to="cdi_liaison",
+        role=role,
+        level=Level.RED,
+        items=[
+            Item(
+                ref="XS-R8-001",
+                title="进一步了解关注类",
+                text="区纪委监委",
+                due=dt.date(2024, 9, 30),
+                level=Level.RED,
+                note="已超期25天，第1次督办",
+            )
+        ],
+        lines=["已移交线索2条"],
+    )
+    subject, body = render_clue_notice(plan, name="第三监督检查室", today=dt.date(2024, 10, 25))
+    assert ascii_in_chinese(subject) == [] and ascii_in_chinese(body) == [], body
+    assert body.startswith("第三监督检查室同志：\n")
+    assert "线索XS-R8-001（进一步了解关注类）" in body and "（红色督办），已超期25天" in body

@@ -154,7 +154,7 @@ def render_clue_notice(plan: NoticePlan, *, name: str, today: dt.date) -> tuple[
         if item.level:
             text += f"（{LEVEL_LABELS[item.level]}）"
         if item.note:
-            text += f",{item.note}"
+            text += f"，{item.note}"
         lines.append(text)
     lines += ["巡察工作领导小组办公室", today.isoformat()]
     return subject, "\n".join(lines) + "\n"
