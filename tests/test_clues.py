@@ -242,10 +242,10 @@ def test_the_ladder_green_yellow_red_then_monthly_to_the_contact_and_the_office(
         (D(2024, 10, 21), "clue_reminder", "cdi_liaison", Level.YELLOW, ""),
         (D(2024, 11, 1), "clue_overdue", "cdi_liaison", Level.RED, "已超期1天"),
         (D(2024, 11, 1), "clue_overdue", KEEPER, Level.RED, "已超期1天"),
-        (D(2024, 11, 25), "clue_overdue", "cdi_liaison", Level.RED, "已超期25天,第1次督办"),
-        (D(2024, 11, 25), "clue_overdue", KEEPER, Level.RED, "已超期25天,第1次督办"),
-        (D(2024, 12, 25), "clue_overdue", "cdi_liaison", Level.RED, "已超期55天,第2次提级督办"),
-        (D(2024, 12, 25), "clue_overdue", KEEPER, Level.RED, "已超期55天,第2次提级督办"),
+        (D(2024, 11, 25), "clue_overdue", "cdi_liaison", Level.RED, "已超期25天，第1次督办"),
+        (D(2024, 11, 25), "clue_overdue", KEEPER, Level.RED, "已超期25天，第1次督办"),
+        (D(2024, 12, 25), "clue_overdue", "cdi_liaison", Level.RED, "已超期55天，第2次提级督办"),
+        (D(2024, 12, 25), "clue_overdue", KEEPER, Level.RED, "已超期55天，第2次提级督办"),
     ]
 
 
@@ -278,7 +278,8 @@ def test_a_notice_names_number_class_body_and_deadline_and_nothing_else():
     assert subject == "【黄色预警】问题线索限期办结提醒" and "XS-R8-001" not in subject
     assert "第三监督检查室同志" in body
     assert (
-        "1. 线索XS-R8-001(进一步了解关注类),承办:区纪委监委,限期办结:2024-10-31(黄色预警)" in body
+        "1. 线索XS-R8-001（进一步了解关注类），承办：区纪委监委，限期办结：2024-10-31（黄色预警）"
+        in body
     )
 
 
@@ -320,7 +321,7 @@ def test_the_example_imports_and_only_the_office_and_its_readers_see_it(inspecti
     for unit_person in ("discipline", "office_head"):
         refused(run("clue", "import", clue_file, "--actor", unit_person), "not_permitted")
     ok = run("clue", "import", clue_file, "--actor", KEEPER, "--at", "2024-06-28")
-    assert ok.exit_code == 0 and "registered 3 clue(s), 2 transferred" in ok.output, ok.output
+    assert ok.exit_code == 0 and "已登记 3 条问题线索，其中 2 条已移交" in ok.output, ok.output
 
     listing = run("clue", "list", "--actor", KEEPER, "--as-of", "2024-08-05")
     assert listing.exit_code == 0
@@ -354,7 +355,7 @@ def test_the_example_imports_and_only_the_office_and_its_readers_see_it(inspecti
     refused(transfer, "not_permitted")  # audited with the number it named, sealed
     for actor in (None, "secretary", "office_head", "cdi_liaison"):
         log = run("audit", "--limit", "100", *(["--actor", actor] if actor else []))
-        assert log.exit_code == 0 and "clue_transfer (问题线索) 拒绝" in log.output
+        assert log.exit_code == 0 and "clue_transfer （问题线索） 拒绝" in log.output
         assert "XS-R8" not in log.output and "礼金" not in log.output, log.output
     assert "XS-R8-003" in run("audit", "--limit", "100", "--actor", KEEPER).output
 
@@ -466,7 +467,7 @@ def test_transfer_extend_feedback_and_every_refusal_changes_nothing(inspection, 
             f"clue transfer XS-R8-003 --to district_cdi --due 2024-10-31 --actor xcb_li {at}"
         )
     )
-    assert ok.exit_code == 0 and "已移交区纪委监委,限期 2024-10-31 前办结" in ok.output
+    assert ok.exit_code == 0 and "已移交区纪委监委，限期 2024-10-31 前办结" in ok.output
     ok = run(
         *shlex.split(
             f"clue extend XS-R8-001 --new-due 2024-08-31 --reason 需调取银行流水 --actor xcb_wang {at}"
@@ -480,7 +481,7 @@ def test_transfer_extend_feedback_and_every_refusal_changes_nothing(inspection, 
         "2024-07-31",
         2,
     )
-    assert first["extensions"] == ["2024-07-31→2024-08-31:需调取银行流水"]
+    assert first["extensions"] == ["2024-07-31→2024-08-31：需调取银行流水"]
 
     ok = run(
         *shlex.split(
@@ -687,7 +688,7 @@ def test_migration_0005_seals_existing_clues_or_stops_without_a_key(full_example
     upgrade()
     rows = clue_json(KEEPER)
     assert [r["number"] for r in rows] == ["XS-R8-001", "XS-R8-002", "XS-R8-003"]
-    assert rows[0]["extensions"] == ["2024-07-31→2024-08-31:需调取XS-R8-001相关银行流水"]
+    assert rows[0]["extensions"] == ["2024-07-31→2024-08-31：需调取XS-R8-001相关银行流水"]
     with engine.connect() as conn:
         stored = list(conn.execute(text("SELECT number, summary FROM clue")))
     assert stored and all(
@@ -752,7 +753,7 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     (green,) = to("cdi_liaison")
     assert green.title == "【绿色提醒】问题线索限期办结提醒"
     assert "区纪委监委第三监督检查室同志" in green.body
-    assert "线索XS-R8-001(进一步了解关注类),承办:区纪委监委,限期办结:2024-10-31" in green.body
+    assert "线索XS-R8-001（进一步了解关注类），承办：区纪委监委，限期办结：2024-10-31" in green.body
     assert "XS-R8-002" not in green.body and "礼金" not in green.body  # its own clue, no content
     assert green.key.startswith("binhai-2024-r8/clues|clue_reminder|cdi_liaison|2024-10-11|")
     assert to(KEEPER) == []  # green and yellow concern the contact alone
@@ -772,7 +773,7 @@ def test_clue_notices_reach_the_contact_and_the_office_and_none_of_the_unit(
     (office,) = [m for m in to(KEEPER) if m.title == "【红色督办】问题线索超期未办结督办"]
     assert sum(m.title == "问题线索通知未送达" for m in to(KEEPER)) == 2  # 10-21's too
     assert "线索XS-R8-001" in office.body and "线索XS-R8-002" in office.body
-    assert "承办:区委组织部" in office.body and "反映" not in office.body
+    assert "承办：区委组织部" in office.body and "反映" not in office.body
     count = len(http.messages)
     assert deadline_watch(as_of=local(2024, 11, 1, 9))["clue_notices"] == 0  # a re-run: nothing
     assert len(http.messages) == count

@@ -39,7 +39,7 @@ def status(as_of="2023-08-31"):
 def test_round_trip_records_progress(exported):
     book = load_workbook(exported)
     ws = book["台账"]
-    assert ws.cell(row=1, column=COL["progress"]).value == "进展情况(填写)"
+    assert ws.cell(row=1, column=COL["progress"]).value == "进展情况（填写）"
     assert ws.cell(row=2, column=2).value == "1" and ws.cell(row=2, column=9).value  # a name
     second = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=2).value == "2")
     fill(
@@ -65,7 +65,9 @@ def test_round_trip_records_progress(exported):
     assert s["in_progress"] == 2 and s["not_started"] == 29
     shown = runner.invoke(app, ["show", "1"]).output
     assert (
-        "措施1:已召开党组会专题学习" in shown and "纪要-0816.pdf" in shown and "签到表.pdf" in shown
+        "措施1：已召开党组会专题学习" in shown
+        and "纪要-0816.pdf" in shown
+        and "签到表.pdf" in shown
     )
     assert "2023-08-16" in shown
 
@@ -85,9 +87,11 @@ def test_locked_column_unknown_row_and_bad_date_are_refused_with_row_and_column(
     result = runner.invoke(app, ["ledger", "import", str(exported), "--apply"])
     assert result.exit_code == 1
     out = result.output
-    assert "row 3, column J (整改时限): locked column 整改时限 was edited" in out
-    assert "row 5, column A (行号): unknown or repeated row" in out
-    assert "row 6, column P (进展日期(填写)): not a real date" in out
+    sheet = f"{exported}:工作表 台账，"
+    locked = "锁定列 整改时限 被改动（“2023-09-30” → “2023-12-31”）"
+    assert f"{sheet}第 3 行，J 列（整改时限）：{locked}" in out
+    assert f"{sheet}第 5 行，A 列（行号）：未知或重复的行 “wulong-2023-r3:99:0”" in out
+    assert f"{sheet}第 6 行，P 列（进展日期（填写））：不是有效的日期：“2023-02-30”" in out
     assert dump_database() == before
 
 
@@ -106,7 +110,7 @@ def test_a_refused_row_refuses_the_whole_import(exported):
     )
     result = runner.invoke(app, ["ledger", "import", str(exported), "--apply"])
     assert result.exit_code == 1
-    assert "row 3: refused (unknown_person)" in result.output
+    assert f"{exported}:工作表 台账，第 3 行：拒绝（unknown_person）：" in result.output
     after = dump_database()
     assert {k: v for k, v in after.items() if k != "auditevent"} == before
     assert any("ledger_import" in e and "refused" in e for e in after["auditevent"])

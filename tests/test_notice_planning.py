@@ -412,7 +412,7 @@ CASES = [
             ("fuzuzhang", "dispatch", "deputy", None),
         },
         refs={"zerenren": ["1"], "kezhang": ["1"], "fuzuzhang": []},
-        lines={"fuzuzhang": "问题共1个:已销号0个,需长期整改0个,仍在推进1个"},
+        lines={"fuzuzhang": "问题共1个：已销号0个，需长期整改0个，仍在推进1个"},
     ),
     Case(
         "dispatch: a head who is the responsible person gets one digest, as responsible person",
@@ -453,7 +453,7 @@ CASES = [
         "dispatch: failed notices are named in the deputy's summary",
         partial(dispatch, [], failures=["zerenren的通知(超时)", "kezhang的通知(500)"]),
         {("fuzuzhang", "dispatch", "deputy", None)},
-        lines={"fuzuzhang": "有2条通知发送失败,请整改办核实:zerenren的通知(超时)"},
+        lines={"fuzuzhang": "有2条通知发送失败，请整改办核实：zerenren的通知(超时)"},
     ),
     # --- monthly supervision (每月督办)
     Case(

@@ -67,7 +67,7 @@ def test_office_status_groups_units_by_office_laggards_first(three_offices):
         # Wulong lags most of all, but it is another office's
         ("武隆区委巡察办", "wulong-2023-r3"),
         # overdue too, yet under its own heading, last
-        ("(未声明巡察办)", "binhai-2024-r7"),
+        ("（未声明巡察办）", "binhai-2024-r7"),
     ]
     r9, r8, wulong, r7 = rows
     assert [r["office"] for r in rows] == ["binhai-xcb", "binhai-xcb", "wulong-xcb", None]
@@ -83,7 +83,7 @@ def test_office_status_table_shows_each_office_once(three_offices):
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    for name in ("滨海新区区委巡察办", "武隆区委巡察办", "(未声明巡察办)"):
+    for name in ("滨海新区区委巡察办", "武隆区委巡察办", "（未声明巡察办）"):
         assert sum(name in line for line in lines) == 1, name
     order = [
         next(i for i, line in enumerate(lines) if text in line)

@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from models import session_scope
 from rectify.cli import app
 from rectify.core.policy import Policy
+from rectify.core.punctuation import full_width
 from rectify.feedback.locate import dotted
 from rectify.feedback.schema import (
     KINDS,
@@ -564,21 +565,23 @@ def malformed_ledger(draw, rows: list[list]) -> tuple[dict, list[str], int]:
 
     def cell(col: int, row: int) -> str:
         name = (LOCKED + EDITABLE)[col - 1]
-        return f"sheet {SHEET}, row {row}, column {get_column_letter(col)} ({name})"
+        return f"工作表 {SHEET}，第 {row} 行，{get_column_letter(col)} 列（{name}）"
 
     kind = draw(st.sampled_from(["cells"] * 8 + ["header", "unknown_reporter"]))
     if kind == "unknown_reporter":  # refused by the rules when applied, not when read
         row, used = targets[0], 1
         edits[row, PROGRESS], edits[row, DATE] = "已学习", "2024-07-10"
         edits[row, BY] = draw(new_keys)
-        expected.append(f"sheet {SHEET}, row {row}: refused (unknown_person)")
+        expected.append(f"工作表 {SHEET}，第 {row} 行：拒绝（unknown_person）")
     elif kind == "header":  # nothing else is read
         used = 0
         cols = draw(st.sets(st.integers(1, len(LOCKED) + len(EDITABLE)), min_size=1, max_size=3))
         for col in cols:
             name = (LOCKED + EDITABLE)[col - 1]
-            edits[1, col] = draw(cell_values.filter(lambda v, name=name: _norm(v) != name))
-        expected.append(cell(min(cols), 1) + ": the header row was changed")
+            edits[1, col] = draw(
+                cell_values.filter(lambda v, name=name: full_width(_norm(v)) != name)
+            )
+        expected.append(cell(min(cols), 1) + "：表头被改动")
     else:
         cases = draw(st.lists(st.sampled_from(LEDGER_CASES), min_size=1, max_size=3))
         used, added = len(cases), 0
@@ -589,28 +592,28 @@ def malformed_ledger(draw, rows: list[list]) -> tuple[dict, list[str], int]:
                 edits[row, col] = draw(
                     cell_values.filter(lambda v, o=old[col - 1]: _norm(v) != _norm(o))
                 )
-                expected.append(cell(col, row) + f": locked column {LOCKED[col - 1]} was edited")
+                expected.append(cell(col, row) + f"：锁定列 {LOCKED[col - 1]} 被改动")
             elif case == "unknown_key":
                 keys = {r[0] for r in rows}
                 edits[row, 1] = draw(cell_values.filter(lambda v, keys=keys: _norm(v) not in keys))
-                expected.append(cell(1, row) + ": unknown or repeated row")
+                expected.append(cell(1, row) + "：未知或重复的行")
             elif case == "repeated_row":
                 added += 1
                 for col, value in enumerate(old, start=1):
                     edits[n + 1 + added, col] = value
-                expected.append(cell(1, n + 1 + added) + ": unknown or repeated row")
+                expected.append(cell(1, n + 1 + added) + "：未知或重复的行")
             elif case == "bad_date":
                 edits[row, PROGRESS], edits[row, BY] = "已落实", "office_head"
                 edits[row, DATE] = draw(bad_instants)
-                expected.append(cell(DATE, row) + ": not a real date")
+                expected.append(cell(DATE, row) + "：不是有效的日期")
             elif case == "no_text":
                 filled = {EVIDENCE: "纪要.pdf", BY: "office_head", DATE: "2024-07-10"}
                 for col in draw(st.sets(st.sampled_from(sorted(filled)), min_size=1)):
                     edits[row, col] = filled[col]
-                expected.append(cell(PROGRESS, row) + ": 支撑材料、报送人或日期已填")
+                expected.append(cell(PROGRESS, row) + "：支撑材料、报送人或日期已填")
             else:
                 edits[row, PROGRESS] = draw(printable)
-                expected.append(cell(BY, row) + ": who reports this progress?")
+                expected.append(cell(BY, row) + "：未填报送人")
     for row in targets[used:]:
         if draw(st.booleans()):
             edits[row, PROGRESS] = "已完成学习"
@@ -634,7 +637,7 @@ def test_malformed_ledger_is_refused_at_its_cell_and_writes_nothing(exported, tm
         plan = read_ledger(path, session=session)
     errors = plan.errors or apply_ledger(plan)
     unchanged_but_audited(before, dump_database(), audited=audited, code="refused_rows")
-    located(errors, [path], rf"sheet {SHEET}, row \d+(, column [A-Z]+( \(.+?\))?)?: ")
+    located(errors, [path], rf"工作表 {SHEET}，第 \d+ 行(，[A-Z]+ 列（.+?）)?：")
     for where in expected:
         assert any(e.startswith(f"{path}:{where}") for e in errors), (where, errors)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rectify.clues.notices import _INTROS, render_clue_notice
 from rectify.core.punctuation import ascii_in_chinese, full_width
 from rectify.notices.planning import NoticePlan
 from rectify.notices.planning.common import Item
@@ -42,24 +43,22 @@ def test_notice_templates_are_written_full_width(template):
     assert ascii_in_chinese(text) == []
 
 
+def red_plan(kind: str, role: str, ref: str, title: str, text: str, note: str, line: str):
+    """A red notice of ``kind`` to ``role`` with one item and one summary line."""
+    item = Item(ref, title, text, dt.date(2024, 9, 30), level=Level.RED, note=note)
+    return NoticePlan(kind, "someone", role, level=Level.RED, items=[item], lines=[line])
+
+
 @pytest.mark.parametrize("kind", sorted(KIND_TITLES))
 def test_every_notice_reads_full_width(kind):
-    plan = NoticePlan(
-        kind=kind,
-        to="office_head",
-        role="unit_office",
-        level=Level.RED,
-        items=[
-            Item(
-                ref="1",
-                title="学习贯彻有差距,履职有短板",
-                text="措施:纳入第一议题(党组会)",
-                due=dt.date(2024, 9, 30),
-                level=Level.RED,
-                note="退回理由:佐证材料不足;请补充",
-            )
-        ],
-        lines=["超期问题:3个;待审核:1个"],
+    plan = red_plan(
+        kind,
+        "unit_office",
+        "1",
+        "学习贯彻有差距,履职有短板",
+        "措施:纳入第一议题(党组会)",
+        note="退回理由:佐证材料不足;请补充",
+        line="超期问题:3个;待审核:1个",
     )
     subject, body = render(
         plan,
@@ -70,3 +69,20 @@ def test_every_notice_reads_full_width(kind):
     )
     assert ascii_in_chinese(subject) == [] and ascii_in_chinese(body) == []
     assert "办公室主任（整改办）同志：" in body
+
+
+@pytest.mark.parametrize(("kind", "role"), sorted(_INTROS))
+def test_every_clue_notice_reads_full_width(kind, role):
+    plan = red_plan(
+        kind,
+        role,
+        "XS-R8-001",
+        "进一步了解关注类",
+        "区纪委监委",
+        note="已超期25天，第1次督办",
+        line="已移交线索2条",
+    )
+    subject, body = render_clue_notice(plan, name="第三监督检查室", today=dt.date(2024, 10, 25))
+    assert ascii_in_chinese(subject) == [] and ascii_in_chinese(body) == [], body
+    assert body.startswith("第三监督检查室同志：\n")
+    assert "线索XS-R8-001（进一步了解关注类）" in body and "（红色督办），已超期25天" in body

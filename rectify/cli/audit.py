@@ -43,7 +43,8 @@ def audit(
         console.print(
             f"#{e.id} {e.at:%Y-%m-%d %H:%M}Z {e.inspection_id or '-'} {e.actor or '-'}"
             + (f"（{e.channel}）" if e.channel else "")
-            + f" {e.action} {e.subject or ''} {OUTCOMES.get(e.outcome, e.outcome)}{reason}",
+            + f" {e.action}{f' {e.subject}' if e.subject else ''}"
+            + f" {OUTCOMES.get(e.outcome, e.outcome)}{reason}",
             highlight=False,
             markup=False,
         )

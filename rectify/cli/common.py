@@ -11,7 +11,10 @@ from contextlib import contextmanager
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.table import Column, Table
 from typer._click import Context
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
@@ -36,6 +39,36 @@ AtOpt = Annotated[
 ]
 ByOpt = Annotated[str, typer.Option("--by", help="操作人编号")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD；默认为今天")]
+
+
+def figures_table(
+    *headers: str,
+    wide: tuple[str, ...] = (),
+    ids: tuple[str, ...] = (),
+    clip: bool = False,
+    title: str | None = None,
+) -> Table:
+    """A table of figures whose headers are never cut, even on an 80-column terminal: each
+    figure column as wide as its header, an ``ids`` column as wide as its longest value (an
+    id is never broken), the ``wide`` (text) columns share what is left, wrapped (or, when
+    ``clip``, each word cut to its line with "…"); ``title`` above it, on the left."""
+    columns = [
+        Column(h, overflow="ellipsis" if clip else "fold", min_width=cell_len(h))
+        if h in wide
+        else Column(h, no_wrap=True, min_width=cell_len(h))
+        if h in ids
+        else Column(h, width=max(cell_len(h), 4), no_wrap=True)
+        for h in headers
+    ]
+    return Table(
+        *columns,
+        box=box.MINIMAL,
+        show_edge=False,
+        padding=(0, 0),
+        title=title,
+        title_justify="left",
+        title_style="bold",
+    )
 
 
 def refusal_line(code: str | None, message: str) -> str:

@@ -8,7 +8,6 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from models import create_schema, session_scope
 from rectify.cli.common import (
@@ -19,6 +18,7 @@ from rectify.cli.common import (
     console,
     exit_on_refusal,
     fail,
+    figures_table,
     parse_at,
     parse_day,
     report_outcome,
@@ -63,7 +63,7 @@ def status(
         + ("（逾期）" if plan["late"] else ""),
         highlight=False,
     )
-    table = Table(
+    table = figures_table(
         "方面",
         "问题",
         "已销号",
@@ -74,9 +74,11 @@ def status(
         "重新整改",
         "超期",
         "阶段报告逾期",
+        wide=("方面",),
+        clip=True,
     )
     for row in data["by_aspect"]:
-        table.add_row(f"{row['aspect']}. {row['title'][:30]}", *(str(row[k]) for k in COUNT_KEYS))
+        table.add_row(f"{row['aspect']}.{row['title'][:30]}", *(str(row[k]) for k in COUNT_KEYS))
     console.print(table)
 
 

@@ -4,11 +4,11 @@ office reads and hands out (通报, 台账) and the draft of a feedback file fro
 from __future__ import annotations
 
 import json
+from itertools import groupby
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from models import create_schema, session_scope
 from rectify.cli.common import (
@@ -19,6 +19,7 @@ from rectify.cli.common import (
     exit_on_refusal,
     fail,
     fail_with,
+    figures_table,
     parse_day,
     refusal_line,
     zone,
@@ -48,7 +49,9 @@ def report(
     fmt: Annotated[str, typer.Option("--format", help="md | docx | xlsx（台账）")] = "md",
     internal: Annotated[
         bool,
-        typer.Option("--internal", help="巡察办内部版本：含佐证材料、记录人、超期和被拒绝操作的数目"),
+        typer.Option(
+            "--internal", help="巡察办内部版本：含佐证材料、记录人、超期和被拒绝操作的数目"
+        ),
     ] = False,
 ) -> None:
     """截至某日的整改进展情况通报。
@@ -146,28 +149,25 @@ def office_status(
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(
-        *"巡察办 单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 约谈 屡查屡犯".split()
-    )
-    for i, r in enumerate(rows):
-        first_of_office = i == 0 or rows[i - 1]["office"] != r["office"]
-        if first_of_office and i:
-            table.add_section()
-        table.add_row(
-            r["office_name"] if first_of_office else "",
-            r["unit"],
-            r["inspection"],
-            str(r["problems"]),
-            str(r["closed"]),
-            str(r["long_term"]),
-            str(r["open"]),
-            str(r["overdue"]),
-            "是" if r["plan_late"] else "",
-            str(r["relapses"]),
-            "、".join(f"问题{ref}" for ref in r["talks"]),
-            str(r["repeated"]),
+    for _, group in groupby(rows, key=lambda r: r["office"]):
+        group = list(group)
+        table = figures_table(
+            *"单位 巡察 问题 已销号 长期 未完成 超期 方案逾期 反弹 约谈 屡查屡犯".split(),
+            wide=("单位", "约谈"),
+            ids=("巡察",),
+            title=group[0]["office_name"],
         )
-    console.print(table)
+        for r in group:
+            table.add_row(
+                r["unit"],
+                r["inspection"],
+                *(str(r[k]) for k in ("problems", "closed", "long_term", "open", "overdue")),
+                "是" if r["plan_late"] else "",
+                str(r["relapses"]),
+                "、".join(f"问题{ref}" for ref in r["talks"]),
+                str(r["repeated"]),
+            )
+        console.print(table)
 
 
 @ledger_app.command("export")

@@ -67,7 +67,7 @@ def clue_notices(
         if level is Level.RED:
             note = f"已超期{(today - clue.due).days}天"
             if monthly:
-                note += f",第{cycles}次{step_label(cycles)}"
+                note += f"，第{cycles}次{step_label(cycles)}"
         body = bodies[clue.body]
         item = Item(clue.number, CLASS_LABELS[clue.clue_class], body.name, clue.due, level, note)
         if level is Level.RED:
@@ -125,16 +125,16 @@ NOTICE_TITLES = {
     "clue_untransferred": "问题线索待移交提醒",
 }
 _INTROS = {
-    ("clue_reminder", "clue_contact"): "以下移交贵单位办理的问题线索临近限期办结时间,"
-    "请按期办结并反馈办理结果:",
-    ("clue_overdue", "clue_contact"): "以下移交贵单位办理的问题线索已超过限期办结时间,"
-    "尚未收到办理结果反馈,请抓紧办结并反馈:",
-    ("clue_overdue", "office_clues"): "以下问题线索已超过限期办结时间,尚未收到办理结果反馈,"
-    "请督促承办单位办结:",
+    ("clue_reminder", "clue_contact"): "以下移交贵单位办理的问题线索临近限期办结时间，"
+    "请按期办结并反馈办理结果：",
+    ("clue_overdue", "clue_contact"): "以下移交贵单位办理的问题线索已超过限期办结时间，"
+    "尚未收到办理结果反馈，请抓紧办结并反馈：",
+    ("clue_overdue", "office_clues"): "以下问题线索已超过限期办结时间，尚未收到办理结果反馈，"
+    "请督促承办单位办结：",
     (
         "clue_undelivered",
         "office_clues",
-    ): "以下问题线索通知未能送达,请核实承办单位联系人的联系方式:",
+    ): "以下问题线索通知未能送达，请核实承办单位联系人的联系方式：",
     ("clue_untransferred", "office_clues"): "以下问题线索已登记，尚未移交承办单位，"
     "请在移交期限前移交：",
 }
@@ -145,16 +145,16 @@ def render_clue_notice(plan: NoticePlan, *, name: str, today: dt.date) -> tuple[
     what a clue says; the subject names no clue at all."""
     level = f"【{LEVEL_LABELS[plan.level]}】" if plan.level else ""
     subject = f"{level}{NOTICE_TITLES[plan.kind]}"
-    lines = [f"{name}同志:", _INTROS[(plan.kind, plan.role)]]
+    lines = [f"{name}同志：", _INTROS[(plan.kind, plan.role)]]
     lines += [f"  {line}" for line in plan.lines]
     for n, item in enumerate(plan.items, start=1):
-        text = f"{n}. 线索{item.ref}({item.title}),承办:{item.text},限期办结:{item.due}"
+        text = f"{n}. 线索{item.ref}（{item.title}），承办：{item.text}，限期办结：{item.due}"
         if plan.kind == "clue_untransferred":
             text = f"{n}. 线索{item.ref}（{item.title}），移交期限：{item.due}"
         if item.level:
-            text += f"({LEVEL_LABELS[item.level]})"
+            text += f"（{LEVEL_LABELS[item.level]}）"
         if item.note:
-            text += f",{item.note}"
+            text += f"，{item.note}"
         lines.append(text)
     lines += ["巡察工作领导小组办公室", today.isoformat()]
     return subject, "\n".join(lines) + "\n"

@@ -147,7 +147,7 @@ def import_clues(path: Path, *, actor: str, at: dt.datetime | None = None) -> Ou
 
 
 def _invalid(errors: list[str], path: Path) -> Refusal:
-    return Refusal("invalid_file", f"{len(errors)} error(s) in {path.name}")
+    return Refusal("invalid_file", f"{path.name} 中有 {len(errors)} 处错误，未登记任何线索")
 
 
 def _write(
@@ -194,7 +194,7 @@ def _write(
         session.add(clue)
     session.flush()
     count = len(clue_file.clues)
-    return f"registered {count} clue(s), {transferred} transferred", count
+    return f"已登记 {count} 条问题线索，其中 {transferred} 条已移交", count
 
 
 def list_clues(
@@ -217,7 +217,7 @@ def list_clues(
             key=checked.key,
             access=checked.access,
         )
-        return f"{len(rows)} clue(s) as of {today}", rows
+        return f"截至 {today}，共 {len(rows)} 条问题线索", rows
 
     details = {"as_of": as_of.isoformat()} if as_of else {}
     attempt = Attempt("clue_list", actor=actor, inspection_id=inspection_id, details=details)
@@ -246,7 +246,7 @@ def transfer_clue(
         clue.transferred_at, clue.transferred_by = step.at, actor
         clue.due = clue.original_due = due
         step.session.add(clue)
-        return f"线索 {number} 已移交{body.name},限期 {due} 前办结"
+        return f"线索 {number} 已移交{body.name}，限期 {due} 前办结"
 
     details = {"to": to, "due": due.isoformat()}
     return _clue_action("clue_transfer", number, actor, inspection_id, details, work, at)
@@ -304,8 +304,8 @@ def record_feedback(
         clue.feedback_note = step.key.seal(note.strip()) if note.strip() else None
         step.session.add(clue)
         late = view.overdue(step.today)
-        return f"线索 {number} 已反馈办理结果({rules.DISPOSAL_LABELS[disposal]})" + (
-            f",晚于办结期限 {view.due}" if late else ""
+        return f"线索 {number} 已反馈办理结果（{rules.DISPOSAL_LABELS[disposal]}）" + (
+            f"，晚于办结期限 {view.due}" if late else ""
         )
 
     details = {"disposal": disposal.value}

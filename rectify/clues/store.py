@@ -142,7 +142,7 @@ def clue_rows(
         .order_by(ClueExtension.id)
     ):
         reason = key.open(e.reason)
-        extensions.setdefault(e.clue_id, []).append(f"{e.previous_due}→{e.new_due}:{reason}")
+        extensions.setdefault(e.clue_id, []).append(f"{e.previous_due}→{e.new_due}：{reason}")
     rows = [_row(c, v, bodies, extensions, today, tz, key) for c, v in clues]
     return sorted(rows, key=lambda r: r.number)
 

@@ -30,7 +30,7 @@ def parse_instant(value: str | dt.date | dt.datetime | None, tz: str) -> dt.date
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"not a date or time: {text!r} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+            f"不是有效的日期或时间：{text!r}（应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM）"
         ) from None
     return parse_instant(parsed, tz)
 

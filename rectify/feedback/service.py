@@ -12,6 +12,7 @@ from sqlmodel import Session
 from rectify.audit.guard import Attempt, audited, refuse
 from rectify.core.clock import utc_now
 from rectify.core.errors import Refusal
+from rectify.core.messages import located
 from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.feedback.write import ImportResult, write_feedback
 
@@ -55,7 +56,7 @@ def import_file(
         try:
             result = write_feedback(session, feedback, source=str(path), replace=replace, at=at)
         except Refusal as refusal:
-            raise Refusal(refusal.code, f"{path}: {refusal.message}") from refusal
+            raise Refusal(refusal.code, located(str(path), "", "", refusal.message)) from refusal
         attempt.action = "replace" if result.replaced else "import"
         attempt.details = {
             "problems": result.problems,

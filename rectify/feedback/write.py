@@ -37,7 +37,7 @@ def write_feedback(
     if existing is not None and not replace:
         raise Refusal(
             "already_imported",
-            f"巡察 {header.id} 已导入;如需以新文件更新,请加 --replace(已记录的进展、销号和审计记录会保留)",
+            f"巡察 {header.id} 已导入；如需以新文件更新，请加 --replace（已记录的进展、销号和审计记录会保留）",
         )
     unit = _unit(session, header.unit, header.parent_unit)
     inspection = existing or models.Inspection(id=header.id, imported_at=at, unit_id=unit.id or 0)
@@ -51,7 +51,9 @@ def write_feedback(
     inspection.timezone = header.timezone
     inspection.policy = feedback.policy.model_dump(mode="json")
     contact = feedback.inspection.public_contact
-    inspection.public_contact = contact.model_dump(mode="json", exclude_none=True) if contact else {}
+    inspection.public_contact = (
+        contact.model_dump(mode="json", exclude_none=True) if contact else {}
+    )
     inspection.source = source
     inspection.imported_at = at
     session.add(inspection)
@@ -124,7 +126,7 @@ def _refuse_both_sides(session: Session, inspection_id: str, unit_keys: list[str
     if office_side:
         raise Refusal(
             "both_sides",
-            f"{'、'.join(sorted(office_side))} 已是本巡察巡察办一方的工作人员,不能又是被巡察单位的人员",
+            f"{'、'.join(sorted(office_side))} 已是本巡察巡察办一方的工作人员，不能又是被巡察单位的人员",
         )
 
 
@@ -178,7 +180,7 @@ def sync_office_people(session: Session, office_id: str) -> None:
             if row is not None and row.side != "office":
                 raise Refusal(
                     "both_sides",
-                    f"{s.key} 既是巡察办 {office_id} 的工作人员,又是巡察 {inspection_id} 被巡察单位的人员;"
+                    f"{s.key} 既是巡察办 {office_id} 的工作人员，又是巡察 {inspection_id} 被巡察单位的人员；"
                     "同一人不能同时在两方",
                 )
             row = row or models.Person(
@@ -255,7 +257,7 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
     if kept_history:
         raise Refusal(
             "would_lose_history",
-            f"新文件缺少已有整改记录的问题 {', '.join(sorted(kept_history))};替换不能丢弃已记录的进展",
+            f"新文件缺少已有整改记录的问题 {'、'.join(sorted(kept_history))}；替换不能丢弃已记录的进展",
         )
 
     position = 0
@@ -297,7 +299,7 @@ def _write_ledger(session, feedback: FeedbackFile, people, departments) -> list[
             session.delete(m)
         session.flush()
         session.delete(problem)
-        notes.append(f"问题 {problem.ref} 不在新文件中,已删除(无整改记录)")
+        notes.append(f"问题 {problem.ref} 不在新文件中，已删除（无整改记录）")
     session.flush()
     for category in old_categories.values():
         if category.id not in used_categories:
@@ -343,7 +345,7 @@ def _write_measures(
         measure.original_due = planned
         if extended and planned and extended > planned:
             measure.due = extended
-            notes.append(f"问题 {problem.ref} 措施{position + 1}:保留已批准的延期至 {extended}")
+            notes.append(f"问题 {problem.ref} 措施{position + 1}：保留已批准的延期至 {extended}")
         else:
             measure.due = planned
         session.add(measure)
@@ -353,7 +355,7 @@ def _write_measures(
         ).first():
             raise Refusal(
                 "would_lose_history",
-                f"新文件删去了问题 {problem.ref} 已批准延期的措施{measure.position + 1};替换不能丢弃延期记录",
+                f"新文件删去了问题 {problem.ref} 已批准延期的措施{measure.position + 1}；替换不能丢弃延期记录",
             )
         session.delete(measure)
     session.flush()

@@ -59,7 +59,7 @@ def expand(url: str) -> tuple[str, list[str]]:
         value = _lookup(match.group(1))
         if value is None:
             raise MissingSecret(
-                f"secret {match.group(1)} is not set (environment or Prefect Secret block)"
+                f"密钥 {match.group(1)} 未设置（应在环境变量或 Prefect Secret 块中）"
             )
         written = written_forms(value)
         used.extend(written)

@@ -14,7 +14,7 @@ from models import AuditEvent
 from rectify.clues import ClueKeyError, clue_key, is_sealed, may_read
 
 # What a reader without the right to see clues reads in place of a clue event's subject.
-REDACTED_SUBJECT = "(问题线索)"
+REDACTED_SUBJECT = "（问题线索）"
 # What a reader with the right reads when the clue key is missing or wrong.
 UNREADABLE_SUBJECT = "（问题线索，密钥不可用）"
 

@@ -51,10 +51,10 @@ COLUMNS = (
     Column("state",              ("状态", 14),      ("状态", 10), centred=True),
     Column("latest",             None,             ("最新进展", 30)),
     Column("closed_on",          ("销号日期", 13),   None, centred=True),
-    Column("fill_text",          None,             ("进展情况(填写)", 36), to_fill=True),
-    Column("fill_evidence",      None,             ("支撑材料(填写)", 20), to_fill=True),
-    Column("fill_by",            None,             ("报送人(填写)", 12), to_fill=True),
-    Column("fill_date",          None,             ("进展日期(填写)", 14), to_fill=True),
+    Column("fill_text",          None,             ("进展情况（填写）", 36), to_fill=True),
+    Column("fill_evidence",      None,             ("支撑材料（填写）", 20), to_fill=True),
+    Column("fill_by",            None,             ("报送人（填写）", 12), to_fill=True),
+    Column("fill_date",          None,             ("进展日期（填写）", 14), to_fill=True),
 )
 # fmt: on
 REPORT_COLUMNS = [c for c in COLUMNS if c.report]
@@ -173,7 +173,7 @@ def write_ledger_report_xlsx(
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.creator = "rectify"
-    wb.properties.title = f"整改台账(截至{cn_date(as_of)})"
+    wb.properties.title = f"整改台账（截至{cn_date(as_of)}）"
     path.parent.mkdir(parents=True, exist_ok=True)
     _save_workbook(wb, path)
 

@@ -2,7 +2,7 @@
 what they wrote — shown first, applied all or nothing.
 
 The exported sheet ``台账`` has locked columns (what the plan says) and marked columns to fill
-in (``进展情况(填写)``, ``支撑材料(填写)``, ``报送人(填写)``, ``进展日期(填写)``); both come from
+in (``进展情况（填写）``, ``支撑材料（填写）``, ``报送人（填写）``, ``进展日期（填写）``); both come from
 the one column table in ``ledger_sheet``. A hidden sheet ``_export`` keeps the locked values as
 exported, so an edit of a locked column is found even if the database has moved on since.
 
@@ -22,6 +22,8 @@ from rectify.audit.guard import Attempt, audited
 from rectify.core.clock import parse_instant
 from rectify.core.errors import Refusal
 from rectify.core.inputs import CellBudget, InputRefused, check_archive
+from rectify.core.messages import line, located, show
+from rectify.core.punctuation import full_width
 from rectify.problems.actions import Progress, perform
 from rectify.problems.tree import get_inspection
 from rectify.reports.history import history_as_of
@@ -107,19 +109,20 @@ class FilledRow:
     number: int
     values: dict[str, Any]
 
-    def where(self, key: str) -> str:
-        """The row and column, as error lines name them."""
-        from openpyxl.utils import get_column_letter
-
-        col = KEYS.index(key)
-        return (
-            f"{self.path}:sheet {SHEET}, row {self.number}, "
-            f"column {get_column_letter(col + 1)} ({HEADER[col]})"
-        )
+    def error(self, key: str, message: str) -> str:
+        """``message`` located at the row's cell in column ``key``."""
+        return located(str(self.path), cell(self.number, KEYS.index(key) + 1), "", message)
 
     def text(self, key: str) -> str:
         """The cell's value as text, stripped; a date as YYYY-MM-DD."""
         return _norm(self.values[key])
+
+
+def cell(row: int, col: int) -> str:
+    """A cell of the sheet, as error lines name it: ``工作表 台账，第 3 行，J 列（整改时限）``."""
+    from openpyxl.utils import get_column_letter
+
+    return f"工作表 {SHEET}，{line(row)}，{get_column_letter(col)} 列（{HEADER[col - 1]}）"
 
 
 def read_ledger(path: Path, *, session: Session, default_by: str | None = None) -> LedgerPlan:
@@ -159,9 +162,7 @@ def _compare(book, plan: LedgerPlan, budget: CellBudget, *, session: Session, de
         row = FilledRow(Path(plan.file), number, dict(zip(KEYS, values, strict=False)))
         key = row.values["key"]
         if key not in exported or key in seen:
-            plan.errors.append(
-                f"{row.where('key')}: unknown or repeated row {key!r}; rows cannot be added or copied"
-            )
+            plan.errors.append(row.error("key", f"未知或重复的行 {show(key)}：不能增加或复制行"))
             continue
         seen.add(key)
         plan.errors += _locked_edits(row, exported[key])
@@ -172,31 +173,26 @@ def _open_ledger(path: Path, plan: LedgerPlan, budget: CellBudget):
     """The workbook (read-only, streamed) if it is a ledger as exported, with its header row
     intact; else None and the reason in ``plan.errors``."""
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
 
     check_archive(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a broken or foreign file
-        plan.errors.append(f"{path}: not a readable XLSX workbook: {exc}")
+        plan.errors.append(located(str(path), "", "", f"不是可读取的 XLSX 工作簿（{exc}）"))
         return None
     if SHEET not in book or EXPORT_SHEET not in book:
         book.close()
-        plan.errors.append(
-            f"{path}: not a ledger exported by `rectify ledger export` (sheets {SHEET}, _export)"
-        )
+        why = f"不是由 rectify ledger export 导出的台账（应有工作表 {SHEET} 和 {EXPORT_SHEET}）"
+        plan.errors.append(located(str(path), "", "", why))
         return None
     first = next(budget.rows(book[SHEET], min_row=1, max_row=1), ())
-    header = [str(v or "") for v in first]
+    header = [full_width(str(v or "")) for v in first]  # exported with "(填写)" before
     if header[: len(HEADER)] != HEADER:
         book.close()
         col = next(
             i for i, name in enumerate(HEADER, start=1) if i > len(header) or header[i - 1] != name
         )
-        plan.errors.append(
-            f"{path}:sheet {SHEET}, row 1, column {get_column_letter(col)} "
-            f"({HEADER[col - 1]}): the header row was changed"
-        )
+        plan.errors.append(located(str(path), cell(1, col), "", "表头被改动"))
         return None
     return book
 
@@ -204,8 +200,11 @@ def _open_ledger(path: Path, plan: LedgerPlan, budget: CellBudget):
 def _locked_edits(row: FilledRow, exported: list[Any]) -> list[str]:
     """An error for each locked column whose value differs from the exported one."""
     return [
-        f"{row.where(key)}: locked column {name} was edited "
-        f"({exported[col]!r} → {row.values[key]!r})"
+        row.error(
+            key,
+            f"锁定列 {name} 被改动（{show(_norm(exported[col]) or None)} → "
+            f"{show(_norm(row.values[key]) or None)}）",
+        )
         for col, (key, name) in enumerate(zip(KEYS, LOCKED, strict=False))
         if _norm(row.values[key]) != _norm(exported[col])
     ]
@@ -224,13 +223,11 @@ def _read_progress(plan: LedgerPlan, row: FilledRow, *, default_by: str | None, 
     if not text:
         if evidence or row.text("fill_by") or when:
             plan.errors.append(
-                f"{row.where('fill_text')}: 支撑材料、报送人或日期已填,进展情况却是空的"
+                row.error("fill_text", "支撑材料、报送人或日期已填，进展情况却是空的")
             )
         return
     if not by:
-        plan.errors.append(
-            f"{row.where('fill_by')}: who reports this progress? (a person id, or --by)"
-        )
+        plan.errors.append(row.error("fill_by", "未填报送人：请填写人员编号，或导入时加 --by"))
         return
     try:
         at = parse_instant(
@@ -240,13 +237,12 @@ def _read_progress(plan: LedgerPlan, row: FilledRow, *, default_by: str | None, 
             tz,
         )
     except (ValueError, TypeError):
-        plan.errors.append(
-            f"{row.where('fill_date')}: not a real date {when!r} (expected YYYY-MM-DD)"
-        )
+        why = f"不是有效的日期：{show(_norm(when))}（应为 YYYY-MM-DD）"
+        plan.errors.append(row.error("fill_date", why))
         return
     _, problem, position = row.values["key"].split(":")
     plan.changes.append(
-        LedgerChange(row.number, problem, by, at, f"措施{int(position) + 1}:{text}", evidence)
+        LedgerChange(row.number, problem, by, at, f"措施{int(position) + 1}：{text}", evidence)
     )
 
 
@@ -274,9 +270,9 @@ def apply_ledger(plan: LedgerPlan) -> list[str]:
             )
             outcome = perform(session, inspection, action, change.at)
             if not outcome.done:
-                refusals.append(
-                    f"{plan.file}:sheet {SHEET}, row {change.row}: refused ({outcome.code}): {outcome.message}"
-                )
+                where = f"工作表 {SHEET}，{line(change.row)}"
+                why = f"拒绝（{outcome.code}）：{outcome.message}"
+                refusals.append(located(plan.file, where, "", why))
         if refusals:
             raise Refusal("refused_rows", "\n".join(refusals))
         return f"已记录{len(plan.changes)}条整改进展", None
@@ -286,5 +282,5 @@ def apply_ledger(plan: LedgerPlan) -> list[str]:
     )
     outcome, _ = audited(attempt, work, at=plan.changes[0].at)
     if not outcome.done and not refusals:  # the inspection itself is gone
-        return [f"{plan.file}: refused ({outcome.code}): {outcome.message}"]
+        return [located(plan.file, "", "", f"拒绝（{outcome.code}）：{outcome.message}")]
     return refusals

@@ -30,7 +30,7 @@ def unit_path(units: dict[int, Unit], unit_id: int) -> str:
     return " / ".join(reversed(names))
 
 
-NO_OFFICE = "(未声明巡察办)"
+NO_OFFICE = "（未声明巡察办）"
 """The heading of the inspections whose feedback file declared no office."""
 
 

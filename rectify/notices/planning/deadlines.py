@@ -207,7 +207,7 @@ def period_end_reminder(
     item = Item(
         "",
         "集中整改期满",
-        f"集中整改期已于{centralised_end}届满,请形成整改进展情况报告并按要求公开通报",
+        f"集中整改期已于{centralised_end}届满，请形成整改进展情况报告并按要求公开通报",
     )
     day.digests.add_to_all("report", leaders, "leader", item)
     day.digests.add_to_all("report", office, "unit_office", item)

@@ -136,11 +136,11 @@ def dispatch_summary(
     long_term = sum(r.state == STATE_LABELS[ProblemState.LONG_TERM] for r in sheet)
     overdue = sum(problem_overdue(p, today) for p in problems)
     summary = [
-        f"问题共{len(sheet)}个:已销号{closed}个,"
-        f"需长期整改{long_term}个,仍在推进{len(sheet) - closed - long_term}个",
+        f"问题共{len(sheet)}个：已销号{closed}个，"
+        f"需长期整改{long_term}个，仍在推进{len(sheet) - closed - long_term}个",
         f"自上次调度以来无进展的问题{sum(r.flagged for r in sheet)}个",
         f"已超期的问题{overdue}个",
     ]
     if failures:
-        summary.append(f"有{len(failures)}条通知发送失败,请整改办核实:" + ";".join(failures))
+        summary.append(f"有{len(failures)}条通知发送失败，请整改办核实：" + "；".join(failures))
     return summary

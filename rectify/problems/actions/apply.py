@@ -118,7 +118,7 @@ def _approve_plan(
     plan.meeting = action.meeting
     session.add(plan)
     late = today > plan.due
-    return f"整改方案已审议通过({today}" + (f",晚于时限 {plan.due})" if late else ")")
+    return f"整改方案已审议通过（{today}" + (f"，晚于时限 {plan.due}）" if late else "）")
 
 
 def report_due(session: Session, inspection: Inspection) -> dt.date:

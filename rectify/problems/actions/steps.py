@@ -164,7 +164,7 @@ def _long_term(step: ProblemStep, action: kinds.LongTerm) -> str:
         stage_goal=action.stage_goal,
         checkpoint=action.checkpoint,
     )
-    return f"问题 {problem.ref} 转为长期整改,下一检查节点 {action.checkpoint}"
+    return f"问题 {problem.ref} 转为长期整改，下一检查节点 {action.checkpoint}"
 
 
 def _extend(step: ProblemStep, action: kinds.Extend) -> str:
@@ -283,7 +283,7 @@ def in_order(session: Session, problem: models.Problem, at: dt.datetime, tz: str
     raise Refusal(
         "before_last_event",
         f"{pendulum.instance(at).in_tz(tz):%Y-%m-%d %H:%M} 早于问题 {problem.ref} 最近一次记录"
-        f"({pendulum.instance(latest).in_tz(tz):%Y-%m-%d %H:%M}),不能补录在其之前",
+        f"（{pendulum.instance(latest).in_tz(tz):%Y-%m-%d %H:%M}），不能补录在其之前",
     )
 
 
