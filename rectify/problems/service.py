@@ -41,7 +41,10 @@ def _lifecycle_fact(session: Session, inspection, attempt, at: dt.datetime) -> F
     office = session.get(Office, inspection.office_id) if inspection.office_id else None
     unit = session.get(Unit, inspection.unit_id)
     place = Place(
-        inspection.id, unit.name if unit else "", inspection.office_id, office.name if office else ""
+        inspection.id,
+        unit.name if unit else "",
+        inspection.office_id,
+        office.name if office else "",
     )
     problem = session.exec(
         select(Problem).where(
