@@ -11,10 +11,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from models import create_schema, session_scope
-from rectify.cli.common import console, err, fail_with
+from rectify.cli.common import console, err, fail, fail_with
 from rectify.core.errors import Refusal
 from rectify.feedback.validate import FeedbackErrors
 from rectify.problems.tree import get_inspection
+from rectify.runtime.access import check_host
 from rectify.runtime.server import embedded_server
 from rectify.runtime.simulation import (
     ScenarioErrors,
@@ -106,12 +107,28 @@ def demo(
     _load_demo(scenario)
 
 
+def refuse_open_host(host: str) -> None:
+    """Exit 1 with the reason, audited, when ``host`` is open to the network without auth."""
+    try:
+        check_host(host)
+    except Refusal as refusal:
+        from rectify.audit.guard import Attempt, refuse
+
+        refuse(Attempt("serve", subject=host), refusal)
+        fail(refusal.message)
+
+
 def serve(
     demo: Annotated[bool, typer.Option("--demo", help="load the demo rectification first")] = False,
-    host: str = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="listen address; a network one needs PREFECT_SERVER_API_AUTH_STRING")
+    ] = "127.0.0.1",
     port: int = 4200,
 ) -> None:
     """Start the Prefect server with its UI and serve every deployment on its schedule."""
+    # --- access (rectify.runtime.access): a network address only with the API auth string
+    refuse_open_host(host)
+    # ---
     # The deployments load Prefect and every flow: deferred so that --help stays quick.
     from deployments import serve_all
 
