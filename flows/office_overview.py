@@ -9,13 +9,17 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from flows.common import local_day, parent_run_name, resolve_at
+from tasks.dashboard import refresh_dashboards
+from tasks.inspections import list_inspections
 from tasks.reports import office_figures
 
 
 @flow(name="office-overview", flow_run_name=parent_run_name("巡察办总览"))
 def office_overview(as_of: dt.datetime | None = None) -> dict:
-    day = local_day(resolve_at(as_of))
+    at = resolve_at(as_of)
+    day = local_day(at)
     rows = office_figures(dt.date.fromisoformat(day))
+    refresh_dashboards(list_inspections(at, None), at)  # each unit's and each office's board
     create_table_artifact(
         [
             {

@@ -8,6 +8,8 @@ from sqlmodel import select
 from models import Problem, SupervisionCycle
 from rectify.notices.planning import step_label, supervision
 from tasks.context import InspectionRun, each_inspection
+from tasks.dashboard import with_dashboard
+from tasks.publish import Publisher
 
 Cycles = dict[tuple[int, str], int]  # (problem id, month) → consecutive overdue cycles
 
@@ -16,7 +18,9 @@ Cycles = dict[tuple[int, str], int]  # (problem id, month) → consecutive overd
 def supervise(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     """Supervision notices for lagging and overdue items; the escalation step of each overdue
     problem rises with every cycle it stays overdue. Once per inspection per month."""
-    return each_inspection(inspection_ids, at, supervise_one, load=_last_cycles)
+    with Publisher() as publish:  # each inspection's dashboard (tasks.dashboard)
+        work = with_dashboard(publish, supervise_one)
+        return each_inspection(inspection_ids, at, work, load=_last_cycles)
 
 
 def _last_cycles(contexts: list[InspectionRun]) -> Cycles:

@@ -1,0 +1,122 @@
+"""A unit's dashboard (rectify.reports.dashboard): each problem's light as the office reads
+it — 🔴 overdue, 🟡 a due near or reopened, 🟢 on track or closed — its next due, its
+responsible leaders by name, its latest progress; the share closed; artifact keys Prefect takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rectify.core.states import ProblemState
+from rectify.problems.rules.views import MeasureView, PersonView, ProblemView
+from rectify.reports.dashboard import artifact_key, closed_share, dashboard_rows
+
+TODAY = dt.date(2024, 10, 20)
+PEOPLE = {
+    "deputy_law": PersonView("deputy_law", "分管法规副局长"),
+    "deputy_env": PersonView("deputy_env", "分管环境副局长"),
+}
+
+
+def problem(state, *dues, leaders=("deputy_law",), checkpoint=None):
+    measures = tuple(
+        MeasureView(
+            position=i,
+            text=f"措施{i}",
+            due=due,
+            lead_leader="secretary",
+            responsible_leader=leader,
+            department="office",
+            responsible_person="office_head",
+        )
+        for i, (due, leader) in enumerate(zip(dues, leaders * len(dues), strict=False), start=1)
+    )
+    return ProblemView("1", "学习贯彻不深入", state, measures, checkpoint)
+
+
+# (problem, progress, 状态, 下一时限, 责任领导)
+CASES = [
+    (
+        problem(ProblemState.IN_PROGRESS, dt.date(2024, 12, 31)),
+        None,
+        "🟢 推进中",
+        "2024-12-31",
+        "分管法规副局长",
+    ),
+    (
+        problem(ProblemState.IN_PROGRESS, dt.date(2024, 10, 25)),
+        None,
+        "🟡 推进中",
+        "2024-10-25",
+        "分管法规副局长",
+    ),
+    (
+        problem(ProblemState.NOT_STARTED, dt.date(2024, 10, 1)),
+        None,
+        "🔴 未启动",
+        "2024-10-01",
+        "分管法规副局长",
+    ),
+    (
+        problem(ProblemState.CLOSED, dt.date(2024, 10, 1)),
+        (dt.date(2024, 9, 30), "已完成"),
+        "🟢 已销号",
+        "—",
+        "分管法规副局长",
+    ),
+    (
+        problem(ProblemState.REOPENED, dt.date(2024, 12, 31)),
+        None,
+        "🟡 回头看重新整改",
+        "2024-12-31",
+        "分管法规副局长",
+    ),
+    (
+        problem(ProblemState.LONG_TERM, None, checkpoint=dt.date(2024, 10, 10)),
+        None,
+        "🔴 需长期整改",
+        "2024-10-10",
+        "分管法规副局长",
+    ),
+    (
+        problem(ProblemState.AWAITING_CONFIRMATION, dt.date(2024, 10, 1)),
+        None,
+        "🟢 待销号审核",
+        "—",
+        "分管法规副局长",
+    ),
+    (
+        problem(
+            ProblemState.IN_PROGRESS,
+            dt.date(2024, 12, 1),
+            dt.date(2024, 12, 31),
+            leaders=("deputy_law", "deputy_env"),
+        ),
+        None,
+        "🟢 推进中",
+        "2024-12-01",
+        "分管法规副局长、分管环境副局长",
+    ),
+]
+
+
+@pytest.mark.parametrize(("view", "progress", "state", "due", "leaders"), CASES)
+def test_each_problem_shows_its_light_due_and_leaders(view, progress, state, due, leaders):
+    last = {view.ref: progress} if progress else {}
+    (row,) = dashboard_rows([view], last, PEOPLE, TODAY, (20, 10))
+    assert row["问题"] == "1 学习贯彻不深入"
+    assert (row["状态"], row["下一时限"], row["责任领导"]) == (state, due, leaders)
+    assert row["最近进展"] == (f"{progress[0]} {progress[1]}" if progress else "尚无进展")
+
+
+def test_the_share_closed_and_the_keys():
+    views = [
+        problem(ProblemState.CLOSED),
+        problem(ProblemState.IN_PROGRESS),
+        problem(ProblemState.CLOSED),
+    ]
+    assert closed_share(views) == 66.7
+    assert closed_share([]) == 0.0
+    assert artifact_key("dashboard", "binhai-2024-r8") == "dashboard-binhai-2024-r8"
+    assert artifact_key("dashboard", "Binhai_2024.R8") == "dashboard-binhai-2024-r8"
