@@ -10,12 +10,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from models import create_schema, session_scope
+from models import create_schema
 from rectify.cli.common import console, err, fail, fail_with
 from rectify.core.errors import Refusal
 from rectify.feedback.validate import FeedbackErrors
-from rectify.problems.tree import get_inspection
 from rectify.runtime.access import check_host
+from rectify.runtime.demo import is_loaded as _is_loaded
+from rectify.runtime.demo import serve_demo
 from rectify.runtime.server import embedded_server
 from rectify.runtime.simulation import (
     ScenarioErrors,
@@ -74,15 +75,6 @@ def simulate(
     )
 
 
-def _is_loaded(inspection_id: str) -> bool:
-    try:
-        with session_scope() as session:
-            get_inspection(session, inspection_id)
-    except Refusal:
-        return False
-    return True
-
-
 def _load_demo(scenario: Path) -> None:
     loaded = load_scenario(scenario)
     create_schema()
@@ -129,21 +121,19 @@ def serve(
     # --- access (rectify.runtime.access): a network address only with the API auth string
     refuse_open_host(host)
     # ---
+    create_schema()
+    if demo and not os.environ.get("PREFECT_API_URL"):  # --- the demo up in seconds
+        serve_demo(host, port, DEMO_SCENARIO, lambda text: console.print(text, highlight=False))
+        return  # --- (rectify.runtime.demo)
     # The deployments load Prefect and every flow: deferred so that --help stays quick.
     from deployments import serve_all
 
-    create_schema()
     if os.environ.get("PREFECT_API_URL"):
         if demo:
             _load_demo(DEMO_SCENARIO)
         console.print(f"serving deployments on {os.environ['PREFECT_API_URL']}", highlight=False)
         serve_all()
         return
-    if demo:
-        # The demo's runs are recorded by a server without its task-run recorder (see
-        # rectify.runtime.simulation.prepare_embedded_prefect); the server is then restarted as usual.
-        with embedded_server(host, port, record_task_runs=False):
-            _load_demo(DEMO_SCENARIO)
     with embedded_server(host, port):
         console.print(
             f"Prefect UI: http://{host}:{port}  (Ctrl-C to stop; schedules stay active)",
