@@ -133,3 +133,24 @@ def test_the_triggered_deployments_are_served_with_their_triggers():
     assert {"return-notice", "relapse-watch"} <= names
     for spec in TRIGGERED:
         assert spec.cron is None and spec.deployment_triggers()
+
+
+def test_the_documented_automation_is_valid_and_tells_the_overdue_unit_and_problem():
+    import json
+    import re
+
+    from prefect.events.schemas.automations import AutomationCore
+    from prefect.server.events.schemas.automations import EventTrigger
+    from prefect.server.utilities.user_templates import render_user_template_sync
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "production.md").read_text(encoding="utf-8")
+    raw = re.search(r"```json\n(.*?)```", text, re.S).group(1)
+    raw = raw.replace("<the webhook block's id>", str(uuid.uuid4()))
+    automation = AutomationCore.model_validate(json.loads(raw))
+    trigger = EventTrigger.model_validate(automation.trigger.model_dump())
+    assert trigger.covers(received(OVERDUE))
+    assert not trigger.covers(received(RETURNED))
+    body = render_user_template_sync(automation.actions[0].body, {"event": received(OVERDUE)})
+    assert body == "滨海县水务局 问题1 已超期（整改时限 2024-09-30）"
