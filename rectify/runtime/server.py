@@ -26,6 +26,9 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
     env = os.environ.copy()
     env["PREFECT_HOME"] = str(prefect_home())
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The UI finds its API from these, not from the command's --host/--port: without them a
+    # server on another port than 4200 shows a UI that cannot reach its API.
+    env["PREFECT_SERVER_API_HOST"], env["PREFECT_SERVER_API_PORT"] = host, str(port)
     if not record_task_runs:
         env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED"] = "false"
     prefect_home().mkdir(parents=True, exist_ok=True)
