@@ -35,68 +35,31 @@ def problem(state, *dues, leaders=("deputy_law",), checkpoint=None):
     return ProblemView("1", "学习贯彻不深入", state, measures, checkpoint)
 
 
+D, S, LAW = dt.date, ProblemState, "分管法规副局长"
+BOTH = ("deputy_law", "deputy_env")
+DONE = (D(2024, 9, 30), "已完成")
+
 # (problem, progress, 状态, 下一时限, 责任领导)
 CASES = [
+    (problem(S.IN_PROGRESS, D(2024, 12, 31)), None, "🟢 推进中", "2024-12-31", LAW),
+    (problem(S.IN_PROGRESS, D(2024, 10, 25)), None, "🟡 推进中", "2024-10-25", LAW),
+    (problem(S.NOT_STARTED, D(2024, 10, 1)), None, "🔴 未启动", "2024-10-01", LAW),
+    (problem(S.CLOSED, D(2024, 10, 1)), DONE, "🟢 已销号", "—", LAW),
+    (problem(S.REOPENED, D(2024, 12, 31)), None, "🟡 回头看重新整改", "2024-12-31", LAW),
     (
-        problem(ProblemState.IN_PROGRESS, dt.date(2024, 12, 31)),
-        None,
-        "🟢 推进中",
-        "2024-12-31",
-        "分管法规副局长",
-    ),
-    (
-        problem(ProblemState.IN_PROGRESS, dt.date(2024, 10, 25)),
-        None,
-        "🟡 推进中",
-        "2024-10-25",
-        "分管法规副局长",
-    ),
-    (
-        problem(ProblemState.NOT_STARTED, dt.date(2024, 10, 1)),
-        None,
-        "🔴 未启动",
-        "2024-10-01",
-        "分管法规副局长",
-    ),
-    (
-        problem(ProblemState.CLOSED, dt.date(2024, 10, 1)),
-        (dt.date(2024, 9, 30), "已完成"),
-        "🟢 已销号",
-        "—",
-        "分管法规副局长",
-    ),
-    (
-        problem(ProblemState.REOPENED, dt.date(2024, 12, 31)),
-        None,
-        "🟡 回头看重新整改",
-        "2024-12-31",
-        "分管法规副局长",
-    ),
-    (
-        problem(ProblemState.LONG_TERM, None, checkpoint=dt.date(2024, 10, 10)),
+        problem(S.LONG_TERM, None, checkpoint=D(2024, 10, 10)),
         None,
         "🔴 需长期整改",
         "2024-10-10",
-        "分管法规副局长",
+        LAW,
     ),
+    (problem(S.AWAITING_CONFIRMATION, D(2024, 10, 1)), None, "🟢 待销号审核", "—", LAW),
     (
-        problem(ProblemState.AWAITING_CONFIRMATION, dt.date(2024, 10, 1)),
-        None,
-        "🟢 待销号审核",
-        "—",
-        "分管法规副局长",
-    ),
-    (
-        problem(
-            ProblemState.IN_PROGRESS,
-            dt.date(2024, 12, 1),
-            dt.date(2024, 12, 31),
-            leaders=("deputy_law", "deputy_env"),
-        ),
+        problem(S.IN_PROGRESS, D(2024, 12, 1), D(2024, 12, 31), leaders=BOTH),
         None,
         "🟢 推进中",
         "2024-12-01",
-        "分管法规副局长、分管环境副局长",
+        f"{LAW}、分管环境副局长",
     ),
 ]
 
