@@ -119,10 +119,11 @@ def refresh_dashboards(
         runs = each_inspection(
             inspection_ids, at, with_dashboard(counted, lambda ctx: {"today": ctx.today})
         )
-        days = sorted({r.get("today") for r in runs} - {None})
-        for artifact in office_artifacts(days[-1] if days else at.date()):
+        days = sorted(r["today"] for r in runs)  # the inspections' local days
+        day = days[-1] if days else at.date()
+        for artifact in office_artifacts(day):
             counted(artifact)
         if chart_dir:
             for inspection_id in inspection_ids:
-                counted(chart_artifact(inspection_id, at.date(), Path(chart_dir)))
+                counted(chart_artifact(inspection_id, day, Path(chart_dir)))
     return count
