@@ -83,3 +83,28 @@ def test_the_share_closed_and_the_keys():
     assert closed_share([]) == 0.0
     assert artifact_key("dashboard", "binhai-2024-r8") == "dashboard-binhai-2024-r8"
     assert artifact_key("dashboard", "Binhai_2024.R8") == "dashboard-binhai-2024-r8"
+
+
+ARTIFACT_CALLS = {
+    "create_markdown_artifact",
+    "create_table_artifact",
+    "create_progress_artifact",
+    "MarkdownArtifact",
+    "TableArtifact",
+    "ProgressArtifact",
+}
+
+
+def test_every_artifact_the_flows_publish_has_a_description():
+    import ast
+
+    from tests.conftest import ROOT
+
+    missing, seen = [], 0
+    for path in sorted([*ROOT.glob("flows/*.py"), *ROOT.glob("tasks/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ARTIFACT_CALLS:
+                seen += 1
+                if "description" not in {k.arg for k in node.keywords}:
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert seen >= 10 and missing == []
