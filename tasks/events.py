@@ -33,15 +33,15 @@ def overdue_facts(ctx: InspectionRun, marks: list[Mark]) -> list[Fact]:
             facts.append(
                 Fact(SUBJECT_EVENTS[mark.subject], place, mark.due.isoformat(), payload=payload)
             )
-        elif mark.subject.startswith("m:"):
-            measures.setdefault(mark.subject.split(":")[1], []).append(mark)
+        elif mark.subject.startswith("m:"):  # m:<problem>:<measure>
+            measures.setdefault(mark.subject[2:].rpartition(":")[0], []).append(mark)
     titles = {p.ref: p.title for p in ctx.snap.problems}
     for ref, found in measures.items():
         dues = sorted({m.due.isoformat() for m in found})
         payload = {
             "due": dues[0],
             "on": today,
-            "measures": [m.subject.split(":")[2] for m in found],
+            "measures": [m.subject.rpartition(":")[2] for m in found],
         }
         facts.append(
             Fact(
@@ -63,13 +63,22 @@ def clue_facts(ctx: InspectionRun, marks: list[Mark]) -> list[Fact]:
         Fact(
             "rectify.clue.overdue",
             place,
-            f"{mark.subject.rpartition(':')[2] if mark.subject.count(':') > 1 else 'handling'}|{mark.due}",
+            f"{_deadline(mark.subject)}|{mark.due}",
             clue=opaque_clue(mark.subject),
-            payload={"due": mark.due.isoformat(), "on": ctx.today.isoformat()},
+            payload={
+                "due": mark.due.isoformat(),
+                "on": ctx.today.isoformat(),
+                "deadline": _deadline(mark.subject),
+            },
         )
         for mark in marks
         if mark.level is Level.RED
     ]
+
+
+def _deadline(subject: str) -> str:
+    """Which deadline of a clue a mark is of: ``clue:<digest>:transfer`` or the handling one."""
+    return "transfer" if subject.endswith(":transfer") else "handling"
 
 
 def emit_facts(results: list[dict]) -> int:

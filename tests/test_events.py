@@ -154,3 +154,74 @@ def test_the_documented_automation_is_valid_and_tells_the_overdue_unit_and_probl
     assert not trigger.covers(received(RETURNED))
     body = render_user_template_sync(automation.actions[0].body, {"event": received(OVERDUE)})
     assert body == "滨海县水务局 问题1 已超期（整改时限 2024-09-30）"
+
+
+def _ctx():
+    from types import SimpleNamespace
+
+    problems = [
+        SimpleNamespace(ref="1", title="学习贯彻不深入"),
+        SimpleNamespace(ref="2-1", title="台账"),
+    ]
+    return SimpleNamespace(
+        inspection=SimpleNamespace(id="binhai-2024", office_id="qwxcb"),
+        unit="滨海县水务局",
+        snap=SimpleNamespace(problems=problems),
+        today=dt.date(2024, 11, 5),
+    )
+
+
+def _mark(subject, due, level="red"):
+    from rectify.notices.planning import Mark
+    from rectify.problems.rules.escalation import Level
+
+    return Mark(subject, due, Level(level))
+
+
+D1, D2 = dt.date(2024, 10, 31), dt.date(2024, 11, 4)
+# (today's new marks, the facts: (event, problem, payload))
+OVERDUE_CASES = [
+    (
+        [_mark("plan", D1)],
+        [("rectify.plan.overdue", None, {"due": "2024-10-31", "on": "2024-11-05"})],
+    ),
+    (
+        [_mark("rectification_report", D2), _mark("m:1:1", D1, "yellow")],
+        [("rectify.report.overdue", None, {"due": "2024-11-04", "on": "2024-11-05"})],
+    ),
+    (
+        [_mark("m:2-1:1", D2), _mark("m:2-1:3", D1), _mark("cp:1", D1), _mark("report", D1)],
+        [
+            (
+                "rectify.problem.overdue",
+                "2-1",
+                {"due": "2024-10-31", "on": "2024-11-05", "measures": ["1", "3"]},
+            )
+        ],
+    ),
+    ([_mark("m:1:2", D1, "green")], []),
+]
+
+
+@pytest.mark.parametrize(("marks", "expected"), OVERDUE_CASES)
+def test_the_deadline_watch_states_each_new_overdue_once(marks, expected):
+    from tasks.events import overdue_facts
+
+    facts = overdue_facts(_ctx(), marks)
+    assert [(f.event, f.problem, f.payload) for f in facts] == expected
+
+
+def test_a_clue_overdue_is_told_by_its_digest_and_deadline_only():
+    from tasks.events import clue_facts
+
+    marks = [
+        _mark(f"clue:{DIGEST}", D1),
+        _mark(f"clue:{DIGEST}:transfer", D2),
+        _mark(f"clue:{DIGEST}", D1, "yellow"),
+    ]
+    facts = clue_facts(_ctx(), marks)
+    assert [(f.clue, f.payload["deadline"]) for f in facts] == [
+        (DIGEST, "handling"),
+        (DIGEST, "transfer"),
+    ]
+    assert len({event_id(f) for f in facts}) == 2
