@@ -29,16 +29,25 @@ def is_loaded(inspection_id: str) -> bool:
     return True
 
 
-def replay(scenario: Path, say: Callable[[str], None]) -> None:
+class Stopped(Exception):
+    """The serving process is stopping: the replay ends where it is."""
+
+
+def replay(scenario: Path, say: Callable[[str], None], stop: threading.Event) -> None:
     """Replay ``scenario`` into the engine's database (once), then publish its dashboards
-    with the chart and the office overview."""
+    with the chart and the office overview; ``stop`` ends it between two steps."""
+
+    def step(done: int, total: int, label: str) -> None:
+        if stop.is_set():
+            raise Stopped
+
     loaded = load_scenario(scenario)
     create_schema()
     if is_loaded(loaded.inspection_id):
         say(f"演示数据已载入：{loaded.inspection_id}")
     else:
         say(f"正在后台回放演示数据 {scenario.name}（虚拟时钟），看板随回放更新 …")
-        result = simulate(loaded, in_place=True)
+        result = simulate(loaded, in_place=True, progress=step)
         s = result.summary
         say(
             f"演示 {loaded.inspection_id} 回放完成：问题 {s['problems']} 个，已销号 {s['closed']} 个，"
@@ -74,17 +83,37 @@ def serve_demo(host: str, port: int, scenario: Path, say: Callable[[str], None])
         from deployments import serve_all
 
         say(f"Prefect UI：http://{host}:{port}（Ctrl-C 停止；计划任务保持有效）")
-        replay_behind(scenario, say)
-        serve_all()
+        stop = threading.Event()
+        replaying = replay_behind(scenario, say, stop)
+        try:
+            serve_all()
+        finally:  # the replay ends, and its logs and events are sent, before the server does
+            stop.set()
+            replaying.join(timeout=60)
+            drain_prefect()
 
 
-def replay_behind(scenario: Path, say: Callable[[str], None]) -> threading.Thread:
+def drain_prefect(timeout: float = 15) -> None:
+    """Send this process's pending Prefect logs and events while the server still answers:
+    at the interpreter's exit Prefect would wait for them, the server gone, without end."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=timeout)
+
+
+def replay_behind(
+    scenario: Path, say: Callable[[str], None], stop: threading.Event
+) -> threading.Thread:
     """Start ``replay`` in a daemon thread (the serving process's main thread serves); its
     failure is said, not raised."""
 
     def run() -> None:
         try:
-            replay(scenario, say)
+            replay(scenario, say, stop)
+        except Stopped:
+            say("演示数据回放已停止（再次运行 rectify serve --demo 不会续放：可删除数据库后重来）")
         except Exception as exc:  # the deployments keep being served
             say(f"演示数据回放失败：{exc}")
 

@@ -38,6 +38,9 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own session: Ctrl-C reaches the serving process, which stops its runner while
+        # the server still answers, then ends the server (below); not both at once.
+        start_new_session=True,
     )
     api = f"http://{host}:{port}/api"
     try:
