@@ -30,7 +30,14 @@ class DeploymentSpec:
     cron: str | None
     description: str
     tags: tuple[str, ...] = field(default_factory=tuple)
+    triggers: tuple[dict, ...] = ()  # event triggers, as prefect.yaml writes them
     simulated: bool = True  # replayed by `rectify simulate` on its virtual clock
+
+    def deployment_triggers(self) -> list:
+        """The triggers as Prefect's ``DeploymentEventTrigger``s."""
+        from prefect.events import DeploymentEventTrigger
+
+        return [DeploymentEventTrigger(**t) for t in self.triggers]
 
     def load_flow(self):
         """The flow object behind the entrypoint."""
@@ -176,6 +183,45 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
     ),
 )
 
+
+
+def on_event(event: str, description: str) -> dict:
+    """A trigger on one lifecycle event of a real clock (not a replay's), running the flow for
+    the event's inspection at once."""
+    return {
+        "type": "event",
+        "enabled": True,
+        "name": description,
+        "match": {"prefect.resource.id": "rectify.inspection.*", "rectify.clock": "real"},
+        "expect": [event],
+        "posture": "Reactive",
+        "threshold": 1,
+        "within": 0,
+        "parameters": {"inspection_id": "{{ event.resource['rectify.inspection'] }}"},
+    }
+
+
+# Deployments run by the lifecycle events (rectify.events), not by a schedule.
+TRIGGERED: tuple[DeploymentSpec, ...] = (
+    DeploymentSpec(
+        "return-notice",
+        "flows/deadline_watch.py:deadline_watch",
+        None,
+        "销号申请被退回后立即检查该巡察并把退回原因通知被巡察单位",
+        ("event",),
+        (on_event("rectify.problem.returned", "销号退回即时通知"),),
+    ),
+    DeploymentSpec(
+        "relapse-watch",
+        "flows/deadline_watch.py:deadline_watch",
+        None,
+        "回头看发现反弹回潮、问题重新整改后立即检查该巡察，提醒新的整改时限",
+        ("event",),
+        (on_event("rectify.problem.reopened", "反弹回潮即时督促"),),
+    ),
+)
+DEPLOYMENTS = DEPLOYMENTS + TRIGGERED
+
 # The scheduled flows in the order they run when their instants coincide; the decision watch,
 # which starts interactive runs on a live server, is not replayed by the simulation.
 SCHEDULED = tuple(d for d in DEPLOYMENTS if d.cron and d.simulated)
@@ -222,6 +268,7 @@ def to_deployments(timezone: str | None = None, policies: list | None = None) ->
                 schedules=spec.schedules(tz),
                 description=spec.description,
                 tags=["rectify", *spec.tags],
+                triggers=spec.deployment_triggers() or None,
             )
         )
     return out

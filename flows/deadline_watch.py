@@ -26,7 +26,11 @@ def deadline_watch(
     day = local_day(at)
     runs = in_batches(ids, watch_deadlines, "deadline-watch", at)
     for warning in sorted({w for r in runs for w in r["warnings"]}):
-        create_markdown_artifact(f"**{warning}**", key="calendar-warning")
+        create_markdown_artifact(
+            f"**{warning}**",
+            key="calendar-warning",
+            description="工作日历提示：节假日安排未知的年份",
+        )
     clue_notices = watch_clues(at, inspection_id)["notices"]  # confidential: a count only
     delivery = deliver(at, capture)
     return {

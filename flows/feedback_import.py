@@ -33,7 +33,9 @@ def feedback_import(
     if not result["done"]:
         errors = "\n".join(f"- `{e}`" for e in result["errors"])
         create_markdown_artifact(
-            f"## 导入被拒绝:{path}\n\n未写入任何数据。\n\n{errors}\n", key="feedback-import-refused"
+            f"## 导入被拒绝:{path}\n\n未写入任何数据。\n\n{errors}\n",
+            key="feedback-import-refused",
+            description=f"反馈意见导入被拒绝：{path}（{len(result['errors'])} 处错误）",
         )
         return Failed(
             message=f"{len(result['errors'])} error(s) in {path}; nothing imported", data=result
@@ -42,6 +44,7 @@ def feedback_import(
         f"## 已导入 {result['inspection_id']}\n\n{result['aspects']} 个方面 {result['problems']} 个问题 "
         f"{result['measures']} 项措施;整改方案审议时限 {result['plan_due']}\n",
         key=f"feedback-import-{result['inspection_id']}",
+        description=f"反馈意见已导入：{result['inspection_id']}",
     )
     return result
 

@@ -31,6 +31,7 @@ def half_monthly_dispatch(
                 for r in done
             ),
             key=f"dispatch-summary-{inspection_id}" if inspection_id else "dispatch-summary",
+            description=f"半月调度汇总 {day}：各单位问题数、无新进展问题数、调度通知数",
         )
     delivery = deliver(at, capture)
     return {

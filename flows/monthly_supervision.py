@@ -46,4 +46,5 @@ def _artifact(result: dict, day: str) -> None:
         f"## 每月督办 {result['unit']} {day}\n\n超期问题 {result['overdue']} 个:\n{escalated}\n\n"
         f"发出督办通知 {result['notices']} 条;此前发送失败并已报告整改办的通知 {result['failures_reported']} 条\n",
         key=f"supervision-{result['inspection']}",
+        description=f"{result['unit']} 每月督办 {day}：超期问题 {result['overdue']} 个及其督办层级",
     )

@@ -11,13 +11,17 @@ from prefect.artifacts import create_table_artifact
 
 from flows.common import local_day, parent_run_name, resolve_at
 from rectify.reports import PERSON_COLUMNS, UNIT_COLUMNS, with_headers
+from tasks.dashboard import refresh_dashboards
+from tasks.inspections import list_inspections
 from tasks.reports import accountability_figures, office_figures
 
 
 @flow(name="office-overview", flow_run_name=parent_run_name("巡察办总览"))
 def office_overview(as_of: dt.datetime | None = None) -> dict:
-    day = local_day(resolve_at(as_of))
+    at = resolve_at(as_of)
+    day = local_day(at)
     rows = office_figures(dt.date.fromisoformat(day))
+    refresh_dashboards(list_inspections(at, None), at)  # each unit's and each office's board
     create_table_artifact(
         [
             {
@@ -38,7 +42,7 @@ def office_overview(as_of: dt.datetime | None = None) -> dict:
             for r in rows
         ],
         key="office-overview",
-        description=f"各巡察办所辖被巡察单位整改进展对比(截至 {day},按巡察办分组,组内滞后者在前)",
+        description=f"各巡察办所辖被巡察单位整改进展对比（截至 {day}，按巡察办分组，组内滞后者在前）",
     )
     view = accountability_figures(dt.date.fromisoformat(day))
     create_table_artifact(

@@ -20,6 +20,7 @@ def report_inspection(inspection_id: str, day: str) -> dict:
     create_markdown_artifact(
         f"## {figures['unit']} 整改进展（截至{day}）\n\n{headline(figures, internal=True)}\n",
         key=f"progress-{inspection_id}",
+        description=f"{figures['unit']} 整改进展情况通报要点（截至 {day}）",
     )
     create_table_artifact(
         [

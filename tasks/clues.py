@@ -36,6 +36,7 @@ from rectify.notices.outbox import FAILED_STATES, ConfidentialScope, failure_lin
 from rectify.notices.planning import Mark
 from rectify.problems.rules.escalation import Level
 from tasks.context import InspectionRun, each_inspection
+from tasks.events import clue_facts, emit_facts
 
 # Clue notices are filed under "<inspection>/clues": the dispatch and supervision summaries
 # never list them; their failures go to the office in the clue watch's own digest.
@@ -76,6 +77,7 @@ def watch_clues(at: dt.datetime, inspection_id: str | None = None) -> dict:
         if ids
         else []
     )
+    emit_facts(results)  # committed: the clues newly overdue, by their digests only
     return {
         "inspections": len(results),
         "reminders": sum(r["reminders"] for r in results),
@@ -182,6 +184,7 @@ def watch_one(watched: dict[str, WatchedClues], ctx: InspectionRun):
             for row in mine.failed:
                 row.reported = True
                 ctx.session.add(row)
-        return {"inspection": iid, "reminders": len(new_marks), "notices": len(new)}
+        facts = clue_facts(ctx, new_marks)
+        return {"inspection": iid, "reminders": len(new_marks), "notices": len(new), "facts": facts}
 
     return result

@@ -13,6 +13,9 @@ from rectify.core.states import ProblemState
 from rectify.notices.planning import Mark, SignOffEvent, deadline_watch
 from rectify.problems.rules.escalation import Level
 from tasks.context import InspectionRun, each_inspection
+from tasks.dashboard import with_dashboard
+from tasks.events import emit_facts, overdue_facts
+from tasks.publish import Publisher
 
 
 @dataclass
@@ -33,7 +36,12 @@ def watch_deadlines(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     (red), long-term checkpoints, the end of the centralised period, and the sign-offs
     between the two sides (applications to the office, returns to the unit); each level of
     each deadline and each application or return is told once."""
-    return each_inspection(inspection_ids, at, watch_one, load=_watched)
+    with Publisher() as publish:  # each inspection's dashboard (tasks.dashboard)
+        results = each_inspection(
+            inspection_ids, at, with_dashboard(publish, watch_one), load=_watched
+        )
+    emit_facts(results)  # committed: the new overdue facts as lifecycle events
+    return results
 
 
 def _watched(contexts: list[InspectionRun]) -> Watched:
@@ -111,4 +119,5 @@ def watch_one(watched: Watched, ctx: InspectionRun):
         "notices": len(ctx.new_notices(keys)),
         "warnings": ctx.calendar.warnings(),
         **ctx.office_warning(),
+        "facts": overdue_facts(ctx, new_marks),
     }

@@ -9,6 +9,7 @@ from prefect.artifacts import Artifact, TableArtifact
 
 from rectify.notices.planning import SheetRow, dispatch_notices, dispatch_sheet
 from tasks.context import InspectionRun, each_inspection
+from tasks.dashboard import with_dashboard
 from tasks.publish import Publisher
 
 
@@ -18,7 +19,8 @@ def dispatch(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     one summary per deputy leader (副组长). Once per inspection per dispatch day. Each unit's
     sheet is published as an artifact as soon as it is drawn up."""
     with Publisher() as publish:
-        return each_inspection(inspection_ids, at, partial(dispatch_one, publish))
+        work = with_dashboard(publish, partial(dispatch_one, publish))  # and its dashboard
+        return each_inspection(inspection_ids, at, work)
 
 
 def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: InspectionRun):

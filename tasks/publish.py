@@ -5,6 +5,7 @@ so the waiting on the server overlaps the reading and planning of the next units
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import queue
 import threading
 from uuid import UUID
@@ -27,7 +28,12 @@ class Publisher:
         self.ids: tuple[UUID | None, UUID | None] = (flow_run_id, task_run_id)
         self.queue: queue.Queue[Artifact | None] = queue.Queue()
         self.errors: list[BaseException] = []
-        self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+        # In a copy of this context: Prefect's settings (the API URL of an embedded server)
+        # are a context variable, which a bare thread would not see.
+        context = contextvars.copy_context()
+        self.thread = threading.Thread(
+            target=context.run, args=(lambda: asyncio.run(self._run()),), daemon=True
+        )
 
     def __enter__(self):
         self.thread.start()

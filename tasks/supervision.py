@@ -11,6 +11,8 @@ from rectify.core.deadlines import add_period
 from rectify.notices.planning import Overdue, step_label, supervision
 from rectify.problems.rules.counting import problem_overdue
 from tasks.context import InspectionRun, each_inspection
+from tasks.dashboard import with_dashboard
+from tasks.publish import Publisher
 
 Cycles = dict[tuple[int, str], int]  # (problem id, month) → consecutive overdue cycles
 
@@ -30,7 +32,9 @@ def supervise(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     responsible leaders, persons and department heads, the plan and the report overdue again;
     the escalation step of each overdue problem rises with every cycle it stays overdue and
     reaches more people. Once per inspection per month."""
-    return each_inspection(inspection_ids, at, supervise_one, load=_supervised)
+    with Publisher() as publish:  # each inspection's dashboard (tasks.dashboard)
+        work = with_dashboard(publish, supervise_one)
+        return each_inspection(inspection_ids, at, work, load=_supervised)
 
 
 def _supervised(contexts: list[InspectionRun]) -> Supervised:

@@ -31,6 +31,7 @@ def test_prefect_yaml_declares_the_same_deployments_and_schedules():
         assert entry["entrypoint"] == spec.entrypoint
         expected = [{"cron": spec.cron, "timezone": TZ}] if spec.cron else []
         assert entry["schedules"] == expected, spec.name
+        assert entry.get("triggers", []) == list(spec.triggers), spec.name
         assert callable(spec.load_flow())
 
 

@@ -14,11 +14,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from models import create_schema, session_scope
-from rectify.cli.common import console, err, fail_with, refusal_line
+from models import create_schema
+from rectify.cli.common import console, err, fail, fail_with, refusal_line
 from rectify.core.errors import Refusal
 from rectify.feedback.validate import FeedbackErrors
-from rectify.problems.tree import get_inspection
+from rectify.runtime.access import check_host
+from rectify.runtime.demo import is_loaded as _is_loaded
+from rectify.runtime.demo import serve_demo
 from rectify.runtime.logs import log_path, prefect_logs_to_file, quiet_child_processes
 from rectify.runtime.server import embedded_server
 from rectify.runtime.simulation import (
@@ -128,15 +130,6 @@ def simulate(
     )
 
 
-def _is_loaded(inspection_id: str) -> bool:
-    try:
-        with session_scope() as session:
-            get_inspection(session, inspection_id)
-    except Refusal:
-        return False
-    return True
-
-
 def _load_demo(scenario: Path, *, verbose: bool) -> None:
     loaded = _load(scenario)
     create_schema()
@@ -165,28 +158,51 @@ def demo(
     console.print(f"运行日志：{log_path()}；查看整改情况：rectify status", highlight=False)
 
 
+def refuse_open_host(host: str) -> None:
+    """Exit 1 with the reason, audited, when ``host`` is open to the network without auth."""
+    try:
+        check_host(host)
+    except Refusal as refusal:
+        from rectify.audit.guard import Attempt, refuse
+
+        refuse(Attempt("serve", subject=host), refusal)
+        fail(refusal_line(refusal.code, refusal.message))
+
+
 def serve(
-    demo: Annotated[bool, typer.Option("--demo", help="先载入演示数据")] = False,
-    host: Annotated[str, typer.Option("--host", help="Prefect 服务器监听的地址")] = "127.0.0.1",
+    demo: Annotated[bool, typer.Option("--demo", help="先载入演示数据（服务先启动，演示数据在后台回放）")] = False,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="Prefect 服务器监听的地址；网络地址须先设置 PREFECT_SERVER_API_AUTH_STRING"
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 4200,
     verbose: VerboseOpt = False,
 ) -> None:
     """启动带界面的 Prefect 服务器，并按计划运行全部部署。"""
+    # --- access (rectify.runtime.access): a network address only with the API auth string
+    refuse_open_host(host)
+    # ---
+    create_schema()
+    if demo and not os.environ.get("PREFECT_API_URL"):  # --- the demo up in seconds
+        serve_demo(
+            host,
+            port,
+            DEMO_SCENARIO,
+            lambda text: console.print(text, highlight=False),
+            serve=lambda serve_all: _serve(serve_all, verbose=verbose),
+        )
+        return  # --- (rectify.runtime.demo)
     # The deployments load Prefect and every flow: deferred so that --help stays quick.
     from deployments import serve_all
 
-    create_schema()
     if os.environ.get("PREFECT_API_URL"):
         if demo:
             _load_demo(DEMO_SCENARIO, verbose=verbose)
         console.print(f"按计划运行全部部署：{os.environ['PREFECT_API_URL']}", highlight=False)
         _serve(serve_all, verbose=verbose)
         return
-    if demo:
-        # The demo's runs are recorded by a server without its task-run recorder (see
-        # rectify.runtime.simulation.prepare_embedded_prefect); the server is then restarted as usual.
-        with embedded_server(host, port, record_task_runs=False):
-            _load_demo(DEMO_SCENARIO, verbose=verbose)
     with embedded_server(host, port):
         console.print(
             f"Prefect 界面：http://{host}:{port}（Ctrl-C 停止；计划保持有效）", highlight=False

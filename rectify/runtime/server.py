@@ -26,6 +26,9 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
     env = os.environ.copy()
     env["PREFECT_HOME"] = str(prefect_home())
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The UI finds its API from these, not from the command's --host/--port: without them a
+    # server on another port than 4200 shows a UI that cannot reach its API.
+    env["PREFECT_SERVER_API_HOST"], env["PREFECT_SERVER_API_PORT"] = host, str(port)
     if not record_task_runs:
         env["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED"] = "false"
     prefect_home().mkdir(parents=True, exist_ok=True)
@@ -35,15 +38,22 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own session: Ctrl-C reaches the serving process, which stops its runner while
+        # the server still answers, then ends the server (below); not both at once.
+        start_new_session=True,
     )
     api = f"http://{host}:{port}/api"
     try:
         _wait_healthy(api, process, timeout)
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
         # Prefect reads its settings once at import: point this process at the server
-        # through its settings context, not only the environment.
-        with temporary_settings(updates={PREFECT_API_URL: api}):
+        # through its settings context, not only the environment (with the API auth string
+        # of rectify.runtime.access when the server asks for one).
+        updates = {PREFECT_API_URL: api}
+        if env.get("PREFECT_API_AUTH_STRING"):
+            updates[PREFECT_API_AUTH_STRING] = env["PREFECT_API_AUTH_STRING"]
+        with temporary_settings(updates=updates):
             yield api
     finally:
         process.terminate()

@@ -26,6 +26,7 @@ from models import Notice, create_schema, reset_engine, session_scope
 from rectify.core.clock import local_date, local_iso, parse_instant
 from rectify.core.messages import pydantic_message, show
 from rectify.core.settings import reset_settings
+from rectify.events import virtual_clock
 from rectify.feedback.locate import FileError, Located, read_file
 from rectify.feedback.validate import FeedbackErrors, load_feedback
 from rectify.problems import service
@@ -207,7 +208,7 @@ def simulate(
     """Run the scenario against a fresh temporary database (or, ``in_place``, the engine's
     own database: the demo) and return what it produced."""
     if in_place:
-        with _without_flow_heartbeats():
+        with _without_flow_heartbeats(), virtual_clock():
             return _run(scenario, send=send, progress=progress)
 
     saved = os.environ.get("RECTIFY_DATABASE_URL")
@@ -216,7 +217,7 @@ def simulate(
         reset_settings()
         reset_engine()
         try:
-            with _without_flow_heartbeats():
+            with _without_flow_heartbeats(), virtual_clock():
                 return _run(scenario, send=send, progress=progress)
         finally:
             reset_engine()
