@@ -369,7 +369,7 @@ def test_an_application_reaches_the_office_and_a_return_reaches_the_unit(inspect
     deadline_watch(as_of=local(2024, 10, 17, 9))
     for person, role in (("deputy_law", "责任领导"), ("office_head", "整改办")):
         (returned,) = [m for m in to(http, person) if "销号申请被退回" in m.title]
-        assert f"({role})" in returned.body and "退回理由：佐证材料不足" in returned.body
+        assert f"（{role}）" in returned.body and "退回理由：佐证材料不足" in returned.body
     assert [len(to(http, p)) for p in ("xcb_li", "xcb_wang")] == [1, 1]
     deadline_watch(as_of=local(2024, 10, 18, 9))  # told once
     assert len([m for m in to(http, "office_head") if "销号申请被退回" in m.title]) == 1

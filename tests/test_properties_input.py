@@ -297,6 +297,8 @@ def malformed_feedback(draw) -> tuple[dict | list | str | int, tuple | None]:
         del _parent(data, where)[where[-1]]
         if where == C + ("problems",):
             where = A + ("categories",)  # "the aspect has no problem"
+        elif where == A + ("categories",):
+            where = A  # neither categories nor problems: said of the aspect
         return data, where
     if kind == "wrong_type":
         where = draw(st.sampled_from(STRING_FIELDS + DATE_FIELDS + LIST_FIELDS + list(MAPPINGS)))
@@ -384,7 +386,8 @@ def malformed_feedback(draw) -> tuple[dict | list | str | int, tuple | None]:
     if kind == "empty_list":
         where = draw(st.sampled_from(LIST_FIELDS[:6]))
         _parent(data, where)[where[-1]] = []
-        return data, (A + ("categories",) if where == C + ("problems",) else where)
+        said = {C + ("problems",): A + ("categories",), A + ("categories",): A}
+        return data, said.get(where, where)
     if kind == "bad_contact":
         i = draw(st.integers(0, len(PEOPLE) - 1))
         contact = draw(st.one_of(words.filter(lambda u: "://" not in u), st.integers()))
