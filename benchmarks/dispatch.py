@@ -35,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 MEASURES_PER_UNIT = 120
-TARGETS = {"vs_bare": 3.0, "vs_naive": 20.0, "rss_mb": 400, "deliver_s": 30.0}
+TARGETS = {"vs_bare": 3.0, "vs_naive": 20.0, "rss_mb": 400, "deliver_s": 10.0, "repeats": 1}
 
 
 # ----------------------------------------------------------------------------- child side
@@ -97,6 +97,7 @@ def child_deliver(port: int, count: int) -> dict:
     import datetime as dt
 
     from models import Notice, create_schema, session_scope
+    from rectify.core.settings import get_settings
     from rectify.notices.sender import deliver_due
 
     create_schema()
@@ -120,9 +121,10 @@ def child_deliver(port: int, count: int) -> dict:
                 )
             )
     started = time.perf_counter()
-    report = deliver_due(now, sessions=session_scope, concurrency=8)
+    report = deliver_due(now, sessions=session_scope)  # as many threads as the setting says
     wall = time.perf_counter() - started
-    return {"wall": wall, "sent": report.sent, "failed": report.failed, "concurrency": 8}
+    threads = get_settings().send_threads
+    return {"wall": wall, "sent": report.sent, "failed": report.failed, "concurrency": threads}
 
 
 def _rss_mb() -> float:
@@ -279,6 +281,8 @@ def print_table(rows: list[dict], delivery: dict) -> None:
         ),
         (f"peak RSS of the flow at {top} (MB)", flow["rss_peak"], "<=", TARGETS["rss_mb"]),
         ("5 000 digests delivered (s)", delivery["wall"], "<=", TARGETS["deliver_s"]),
+        # each sending thread may have one row delivered and not recorded when killed
+        ("repeats a kill may cause (threads)", delivery["concurrency"], "<=", TARGETS["repeats"]),
     ]
     stmts = {by[s, "flow"]["statements"] for s in sizes}
     for label, value, op, target in checks:
