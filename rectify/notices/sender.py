@@ -34,6 +34,9 @@ from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 MAX_ATTEMPTS = 5
 BACKOFF = dt.timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
 CLAIM_LEASE = dt.timedelta(minutes=10)
+# Rows a simulation captures per transaction: a province's outbox is captured in a few
+# statements, never all its ids in one (SQLite binds at most 32 766 values per statement).
+CAPTURE_CHUNK = 10_000
 # Rows claimed at a time, per worker: a claim is sent well within its lease even when every
 # contact of every row times out (Apprise waits 4 s to connect and 4 s to read by default:
 # 16 rows of two contacts each take 256 s of the 600). Rows claimed but not yet sent are not
@@ -94,7 +97,7 @@ def deliver_due(
         guard_logger(name)
     report = DeliveryReport()
     if capture:
-        while ids := _claim_in(sessions, now, inspection_id, limit=None):
+        while ids := _claim_in(sessions, now, inspection_id, limit=CAPTURE_CHUNK):
             with sessions() as session:
                 capture_rows(ids, session=session)
             report.captured += len(ids)
@@ -175,10 +178,13 @@ def load(ids: list[int], *, session: Session) -> list[tuple]:
 
 
 def capture_rows(ids: list[int], *, session: Session) -> None:
-    """Mark the rows ``ids`` captured at their delivery instant instead of sending them."""
-    for notice in session.exec(select(Notice).where(Notice.id.in_(ids))):
-        notice.status, notice.sent_at = "captured", notice.deliver_after
-        session.add(notice)
+    """Mark the rows ``ids`` captured at their delivery instant instead of sending them, in
+    one UPDATE (the rows are not loaded)."""
+    session.execute(
+        update(Notice)
+        .where(Notice.id.in_(ids))
+        .values(status="captured", sent_at=Notice.deliver_after)
+    )
 
 
 def record_outcome(
