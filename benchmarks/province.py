@@ -32,7 +32,9 @@ def unit_name(n: int) -> tuple[str, str]:
 
 def feedback(n: int, rng: random.Random, contact: str | None) -> dict:
     unit, parent = unit_name(n)
-    roles = [["leader"], ["deputy"], ["deputy"], ["office", "reviewer"]] + [[]] * (PEOPLE - 4)
+    roles = [["leader"], ["deputy"], ["deputy"], ["office", "reviewer"]] + [
+        [] for _ in range(PEOPLE - 4)
+    ]
     people = [
         {
             "id": f"p{i}",
@@ -87,6 +89,13 @@ def feedback(n: int, rng: random.Random, contact: str | None) -> dict:
     }
 
 
+class _NoAnchors(yaml.SafeDumper):
+    """Writes a value met twice in full each time: the importer refuses YAML anchors."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def build(units: int, home: Path, *, contact: str | None = None, seed: int = 1) -> Path:
     """Import ``units`` inspections into the database under ``home`` (kept between runs)."""
     marker = home / "built"
@@ -111,7 +120,7 @@ def build(units: int, home: Path, *, contact: str | None = None, seed: int = 1) 
     files.mkdir()
     for n in range(units):
         path = files / f"u{n:03d}.yaml"
-        path.write_text(yaml.safe_dump(feedback(n, rng, contact), allow_unicode=True))
+        path.write_text(yaml.dump(feedback(n, rng, contact), Dumper=_NoAnchors, allow_unicode=True))
         outcome = import_file(path, at=APPROVED - dt.timedelta(days=30))
         if not outcome.done:
             raise SystemExit("\n".join(outcome.errors))

@@ -29,6 +29,7 @@ class Received:
     body: str
     key: str | None = None
     path: str = ""
+    message_id: str | None = None  # a mail's Message-ID header
 
 
 class SmtpReceiver:
@@ -46,7 +47,9 @@ class SmtpReceiver:
                         body = part.get_payload(decode=True).decode("utf-8")
                 title = str(make_header(decode_header(msg["Subject"])))
                 for rcpt in envelope.rcpt_tos:
-                    receiver.messages.append(Received(rcpt.split("@")[0], title, body))
+                    receiver.messages.append(
+                        Received(rcpt.split("@")[0], title, body, message_id=msg["Message-ID"])
+                    )
                 return "250 OK"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)

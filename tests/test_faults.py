@@ -8,7 +8,6 @@ against HTTP receivers on localhost that count every delivery by its X-Rectify-K
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import os
 import random
@@ -31,7 +30,7 @@ from sqlmodel import select
 
 from flows.half_monthly_dispatch import half_monthly_dispatch
 from models import CycleRun, Notice, create_schema, get_engine, reset_engine, session_scope
-from rectify.core.settings import reset_settings
+from rectify.core.settings import get_settings, reset_settings
 from rectify.feedback.service import import_file
 from rectify.notices.sender import CLAIM_LEASE, MAX_ATTEMPTS, deliver_due
 from rectify.problems import service
@@ -43,7 +42,7 @@ pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
 CHILD = Path(__file__).with_name("fault_child.py")
 DEPUTIES = 3  # each gets the dispatch summary, besides one digest per responsible person
-WORKERS = inspect.signature(deliver_due).parameters["concurrency"].default
+WORKERS = get_settings().send_threads  # rows a sender sends at once
 
 
 def local(*args) -> dt.datetime:

@@ -19,9 +19,15 @@ class Settings(BaseSettings):
     # Working hours in which notices may be delivered (local time of the inspection).
     quiet_until_hour: int = 9
     quiet_from_hour: int = 18
-    # Inspections per task in the scheduled flows; 0: all of a run's inspections in one task
-    # (a fixed number of queries per run, memory growing with the province).
-    batch_size: int = 0
+    # Inspections per task in the scheduled flows: a batch is read and written in a fixed
+    # number of statements and its memory freed before the next, so a run's memory stays
+    # bounded whatever the province's size (see the README's measurements for the choice);
+    # 0: all of a run's inspections in one task (memory growing with the province).
+    batch_size: int = 100
+    # Threads sending notices at once. Each adds throughput when receivers are slow, and each
+    # may repeat one notice after a crash (sent, the sender killed before recording it; the
+    # repeat carries the same X-Rectify-Key header and mail Message-ID).
+    send_threads: int = 2
     # How long a SQLite writer waits for another's transaction before failing (seconds).
     sqlite_busy_timeout: float = 30
     # The key that seals the problem clues (问题线索) at rest: 32 random bytes, URL-safe base64

@@ -27,20 +27,35 @@ from sqlmodel import Session, select
 
 from models import Notice
 from rectify.core.clock import as_utc, utc_now
+from rectify.core.settings import get_settings
+from rectify.notices import message_id
 from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 
 MAX_ATTEMPTS = 5
 BACKOFF = dt.timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
 CLAIM_LEASE = dt.timedelta(minutes=10)
+# Rows a simulation captures per transaction: a province's outbox is captured in a few
+# statements, never all its ids in one (SQLite binds at most 32 766 values per statement).
+CAPTURE_CHUNK = 10_000
 # Rows claimed at a time, per worker: a claim is sent well within its lease even when every
-# contact times out (Apprise waits 4 s to connect and 4 s to read by default).
-CLAIM_PER_WORKER = 4
+# contact of every row times out (Apprise waits 4 s to connect and 4 s to read by default:
+# 16 rows of two contacts each take 256 s of the 600). Rows claimed but not yet sent are not
+# repeated by a crash (they are sent once, after the lease); only the rows being sent are.
+CLAIM_PER_WORKER = 16
 # Libraries that may log a URL with its secret in it while sending.
 GUARDED_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.util.retry", "requests")
+# Each row is sent in the sending thread itself: Apprise's own thread pool would add a
+# hand-over per notice (the per-request timeouts still bound a hanging receiver).
+ASSET = apprise.AppriseAsset(async_mode=False)
+# One Apprise object per sending thread, emptied for each contact: a new one per notice
+# looks its translations up on disk each time.
+_NOTIFIERS = threading.local()
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
 # One outcome written at a time: on SQLite the workers would otherwise wait for each
 # other's write lock by sleeping.
 _RECORDING = threading.Lock()
+
+message_id.install()
 
 # A factory of transactions: each ``with sessions() as session:`` block commits on leaving.
 Sessions = Callable[[], AbstractContextManager[Session]]
@@ -68,24 +83,26 @@ def deliver_due(
     sessions: Sessions,
     capture: bool = False,
     inspection_id: str | None = None,
-    concurrency: int = 8,
+    concurrency: int | None = None,
     open_text: Opener | None = None,
 ) -> DeliveryReport:
     """Deliver every outbox row due at ``now``, each claim and each outcome committed in its
     own transaction of ``sessions``. With ``capture`` nothing is sent: rows are marked
     captured at their delivery instant (the simulation's mode). ``open_text`` opens sealed
-    subjects and bodies just before sending; a row it cannot open fails with its reason."""
+    subjects and bodies just before sending; a row it cannot open fails with its reason.
+    ``concurrency`` rows are sent at once (default: the ``send_threads`` setting); a sender
+    killed while sending leaves at most that many rows delivered but not recorded."""
     now = as_utc(now) if now else utc_now()
     for name in GUARDED_LOGGERS:
         guard_logger(name)
     report = DeliveryReport()
     if capture:
-        while ids := _claim_in(sessions, now, inspection_id, limit=None):
+        while ids := _claim_in(sessions, now, inspection_id, limit=CAPTURE_CHUNK):
             with sessions() as session:
                 capture_rows(ids, session=session)
             report.captured += len(ids)
         return report
-    workers = max(1, concurrency)
+    workers = max(1, concurrency or get_settings().send_threads)
     batch = workers * CLAIM_PER_WORKER
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running: set[Future] = set()
@@ -161,10 +178,13 @@ def load(ids: list[int], *, session: Session) -> list[tuple]:
 
 
 def capture_rows(ids: list[int], *, session: Session) -> None:
-    """Mark the rows ``ids`` captured at their delivery instant instead of sending them."""
-    for notice in session.exec(select(Notice).where(Notice.id.in_(ids))):
-        notice.status, notice.sent_at = "captured", notice.deliver_after
-        session.add(notice)
+    """Mark the rows ``ids`` captured at their delivery instant instead of sending them, in
+    one UPDATE (the rows are not loaded)."""
+    session.execute(
+        update(Notice)
+        .where(Notice.id.in_(ids))
+        .values(status="captured", sent_at=Notice.deliver_after)
+    )
 
 
 def record_outcome(
@@ -172,14 +192,24 @@ def record_outcome(
 ) -> tuple[str, str]:
     """Record one attempt at a row: sent, retrying after the backoff, or failed after
     ``MAX_ATTEMPTS``. Returns 'sent', 'retrying' or 'failed', and the error line for a
-    failure."""
+    failure. A row sent is recorded by one UPDATE, without loading it."""
+    if error is None:
+        session.execute(
+            update(Notice)
+            .where(Notice.id == notice_id)
+            .values(
+                attempts=Notice.attempts + 1,
+                claimed_at=None,
+                status="sent",
+                sent_at=utc_now(),
+                last_error=None,
+            )
+        )
+        return "sent", ""
     notice = session.get(Notice, notice_id)
     notice.attempts += 1
     notice.claimed_at = None
-    if error is None:
-        notice.status, notice.sent_at, notice.last_error = "sent", utc_now(), None
-        outcome = "sent"
-    elif notice.attempts >= MAX_ATTEMPTS:
+    if notice.attempts >= MAX_ATTEMPTS:
         notice.status, notice.last_error = "failed", error
         outcome = "failed"
     else:
@@ -229,11 +259,12 @@ def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:
             errors.append(str(exc))
             continue
         secrets += used
+        real = message_id.with_message_id(real, key)
         if real.startswith(HEADER_SCHEMES):
             real += (
                 "&" if "?" in real else "?"
             ) + f"+X-Rectify-Key={key.replace('|', '%7C').replace('#', '%23')}"
-        notifier = apprise.Apprise()
+        notifier = _notifier()
         if not notifier.add(real):
             errors.append(f"invalid Apprise URL {redact(url, secrets)}")
             continue
@@ -246,6 +277,14 @@ def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:
                     redact(f"{_private(real)}: {detail[-300:] or 'delivery failed'}", secrets)
                 )
     return "; ".join(errors) if errors else None
+
+
+def _notifier() -> apprise.Apprise:
+    notifier = getattr(_NOTIFIERS, "notifier", None)
+    if notifier is None:
+        notifier = _NOTIFIERS.notifier = apprise.Apprise(asset=ASSET)
+    notifier.clear()
+    return notifier
 
 
 def _private(url: str) -> str:
