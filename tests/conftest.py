@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,17 @@ def spec_file(tmp_path) -> Path:
     target = tmp_path / "binhai.yaml"
     shutil.copy(SPEC_EXAMPLE, target)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stop_temporary_prefect_servers():
+    """Stop the temporary Prefect servers a test started (Prefect stops them at exit, when
+    pytest has already closed the stream its logger writes to: a "Logging error" there)."""
+    yield
+    server = sys.modules.get("prefect.server.api.server")
+    if server is not None:
+        for instance in list(server.SubprocessASGIServer._instances.values()):
+            instance.stop()
 
 
 @pytest.fixture(scope="session")
