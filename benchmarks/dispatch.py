@@ -18,6 +18,7 @@ targets; then 5 000 digests delivered to a local HTTP receiver in its own proces
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import resource
@@ -35,6 +36,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 MEASURES_PER_UNIT = 120
+SETTLE_S = 5
+MODES = ("bare", "flow", "flow-day", "naive")
 TARGETS = {"vs_bare": 1.5, "vs_naive": 50.0, "rss_mb": 400, "deliver_s": 10.0, "repeats": 1}
 
 
@@ -55,6 +58,7 @@ def child(mode: str, sample: int) -> dict:
     def count(*args) -> None:
         statements[0] += 1
 
+    import breakdown
     from naive import all_measure_ids, naive_dispatch
 
     from flows.half_monthly_dispatch import half_monthly_dispatch
@@ -66,9 +70,18 @@ def child(mode: str, sample: int) -> dict:
     from tasks.inspections import list_inspections
     from tasks.policies import policies_of
 
+    if mode == "flow-day":  # the dashboards the 09:00 deadline watch publishes, untimed
+        from tasks.dashboard import refresh_dashboards
+
+        refresh_dashboards.fn(list_inspections.fn(DISPATCH_AT), DISPATCH_AT)
+        time.sleep(SETTLE_S)  # the server stores their events
+    breakdown.install()
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
     rss_before = _rss_mb()
     started = time.perf_counter()
     size = get_settings().batch_size
+    if profile:
+        profile.enable()
     if mode == "bare":  # in batches of the same size as the flow's tasks
         ids = list_inspections.fn(DISPATCH_AT)
         due = [i for i, p in policies_of.fn(ids).items() if 16 in p.dispatch_days]
@@ -79,7 +92,7 @@ def child(mode: str, sample: int) -> dict:
             results += each_inspection(due[start : start + step], DISPATCH_AT, work)
         deliver_due(DISPATCH_AT, sessions=session_scope, capture=True)
         notices, extra = sum(r.get("notices", 0) for r in results), {}
-    elif mode == "flow":
+    elif mode in ("flow", "flow-day"):
         result = half_monthly_dispatch(as_of=DISPATCH_AT, capture=True)
         notices, extra = result["notices"], {}
     else:
@@ -88,7 +101,11 @@ def child(mode: str, sample: int) -> dict:
         notices = naive_dispatch(DISPATCH_AT, chosen)
         extra = {"sampled": len(chosen), "of": len(ids)}
     wall = time.perf_counter() - started
+    if profile:
+        profile.disable()
+        profile.dump_stats(f"{os.environ['BENCH_PROFILE']}-{mode}.prof")
     return {
+        **breakdown.report(),
         "mode": mode,
         "wall": wall,
         "statements": statements[0],
@@ -197,6 +214,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
+    import breakdown
     from province import build
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -216,12 +234,13 @@ def main() -> None:
     }
     rows = []
     for size in sizes:
-        for mode in ("bare", "flow", "naive"):
+        for mode in MODES:
             sample = args.naive_sample if mode == "naive" and size > args.naive_sample else 0
             # A fresh Prefect server for each run: a server still digesting the events of
             # the previous run (thousands of task runs) would slow the next one down.
             with prefect_server() as api:
                 env = {**base_env, "PREFECT_API_URL": api}
+                env["BENCH_SERVER_PIDS"] = " ".join(map(str, breakdown.server_pids()))
                 result = run_child(homes[size], env, mode, str(sample))
             if mode == "naive" and sample:
                 result["wall"] *= result["of"] / result["sampled"]
@@ -247,6 +266,7 @@ def main() -> None:
         receiver.terminate()
     if rows:
         print_table(rows)
+        print_breakdown(rows)
     print_delivery(delivery)
 
 
@@ -254,6 +274,31 @@ def check(label: str, value: float, op: str, target: float) -> None:
     """One figure with its target, met or NOT MET."""
     ok = value <= target if op == "<=" else value >= target
     print(f"{label:<44} {value:8.2f}  target {op} {target:<6} {'met' if ok else 'NOT MET'}")
+
+
+def print_breakdown(rows: list[dict]) -> None:
+    """Where each run's time went beyond its own work (benchmarks/breakdown.py)."""
+    print()
+    print(
+        f"{'measures':>8} {'mode':<8} | {'wall s':>6} | {'client CPU s':>12} | "
+        f"{'server CPU s':>12} | {'artifacts':>9} | {'unchanged':>9} | {'in artifact calls s':>19} | "
+        f"{'API calls':>9} | {'in API calls s':>14} | events"
+    )
+    for r in rows:
+        if r["mode"] == "naive":
+            continue
+        events = ", ".join(f"{k} {v}" for k, v in sorted(r["events"].items())) or "none"
+        print(
+            f"{r['size']:>8} {r['mode']:<8} | {r['wall']:6.1f} | {r['client_cpu']:12.1f} | "
+            f"{r['server_cpu']:12.1f} | {r['artifacts']:>9} | {r['unchanged']:>9} | "
+            f"{r['artifact_seconds']:19.1f} | "
+            f"{r['api_calls']:>9} | {r['api_seconds']:14.1f} | {events}"
+        )
+    for r in rows:
+        if r["mode"].startswith("flow"):
+            calls = "; ".join(f"{k} {n} ({s:.1f} s)" for k, (n, s) in r["api"].items())
+            print(f"API calls of {r['mode']} at {r['size']}: {calls}")
+    print("(artifact calls overlap the work: they run on a background thread)")
 
 
 def print_delivery(delivery: dict) -> None:

@@ -9,7 +9,7 @@ from prefect.artifacts import Artifact, TableArtifact
 
 from rectify.notices.planning import SheetRow, dispatch_notices, dispatch_sheet
 from tasks.context import InspectionRun, each_inspection
-from tasks.dashboard import with_dashboard
+from tasks.dashboard import dashboard_keys, with_dashboard
 from tasks.publish import Publisher
 
 
@@ -17,8 +17,9 @@ from tasks.publish import Publisher
 def dispatch(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     """The dispatch sheet and one digest per responsible person, per department head and
     one summary per deputy leader (副组长). Once per inspection per dispatch day. Each unit's
-    sheet is published as an artifact as soon as it is drawn up."""
-    with Publisher() as publish:
+    sheet is published as an artifact as soon as it is drawn up; its dashboard when it
+    changed (the deadline watch of the same hour has usually published the same)."""
+    with Publisher(unless_same=dashboard_keys(inspection_ids)) as publish:
         work = with_dashboard(publish, partial(dispatch_one, publish))  # and its dashboard
         return each_inspection(inspection_ids, at, work)
 

@@ -13,21 +13,33 @@ from uuid import UUID
 from prefect.artifacts import Artifact
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import ArtifactCreate
+from prefect.client.schemas.filters import (
+    ArtifactCollectionFilter,
+    ArtifactCollectionFilterKey,
+)
 from prefect.utilities.context import get_task_and_flow_run_ids
 
 CONCURRENCY = 8
+PAGE = 200  # the most a read of the API returns
 _DONE = None
 
 
 class Publisher:
     """``with Publisher() as publish: publish(artifact)``; the block ends when every
-    artifact is created, and raises if one could not be."""
+    artifact is created, and raises if one could not be.
 
-    def __init__(self) -> None:
+    ``Publisher(unless_same=keys)``: an artifact of one of these keys is not created again
+    when its latest version already says the same (type, description and content); their
+    latest versions are read in one request per 200 keys when the block starts."""
+
+    def __init__(self, unless_same: list[str] = ()) -> None:
         task_run_id, flow_run_id = get_task_and_flow_run_ids()
         self.ids: tuple[UUID | None, UUID | None] = (flow_run_id, task_run_id)
         self.queue: queue.Queue[Artifact | None] = queue.Queue()
         self.errors: list[BaseException] = []
+        self.unless_same = list(unless_same)
+        self.latest: dict[str, tuple] = {}
+        self.created = self.unchanged = 0
         # In a copy of this context: Prefect's settings (the API URL of an embedded server)
         # are a context variable, which a bare thread would not see.
         context = contextvars.copy_context()
@@ -50,6 +62,7 @@ class Publisher:
         loop = asyncio.get_running_loop()
         pending: set[asyncio.Task] = set()
         async with get_client() as client:
+            await self._read_latest(client)
             while (artifact := await loop.run_in_executor(None, self.queue.get)) is not _DONE:
                 await limit.acquire()
                 job = asyncio.create_task(self._create(client, artifact))
@@ -57,18 +70,41 @@ class Publisher:
                 job.add_done_callback(lambda j: (pending.discard(j), limit.release()))
             await asyncio.gather(*pending)
 
+    async def _read_latest(self, client) -> None:
+        for start in range(0, len(self.unless_same), PAGE):
+            keys = self.unless_same[start : start + PAGE]
+            try:
+                found = await client.read_latest_artifacts(
+                    artifact_filter=ArtifactCollectionFilter(
+                        key=ArtifactCollectionFilterKey(any_=keys)
+                    ),
+                    limit=PAGE,
+                )
+            except Exception:  # not known: every artifact is created
+                return
+            self.latest |= {a.key: (a.type, a.description, a.data) for a in found}
+
     async def _create(self, client, artifact: Artifact) -> None:
         flow_run_id, task_run_id = self.ids
+        body = ArtifactCreate(
+            type=artifact.type,
+            key=artifact.key,
+            description=artifact.description,
+            flow_run_id=flow_run_id,
+            task_run_id=task_run_id,
+            data=await artifact.aformat(),
+        )
+        if self.latest.get(body.key or "") == (body.type, body.description, body.data):
+            self.unchanged += 1
+            return
+        self.created += 1
         try:
-            await client.create_artifact(
-                artifact=ArtifactCreate(
-                    type=artifact.type,
-                    key=artifact.key,
-                    description=artifact.description,
-                    flow_run_id=flow_run_id,
-                    task_run_id=task_run_id,
-                    data=await artifact.aformat(),
-                )
+            # The API's route, not ``client.create_artifact``: that one also emits a
+            # ``prefect.artifact.created`` event of its own, a second message per artifact
+            # for the server to store beside the keyed collection's event, which the server
+            # emits itself (a quarter of its time per artifact).
+            await client.request(
+                "POST", "/artifacts/", json=body.model_dump(mode="json", exclude_unset=True)
             )
         except Exception as exc:  # reported when the block ends
             self.errors.append(exc)
