@@ -317,7 +317,8 @@ def print_table(rows: list[dict]) -> None:
     sizes = sorted({r["size"] for r in rows})
     print()
     print(
-        f"{'measures':>8} | {'bare s':>7} | {'flow s':>7} | {'naive s':>9} | {'flow/bare':>9} | "
+        f"{'measures':>8} | {'bare s':>7} | {'flow s':>7} | {'on its day s':>12} | "
+        f"{'naive s':>9} | {'flow/bare':>9} | "
         f"{'naive/flow':>10} | {'stmts bare':>10} | {'stmts flow':>10} | {'stmts naive':>11} | "
         f"{'RSS flow MB':>11} | {'notices':>7}"
     )
@@ -326,7 +327,8 @@ def print_table(rows: list[dict]) -> None:
         naive_s = f"{naive['wall']:.1f}{'*' if naive.get('extrapolated') else ''}"
         naive_stmts = f"{naive['statements']}{'*' if naive.get('extrapolated') else ''}"
         print(
-            f"{size:>8} | {bare['wall']:7.1f} | {flow['wall']:7.1f} | {naive_s:>9} | "
+            f"{size:>8} | {bare['wall']:7.1f} | {flow['wall']:7.1f} | "
+            f"{by[size, 'flow-day']['wall']:12.1f} | {naive_s:>9} | "
             f"{flow['wall'] / bare['wall']:9.2f} | {naive['wall'] / flow['wall']:10.1f} | "
             f"{bare['statements']:>10} | {flow['statements']:>10} | {naive_stmts:>11} | "
             f"{flow['rss_peak']:11.0f} | {flow['notices']:>7}"
@@ -336,9 +338,15 @@ def print_table(rows: list[dict]) -> None:
     print(
         "* naive at this size: a sample of measures, time scaled to all; statements of the sample"
     )
+    print(
+        "flow: on a fresh Prefect server, every artifact new; on its day: the dashboards the "
+        "09:00 deadline watch published already there (not timed), so not published again"
+    )
     print()
-    check(f"flow / bare at {top}", flow["wall"] / bare["wall"], "<=", TARGETS["vs_bare"])
-    check(f"naive / flow at {top}", naive["wall"] / flow["wall"], ">=", TARGETS["vs_naive"])
+    for mode, label in (("flow", "flow"), ("flow-day", "flow on its day")):
+        wall = by[top, mode]["wall"]
+        check(f"{label} / bare at {top}", wall / bare["wall"], "<=", TARGETS["vs_bare"])
+        check(f"naive / {label} at {top}", naive["wall"] / wall, ">=", TARGETS["vs_naive"])
     for size in sizes:
         for mode in ("bare", "flow"):
             rss = by[size, mode]["rss_peak"]

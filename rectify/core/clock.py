@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pendulum
 
@@ -40,8 +41,16 @@ def _local(day: dt.date, hour: int, minute: int, tz: str) -> dt.datetime:
 
 
 def local_date(instant: dt.datetime, tz: str) -> dt.date:
-    """The calendar date of ``instant`` in the inspection's zone."""
-    return pendulum.instance(instant).in_tz(tz).date()
+    """The calendar date of ``instant`` in the inspection's zone (a naive instant is UTC)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(_zone(tz)).date()
+
+
+@functools.cache
+def _zone(tz: str) -> dt.tzinfo:
+    """The zone named ``tz``, looked up once (a lookup reads the zone's rules)."""
+    return pendulum.timezone(tz)
 
 
 def local_text(instant: dt.datetime | None, tz: str) -> str:
