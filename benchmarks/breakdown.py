@@ -90,14 +90,14 @@ def _time_artifacts(publish) -> None:
             _artifacts["seconds"] += time.perf_counter() - started
 
     publish.Publisher._create = timed
-    leave = publish.Publisher.__exit__
+    leave = publish.Publisher.wait
 
-    def counted(self, *exc):
-        leave(self, *exc)
+    def counted(self):
+        leave(self)
         _artifacts["created"] += self.created
         _artifacts["unchanged"] += self.unchanged
 
-    publish.Publisher.__exit__ = counted
+    publish.Publisher.wait = counted
 
 
 def report() -> dict:

@@ -8,6 +8,8 @@ import asyncio
 import contextvars
 import queue
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from uuid import UUID
 
 from prefect.artifacts import Artifact
@@ -22,6 +24,28 @@ from prefect.utilities.context import get_task_and_flow_run_ids
 CONCURRENCY = 8
 PAGE = 200  # the most a read of the API returns
 _DONE = None
+
+
+_overlapping: contextvars.ContextVar[list[Publisher] | None] = contextvars.ContextVar(
+    "rectify_overlapping_publishers", default=None
+)
+
+
+@contextmanager
+def overlapping_batches() -> Iterator[None]:
+    """In this block a batch does not wait at its end for its artifacts: the server creates
+    them while the next batch is read and planned; the next batch's end, or the block's,
+    waits for them (and raises if one could not be created)."""
+    pending: list[Publisher] = []
+    token = _overlapping.set(pending)
+    try:
+        yield
+    finally:
+        _overlapping.reset(token)
+        for publisher in pending:
+            publisher.thread.join()
+    for publisher in pending:
+        publisher.wait()
 
 
 class Publisher:
@@ -53,8 +77,21 @@ class Publisher:
 
     def __exit__(self, *exc) -> None:
         self.queue.put(_DONE)
+        pending = _overlapping.get()
+        if exc[0] is not None:  # the batch failed: its own error is the one reported
+            self.thread.join()
+            return
+        if pending is None:
+            self.wait()
+            return
+        while pending:  # the previous batch's artifacts, created while this one worked
+            pending.pop().wait()
+        pending.append(self)
+
+    def wait(self) -> None:
+        """Until every artifact is created; raises if one could not be."""
         self.thread.join()
-        if self.errors and exc[0] is None:
+        if self.errors:
             raise RuntimeError(f"artifact not created: {self.errors[0]!r}") from self.errors[0]
 
     async def _run(self) -> None:

@@ -1,7 +1,9 @@
 """Artifacts published by a batch (tasks.publish.Publisher): a dashboard whose latest version
 already says the same is not created again (the dispatch runs in the same hour as the
 deadline watch, which has just published it); anything that changed — the day in its
-description, a row, the share closed — or a key seen for the first time is created, once."""
+description, a row, the share closed — or a key seen for the first time is created, once.
+In the dispatch a batch's artifacts are created while the next batch works: none is lost, and
+one not created fails the run."""
 
 from __future__ import annotations
 
@@ -106,3 +108,64 @@ def test_the_latest_versions_are_read_in_one_request_per_200_keys():
     client = FakeClient([])
     asyncio.run(Publisher(unless_same=keys)._read_latest(client))
     assert client.reads == 2
+
+
+def batches(monkeypatch, overlapping: bool, artifacts: list[list[str]]) -> list[list[str]]:
+    """The artifacts created when each batch's block ends (and at the end), with a server
+    that takes a while to create each."""
+    import contextlib
+    import time
+
+    from tasks import publish
+
+    created: list[str] = []
+
+    async def slow_server(self) -> None:
+        while (artifact := self.queue.get()) is not None:
+            time.sleep(0.02)
+            if artifact == "bad":
+                self.errors.append(ValueError("bad"))
+            else:
+                created.append(artifact)
+
+    monkeypatch.setattr(publish.Publisher, "_run", slow_server)
+    seen = []
+    block = publish.overlapping_batches() if overlapping else contextlib.nullcontext()
+    with block:
+        for batch in artifacts:
+            with publish.Publisher() as put:
+                for artifact in batch:
+                    put(artifact)
+            seen.append(sorted(created))
+    seen.append(sorted(created))
+    return seen
+
+
+OVERLAP_CASES = [
+    # (what, overlapping, batches, created at least at each batch's end, and at the end)
+    ("each batch waits for its own", False, [["a"], ["b"]], [["a"], ["a", "b"], ["a", "b"]]),
+    (
+        "a batch's artifacts are created while the next works",
+        True,
+        [["a"], ["b"], ["c"]],
+        [[], ["a"], ["a", "b"], ["a", "b", "c"]],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "overlapping,artifacts,expected",
+    [c[1:] for c in OVERLAP_CASES],
+    ids=[c[0] for c in OVERLAP_CASES],
+)
+def test_the_dispatch_waits_for_a_batchs_artifacts_at_the_next_batchs_end(
+    monkeypatch, overlapping, artifacts, expected
+):
+    seen = batches(monkeypatch, overlapping, artifacts)
+    assert all(set(want) <= set(got) for want, got in zip(expected, seen, strict=True))
+    assert seen[-1] == expected[-1]
+
+
+def test_an_artifact_not_created_fails_the_run_at_the_end_of_the_block(monkeypatch):
+    with pytest.raises(RuntimeError, match="artifact not created"):
+        batches(monkeypatch, True, [["a"], ["bad"]])
