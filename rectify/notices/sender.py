@@ -22,13 +22,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import apprise
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, select
 
 from models import Notice
 from rectify.core.clock import as_utc, utc_now
 from rectify.core.settings import get_settings
-from rectify.notices import message_id
+from rectify.notices import message_id, sender_http
 from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 
 MAX_ATTEMPTS = 5
@@ -45,17 +45,33 @@ CLAIM_PER_WORKER = 16
 # Libraries that may log a URL with its secret in it while sending.
 GUARDED_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.util.retry", "requests")
 # Each row is sent in the sending thread itself: Apprise's own thread pool would add a
-# hand-over per notice (the per-request timeouts still bound a hanging receiver).
-ASSET = apprise.AppriseAsset(async_mode=False)
+# hand-over per notice. Apprise 2 hands a call with a service timeout to its pool even when
+# not asynchronous, so there is none (the per-request timeouts bound a hanging receiver).
+ASSET = apprise.AppriseAsset(async_mode=False, service_timeout=0)
 # One Apprise object per sending thread, emptied for each contact: a new one per notice
 # looks its translations up on disk each time.
 _NOTIFIERS = threading.local()
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
+# A sent row recorded by one Core UPDATE, built once (the ORM's would be built, compiled from
+# its cache key and checked against the session's objects for every row).
+_NOTICES = Notice.__table__
+_RECORD_SENT = (
+    update(_NOTICES)
+    .where(_NOTICES.c.id == bindparam("row"))
+    .values(
+        attempts=_NOTICES.c.attempts + 1,
+        claimed_at=None,
+        status="sent",
+        sent_at=bindparam("at"),
+        last_error=None,
+    )
+)
 # One outcome written at a time: on SQLite the workers would otherwise wait for each
 # other's write lock by sleeping.
 _RECORDING = threading.Lock()
 
 message_id.install()
+sender_http.install()
 
 # A factory of transactions: each ``with sessions() as session:`` block commits on leaving.
 Sessions = Callable[[], AbstractContextManager[Session]]
@@ -194,17 +210,7 @@ def record_outcome(
     ``MAX_ATTEMPTS``. Returns 'sent', 'retrying' or 'failed', and the error line for a
     failure. A row sent is recorded by one UPDATE, without loading it."""
     if error is None:
-        session.execute(
-            update(Notice)
-            .where(Notice.id == notice_id)
-            .values(
-                attempts=Notice.attempts + 1,
-                claimed_at=None,
-                status="sent",
-                sent_at=utc_now(),
-                last_error=None,
-            )
-        )
+        session.connection().execute(_RECORD_SENT, {"row": notice_id, "at": utc_now()})
         return "sent", ""
     notice = session.get(Notice, notice_id)
     notice.attempts += 1

@@ -1,0 +1,86 @@
+"""Kept-alive HTTP connections for Apprise's ``json://``, ``form://`` and ``xml://`` plugins.
+
+Those plugins post with ``requests.request``: a new ``requests.Session`` (its adapters and
+connection pool) and a new TCP connection for every notice. ``install`` points each of them
+at a stand-in for the ``requests`` module whose ``request`` goes through one session per
+sending thread, so a thread keeps its connection to each receiver open from one notice to
+the next. Everything else (the exceptions, the status codes) is the ``requests`` module's
+own. The sessions keep no cookies: a receiver's cookie never reaches another notice. They
+read the environment (proxies and ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``~/.netrc``) once
+per receiver host, as ``requests`` would for each request (it scans the whole environment
+and stats the netrc files every time: ~1 ms a notice).
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import threading
+from types import ModuleType
+from urllib.parse import urlsplit
+
+import requests
+from apprise.plugins import custom_form, custom_json, custom_xml
+
+PLUGINS = (custom_json, custom_form, custom_xml)
+_SESSIONS = threading.local()
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+
+class _Session(requests.Session):
+    """A session without cookies that reads the environment once per receiver host."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False  # read per host below instead of per request
+        self.cookies.set_policy(_NoCookies())
+        self._hosts: dict[tuple[str, str], tuple] = {}
+
+    def request(self, method: str, url: str, **kwargs) -> requests.Response:
+        host = urlsplit(url)[:2]
+        if (known := self._hosts.get(host)) is None:
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            known = self._hosts[host] = (
+                requests.utils.get_environ_proxies(url),
+                bundle,
+                requests.utils.get_netrc_auth(url),
+            )
+        proxies, bundle, netrc = known
+        kwargs.setdefault("proxies", proxies)
+        # (a bundle given to a plain http:// request would only cost a stat of its path)
+        if bundle and host[0] == "https" and kwargs.get("verify", True) is True:
+            kwargs["verify"] = bundle
+        if netrc and not kwargs.get("auth"):
+            kwargs["auth"] = netrc
+        return super().request(method, url, **kwargs)
+
+
+def session() -> requests.Session:
+    """This thread's session: its connections stay open between notices."""
+    current = getattr(_SESSIONS, "session", None)
+    if current is None:
+        current = _SESSIONS.session = _Session()
+    return current
+
+
+class _Requests(ModuleType):
+    """The ``requests`` module as the plugins see it, but for ``request``."""
+
+    def __getattr__(self, name: str):
+        return getattr(requests, name)
+
+    @staticmethod
+    def request(method: str, url: str, **kwargs) -> requests.Response:
+        return session().request(method, url, **kwargs)
+
+
+def install() -> None:
+    """Route the plugins' requests through the per-thread sessions (once per process)."""
+    stand_in = _Requests("requests")
+    for plugin in PLUGINS:
+        if not isinstance(plugin.requests, _Requests):
+            plugin.requests = stand_in
