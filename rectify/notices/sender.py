@@ -118,7 +118,11 @@ def deliver_due(
                 capture_rows(ids, session=session)
             report.captured += len(ids)
         return report
-    workers = max(1, concurrency or get_settings().send_threads)
+    in_flight = max(1, concurrency or get_settings().send_threads)
+    # One thread more than notices in flight: it prepares its next notice while the others
+    # wait for their receivers.
+    workers = in_flight + 1
+    window = sender_http.Window(in_flight)
     batch = workers * CLAIM_PER_WORKER
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running: set[Future] = set()
@@ -130,7 +134,7 @@ def deliver_due(
                 ids = _claim_in(sessions, now, inspection_id, limit=batch)
                 more = bool(ids)
                 running |= {
-                    pool.submit(_deliver, sessions, now, open_text, *row)
+                    pool.submit(_deliver, window, sessions, now, open_text, *row)
                     for row in _load(sessions, ids)
                 }
                 continue
@@ -163,6 +167,7 @@ def _load(sessions: Sessions, ids: list[int]) -> list[tuple]:
 
 
 def _deliver(
+    window: sender_http.Window,
     sessions: Sessions,
     now: dt.datetime,
     open_text: Opener | None,
@@ -172,17 +177,19 @@ def _deliver(
     subject: str,
     body: str,
 ) -> tuple[str, str]:
-    """Send one claimed row and commit its outcome at once, so that a sender that dies
-    leaves at most the rows in its workers' hands delivered but not recorded."""
-    try:
-        if open_text is not None:
-            subject, body = open_text(subject), open_text(body)
-    except Exception as exc:  # a missing or wrong key: the row fails with the opener's reason
-        error: str | None = getattr(exc, "message", None) or type(exc).__name__
-    else:
-        error = _send(key, contacts, subject, body)
-    with _RECORDING, sessions() as session:
-        return record_outcome(notice_id, error, now, session=session)
+    """Send one claimed row and commit its outcome at once, inside a slot of ``window`` from
+    its first byte out: a sender that dies leaves at most the window's size of rows
+    delivered but not recorded."""
+    with window.delivering():
+        try:
+            if open_text is not None:
+                subject, body = open_text(subject), open_text(body)
+        except Exception as exc:  # a missing or wrong key: the row fails with its reason
+            error: str | None = getattr(exc, "message", None) or type(exc).__name__
+        else:
+            error = _send(key, contacts, subject, body)
+        with _RECORDING, sessions() as session:
+            return record_outcome(notice_id, error, now, session=session)
 
 
 def load(ids: list[int], *, session: Session) -> list[tuple]:
@@ -274,6 +281,8 @@ def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:
         if not notifier.add(real):
             errors.append(f"invalid Apprise URL {redact(url, secrets)}")
             continue
+        if not real.startswith(HEADER_SCHEMES):
+            sender_http.enter_window()  # mail and the rest: the whole call may deliver
         # Apprise 2 keeps each call's warnings in its result (this thread's call only; a
         # capture of the shared "apprise" logger would take in the other workers' too).
         with notifier.notify(body=body, title=subject) as result:

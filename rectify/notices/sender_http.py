@@ -16,6 +16,8 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from urllib.parse import urlsplit
 
@@ -24,6 +26,7 @@ from apprise.plugins import custom_form, custom_json, custom_xml
 
 PLUGINS = (custom_json, custom_form, custom_xml)
 _SESSIONS = threading.local()
+_THREAD = threading.local()  # the window of the row this thread is delivering
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
@@ -57,6 +60,45 @@ class _Session(requests.Session):
         if netrc and not kwargs.get("auth"):
             kwargs["auth"] = netrc
         return super().request(method, url, **kwargs)
+
+    def send(self, request, **kwargs) -> requests.Response:
+        enter_window()  # the request is prepared: from here on it may reach the receiver
+        return super().send(request, **kwargs)
+
+
+class Window:
+    """At most ``size`` notices at once between the start of their sending and the commit of
+    their outcome: a sender killed at any instant has at most that many notices delivered
+    and not recorded. A sending thread enters just before a notice's first byte may go out
+    (an HTTP plugin's request once prepared; any other plugin's whole call) and leaves once
+    its outcome is committed; preparing a notice (its URL, its payload) happens outside."""
+
+    def __init__(self, size: int) -> None:
+        self._slots = threading.BoundedSemaphore(max(1, size))
+
+    @contextmanager
+    def delivering(self) -> Iterator[None]:
+        """One row's delivery in this thread: from its sending to its recorded outcome."""
+        _THREAD.window, _THREAD.held = self, False
+        try:
+            yield
+        finally:
+            if _THREAD.held:
+                self._slots.release()
+            _THREAD.window, _THREAD.held = None, False
+
+    def enter(self) -> None:
+        if not _THREAD.held:
+            self._slots.acquire()
+            _THREAD.held = True
+
+
+def enter_window() -> None:
+    """Wait for a slot of this thread's window, if it is delivering a row and holds none
+    yet (a row's next contacts are in the same slot); elsewhere it does nothing."""
+    window = getattr(_THREAD, "window", None)
+    if window is not None:
+        window.enter()
 
 
 def session() -> requests.Session:
