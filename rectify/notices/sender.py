@@ -2,10 +2,13 @@
 
 Rows are claimed (pending → sending) a few at a time, each claim committed before anything
 is sent, so two senders never send the same row. Each row's outcome is committed as soon as
-it is known: a sender that dies leaves only its last claims unfinished, and of those only
-the rows its workers were sending at that moment delivered but not recorded. Its claims run
-out after ``CLAIM_LEASE`` and those rows are sent again; HTTP receivers get the dedupe key
-in an ``X-Rectify-Key`` header so they can drop such a repeat.
+it is known, before its thread sends anything else, and inside a window of ``send_threads``
+rows (default 1) that spans a row from its first byte out to its committed outcome: a
+sender killed at any instant leaves at most that many rows delivered but not recorded. One
+thread more than the window prepares the next row meanwhile. The claims of a dead sender
+run out after ``CLAIM_LEASE`` and its rows are sent again; HTTP receivers get the dedupe key
+in an ``X-Rectify-Key`` header (mail: a Message-ID derived from it) so they can drop such a
+repeat.
 
 The sender opens no session of its own: the caller (the delivery task) passes ``sessions``,
 a factory of committed transactions such as ``models.session_scope``, and each claim, load
@@ -37,11 +40,12 @@ CLAIM_LEASE = dt.timedelta(minutes=10)
 # Rows a simulation captures per transaction: a province's outbox is captured in a few
 # statements, never all its ids in one (SQLite binds at most 32 766 values per statement).
 CAPTURE_CHUNK = 10_000
-# Rows claimed at a time, per worker: a claim is sent well within its lease even when every
-# contact of every row times out (Apprise waits 4 s to connect and 4 s to read by default:
-# 16 rows of two contacts each take 256 s of the 600). Rows claimed but not yet sent are not
-# repeated by a crash (they are sent once, after the lease); only the rows being sent are.
-CLAIM_PER_WORKER = 16
+# Rows claimed at a time, per notice in flight: a claim is sent well within its lease even
+# when every contact of every row times out (Apprise waits 4 s to connect and 4 s to read by
+# default: the 16 rows of a slot and the 2 in the threads' hands, of two contacts each, take
+# 288 s of the 600). Rows claimed but not yet sent are not repeated by a crash (they are
+# sent once, after the lease); only the rows in flight are.
+CLAIM_PER_SLOT = 16
 # Libraries that may log a URL with its secret in it while sending.
 GUARDED_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.util.retry", "requests")
 # Each row is sent in the sending thread itself: Apprise's own thread pool would add a
@@ -123,7 +127,7 @@ def deliver_due(
     # wait for their receivers.
     workers = in_flight + 1
     window = sender_http.Window(in_flight)
-    batch = workers * CLAIM_PER_WORKER
+    batch = in_flight * CLAIM_PER_SLOT
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running: set[Future] = set()
         more = True
