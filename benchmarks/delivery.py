@@ -40,24 +40,27 @@ def child_deliver(port: int, count: int, threads: int, profile: bool) -> dict:
 
     create_schema()
     now = dt.datetime(2024, 12, 16, 2, 0, tzinfo=dt.UTC)
+    digest = {
+        "inspection_id": "bench",
+        "kind": "dispatch",
+        "role": "responsible_person",
+        "period": "2024-12-16",
+        "subject": "半月调度提醒",
+        "body": "问题1：按计划推进\n" * 20,
+        "problems": ["1"],
+        "created_at": now,
+        "deliver_after": now,
+    }
     with session_scope() as session:
-        for n in range(count):
-            session.add(
-                Notice(
-                    dedupe_key=f"bench|dispatch|p{n}|2024-12-16",
-                    inspection_id="bench",
-                    kind="dispatch",
-                    person_key=f"p{n}",
-                    role="responsible_person",
-                    period="2024-12-16",
-                    subject="半月调度提醒",
-                    body="问题1：按计划推进\n" * 20,
-                    problems=["1"],
-                    contacts=[f"json://127.0.0.1:{port}/p{n}"],
-                    created_at=now,
-                    deliver_after=now,
-                )
+        session.add_all(
+            Notice(
+                **digest,
+                dedupe_key=f"bench|dispatch|p{n}|2024-12-16",
+                person_key=f"p{n}",
+                contacts=[f"json://127.0.0.1:{port}/p{n}"],
             )
+            for n in range(count)
+        )
     profilers = _profile_workers() if profile else None
     cpu, started = time.process_time(), time.perf_counter()
     report = deliver_due(now, sessions=session_scope, concurrency=threads)

@@ -15,6 +15,11 @@ from rectify.notices.sender import deliver_due
 from tests.receivers import HttpReceiver
 
 NOW = dt.datetime(2024, 12, 16, 2, 0, tzinfo=dt.UTC)
+SHARED = dict(  # what every notice of these tests has in common
+    inspection_id="w", kind="dispatch", role="responsible_person", period="2024-12-16",
+    subject="半月调度提醒", body="问题1：按计划推进", problems=["1"], created_at=NOW,
+    deliver_after=NOW,
+)  # fmt: skip
 
 # (case, notices in flight allowed, rows, the receiver's delay per answer, Set-Cookie)
 CASES = [
@@ -28,24 +33,17 @@ CASES = [
 
 def enqueue(receiver: HttpReceiver, rows: int) -> None:
     create_schema()
+    keys = [f"w|dispatch|p{n}|2024-12-16" for n in range(rows)]
     with session_scope() as session:
-        for n in range(rows):
-            session.add(
-                Notice(
-                    dedupe_key=f"w|dispatch|p{n}|2024-12-16",
-                    inspection_id="w",
-                    kind="dispatch",
-                    person_key=f"p{n}",
-                    role="responsible_person",
-                    period="2024-12-16",
-                    subject="半月调度提醒",
-                    body="问题1：按计划推进",
-                    problems=["1"],
-                    contacts=[f"json://127.0.0.1:{receiver.port}/p{n}/t"],
-                    created_at=NOW,
-                    deliver_after=NOW,
-                )
+        session.add_all(
+            Notice(
+                dedupe_key=key,
+                person_key=key.split("|")[2],
+                contacts=[f"json://127.0.0.1:{receiver.port}/{key.split('|')[2]}/t"],
+                **SHARED,
             )
+            for key in keys
+        )
 
 
 @pytest.mark.parametrize(
