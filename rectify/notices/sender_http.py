@@ -1,4 +1,5 @@
-"""Kept-alive HTTP connections for Apprise's ``json://``, ``form://`` and ``xml://`` plugins.
+"""Kept-alive HTTP connections for Apprise's ``json://``, ``form://`` and ``xml://`` plugins,
+and the sender's window of notices in flight.
 
 Those plugins post with ``requests.request``: a new ``requests.Session`` (its adapters and
 connection pool) and a new TCP connection for every notice. ``install`` points each of them
@@ -9,6 +10,10 @@ own. The sessions keep no cookies: a receiver's cookie never reaches another not
 read the environment (proxies and ``NO_PROXY``, ``REQUESTS_CA_BUNDLE``, ``~/.netrc``) once
 per receiver host, as ``requests`` would for each request (it scans the whole environment
 and stats the netrc files every time: ~1 ms a notice).
+
+A ``Window`` bounds the notices between the start of their sending and their committed
+outcome; the sessions enter it when a request is ready to go, so that the next notice is
+prepared outside it.
 """
 
 from __future__ import annotations
