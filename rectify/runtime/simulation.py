@@ -208,7 +208,7 @@ def simulate(
     """Run the scenario against a fresh temporary database (or, ``in_place``, the engine's
     own database: the demo) and return what it produced."""
     if in_place:
-        with _without_flow_heartbeats(), virtual_clock():
+        with _without_flow_heartbeats(), virtual_clock(), _one_client():
             return _run(scenario, send=send, progress=progress)
 
     saved = os.environ.get("RECTIFY_DATABASE_URL")
@@ -217,7 +217,7 @@ def simulate(
         reset_settings()
         reset_engine()
         try:
-            with _without_flow_heartbeats(), virtual_clock():
+            with _without_flow_heartbeats(), virtual_clock(), _one_client():
                 return _run(scenario, send=send, progress=progress)
         finally:
             reset_engine()
@@ -251,6 +251,16 @@ def _without_flow_heartbeats():
 
     # None is accepted only here, not from the environment (which wants at least 30 s).
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+@contextmanager
+def _one_client():
+    """Every flow and task run of the replay on one Prefect API client: without it each run
+    opens a client of its own (a TLS context, a CSRF token request, a new connection)."""
+    from prefect.context import SyncClientContext
+
+    with SyncClientContext.get_or_create():
         yield
 
 
