@@ -32,7 +32,9 @@ from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
 from rectify.problems.snapshots import status_figures
 from rectify.reports.progress import progress_report_markdown
-from rectify.runtime.replay_runs import replay_runs
+from rectify.runtime.replay_runs import replay_runs, without_flow_heartbeats
+
+_without_flow_heartbeats = without_flow_heartbeats  # the name tests/fault_child.py imports
 
 
 class ScenarioErrors(FeedbackErrors):
@@ -244,10 +246,15 @@ def prepare_embedded_prefect() -> None:
     often that flow-run creations are answered "busy" and the client waits 2 s before
     retrying (benchmarks/prefect_overheads.py: +0.7-0.9 s per flow run on Prefect 3.8.8,
     +0.7-1.5 s on 3.9.1). Flow runs, their names, tags, logs and artifacts are recorded as usual;
-    the tasks inside them are not listed. A simulation pointed at a real server
-    (PREFECT_API_URL) uses that server as it is configured."""
+    the tasks inside them are not listed. Like ``rectify serve``'s server, it sends no
+    analytics (whose heartbeat, written at start, met "database is locked" under load), and
+    it is given up to 2 minutes to start on a busy machine (Prefect's default: 20 s). A
+    simulation pointed at a real server (PREFECT_API_URL) uses that server as it is
+    configured."""
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
