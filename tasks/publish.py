@@ -49,12 +49,12 @@ class Publisher:
         if self.published <= IN_THREAD_FIRST:
             self._create_here(artifact)
             return
-        if not self.thread.is_alive():
+        if self.thread.ident is None:  # not started yet
             self.thread.start()
         self.queue.put(artifact)
 
     def __exit__(self, *exc) -> None:
-        if self.thread.is_alive():
+        if self.thread.ident is not None:
             self.queue.put(_DONE)
             self.thread.join()
         if self.errors and exc[0] is None:
@@ -73,34 +73,26 @@ class Publisher:
             await asyncio.gather(*pending)
 
     def _create_here(self, artifact: Artifact) -> None:
-        flow_run_id, task_run_id = self.ids
         try:
             with get_client(sync_client=True) as client:
-                client.create_artifact(
-                    artifact=ArtifactCreate(
-                        type=artifact.type,
-                        key=artifact.key,
-                        description=artifact.description,
-                        flow_run_id=flow_run_id,
-                        task_run_id=task_run_id,
-                        data=artifact.format(),
-                    )
-                )
+                client.create_artifact(artifact=self._payload(artifact, artifact.format()))
         except Exception as exc:  # reported when the block ends
             self.errors.append(exc)
 
     async def _create(self, client, artifact: Artifact) -> None:
-        flow_run_id, task_run_id = self.ids
         try:
-            await client.create_artifact(
-                artifact=ArtifactCreate(
-                    type=artifact.type,
-                    key=artifact.key,
-                    description=artifact.description,
-                    flow_run_id=flow_run_id,
-                    task_run_id=task_run_id,
-                    data=await artifact.aformat(),
-                )
-            )
+            data = await artifact.aformat()
+            await client.create_artifact(artifact=self._payload(artifact, data))
         except Exception as exc:  # reported when the block ends
             self.errors.append(exc)
+
+    def _payload(self, artifact: Artifact, data) -> ArtifactCreate:
+        flow_run_id, task_run_id = self.ids
+        return ArtifactCreate(
+            type=artifact.type,
+            key=artifact.key,
+            description=artifact.description,
+            flow_run_id=flow_run_id,
+            task_run_id=task_run_id,
+            data=data,
+        )
