@@ -148,7 +148,7 @@ def copy_province(sqlite_home: Path, url: str) -> None:
                 dst.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"(SELECT coalesce(max(id), 0) + 1 FROM \"{table.name}\"), false)"
+                        f'(SELECT coalesce(max(id), 0) + 1 FROM "{table.name}"), false)'
                     )
                 )
     source.dispose()
