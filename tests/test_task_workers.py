@@ -19,17 +19,16 @@ import pytest
 import yaml
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-from sqlalchemy import text
 from sqlmodel import select
 
-from models import Notice, create_schema, get_engine, reset_engine, session_scope
+from models import Notice, session_scope
 from rectify.core.settings import reset_settings
 from rectify.feedback.service import import_file
 from rectify.problems.actions import ApprovePlan
 from rectify.problems.service import act
 from rectify.runtime.demo import drain_prefect
 from rectify.runtime.server import embedded_server
-from tests.conftest import POSTGRES_URL, ROOT
+from tests.conftest import ROOT, fresh_database
 from tests.receivers import free_port
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -43,13 +42,7 @@ def _province(home: Path, monkeypatch) -> list[str]:
     """A fresh database under ``home`` (or the emptied PostgreSQL one) with ``UNITS`` units,
     their plans approved."""
     monkeypatch.setenv("RECTIFY_HOME", str(home))
-    reset_settings()
-    reset_engine()
-    if POSTGRES_URL:
-        with get_engine().begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    create_schema()
+    fresh_database()
     rng = random.Random(1)
     ids = []
     for n in range(UNITS):
