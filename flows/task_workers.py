@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prefect import tags
+from prefect import get_run_logger, tags
 from prefect.futures import wait
 from prefect.settings import (
     PREFECT_API_URL,
@@ -53,6 +53,9 @@ def on_task_workers(ids: list[str], size: int, task, kind: str, *args) -> list[d
             one = [f"inspection:{batch[0]}"] if len(batch) == 1 else []
             with tags(kind, *one):
                 futures.append(task.delay(batch, *args))
+        get_run_logger().info(
+            f"已将 {len(futures)} 个批次交给任务工作进程，等待全部完成（须有 rectify worker 在运行）"
+        )
         wait(futures)
         return [row for future in futures for row in future.result()]
 
