@@ -41,13 +41,16 @@ UNITS = 5  # in batches of 2: three task runs for two workers
 def _province(home: Path, monkeypatch) -> list[str]:
     """A fresh database under ``home`` (or the emptied PostgreSQL one) with ``UNITS`` units,
     their plans approved."""
+    home.mkdir(parents=True)
     monkeypatch.setenv("RECTIFY_HOME", str(home))
     fresh_database()
     rng = random.Random(1)
     ids = []
     for n in range(UNITS):
         path = home / f"u{n}.yaml"
-        path.write_text(yaml.safe_dump(feedback(n, rng, None), allow_unicode=True))
+        path.write_text(
+            yaml.safe_dump(feedback(n, rng, None), allow_unicode=True), encoding="utf-8"
+        )
         assert import_file(path, at=APPROVED - dt.timedelta(days=30)).done
         ids.append(f"prov-u{n:03d}")
         act(ids[-1], ApprovePlan(by="p0", meeting="党组会"), APPROVED)
