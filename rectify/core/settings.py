@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # bounded whatever the province's size (see the README's measurements for the choice);
     # 0: all of a run's inspections in one task (memory growing with the province).
     batch_size: int = 100
+    # true: the scheduled flows hand each batch to the task workers (`rectify worker`, any
+    # of them takes it) and wait for all; false: the flow runs its batches itself, in turn.
+    task_workers: bool = False
     # Notices in flight at once (sent, their outcome not yet committed); one more thread
     # prepares the next. Each adds throughput when receivers are slow, and each may repeat
     # one notice after a crash (sent, the sender killed before recording it; the repeat
