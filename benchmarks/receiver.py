@@ -1,45 +1,61 @@
-"""A local HTTP receiver in its own process: counts the notices POSTed to it (and the distinct
-X-Rectify-Key headers); ``GET /count`` answers ``{"posts": n, "keys": k}``.
+"""A light local HTTP receiver in its own process, for the delivery benchmark: one asyncio
+loop, no thread per connection, HTTP/1.1 keep-alive. It reads each POST's headers and body,
+counts it (and its distinct X-Rectify-Key headers) and answers 200 with an empty body;
+``GET /count`` answers ``{"posts": n, "keys": k, "cpu": seconds}`` (``cpu``: this process's
+own CPU time, user + system, so the benchmark can say what the receiver cost on the shared
+cores).
 
     python benchmarks/receiver.py PORT
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 posts = 0
 keys: set[str] = set()
-lock = threading.Lock()
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 
 
-class Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
-        global posts
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        with lock:
-            posts += 1
-            keys.add(self.headers.get("X-Rectify-Key", ""))
-        self.send_response(200)
-        self.end_headers()
-
-    def do_GET(self) -> None:  # noqa: N802
-        with lock:
-            body = json.dumps({"posts": posts, "keys": len(keys)}).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
+async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    global posts
+    try:
+        while head := await reader.readuntil(b"\r\n\r\n"):
+            lines = head.decode("latin-1").split("\r\n")
+            headers = {
+                name.strip().lower(): value.strip()
+                for name, _, value in (line.partition(":") for line in lines[1:] if line)
+            }
+            length = int(headers.get("content-length", 0))
+            if length:
+                await reader.readexactly(length)
+            if lines[0].startswith("GET /count"):
+                times = os.times()
+                body = json.dumps(
+                    {"posts": posts, "keys": len(keys), "cpu": times.user + times.system}
+                ).encode()
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            else:
+                posts += 1
+                keys.add(headers.get("x-rectify-key", ""))
+                writer.write(OK)
+            if headers.get("connection", "").lower() == "close":
+                break
+    except (asyncio.IncompleteReadError, ConnectionError):
         pass
+    finally:
+        writer.close()
+
+
+async def main(port: int) -> None:
+    server = await asyncio.start_server(serve, "127.0.0.1", port, backlog=256)
+    print("ready", flush=True)
+    async with server:
+        await server.serve_forever()
 
 
 if __name__ == "__main__":
-    server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
-    server.daemon_threads = True
-    print("ready", flush=True)
-    server.serve_forever()
+    asyncio.run(main(int(sys.argv[1])))

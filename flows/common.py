@@ -11,6 +11,7 @@ from prefect import tags
 from prefect.client.orchestration import get_client
 from prefect.runtime import flow_run
 
+from flows.task_workers import on_task_workers
 from rectify.core.clock import as_utc, utc_now
 from rectify.core.policy import Policy
 from rectify.core.settings import get_settings
@@ -67,6 +68,8 @@ def in_batches(ids: list[str], task, kind: str, *args) -> list[dict]:
     size = get_settings().batch_size or len(ids) or 1
     if len(ids) == 1:
         _tag_this_run(kind, f"inspection:{ids[0]}")
+    if get_settings().task_workers:  # each batch a background task run (flows/task_workers.py)
+        return on_task_workers(ids, size, task, kind, *args)
     results: list[dict] = []
     for start in range(0, len(ids), size):
         batch = ids[start : start + size]

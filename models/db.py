@@ -65,6 +65,10 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL syncs at checkpoints, not at each commit: a commit survives a killed
+    # process; only a power cut may undo the last ones, whole (the outbox records each sent
+    # row in its own commit: ~3 ms of disk sync each under FULL).
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={int(get_settings().sqlite_busy_timeout * 1000)}")
     cursor.close()
 

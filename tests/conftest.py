@@ -31,6 +31,14 @@ def db(tmp_path, monkeypatch) -> Path:
         monkeypatch.setenv("RECTIFY_DATABASE_URL", POSTGRES_URL)
     else:
         monkeypatch.delenv("RECTIFY_DATABASE_URL", raising=False)
+    fresh_database()
+    yield tmp_path / "home" / "rectify.db"
+    reset_engine()
+    reset_settings()
+
+
+def fresh_database() -> None:
+    """The database the environment names, empty at the newest schema (PostgreSQL: emptied)."""
     reset_settings()
     reset_engine()
     if POSTGRES_URL:
@@ -38,9 +46,6 @@ def db(tmp_path, monkeypatch) -> Path:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     create_schema()
-    yield tmp_path / "home" / "rectify.db"
-    reset_engine()
-    reset_settings()
 
 
 def dump_database() -> dict[str, list[tuple]]:

@@ -88,6 +88,9 @@ class HttpReceiver:
     slow: int = 0
     slow_for: float = 0.0
     in_flight: int = 0  # requests being handled right now
+    peak: int = 0  # the most requests handled at once
+    set_cookie: str = ""  # a Set-Cookie header on every answer
+    cookies: list[str] = field(default_factory=list)  # the Cookie header of each request
     port: int = field(default_factory=free_port)
 
     def url(self, person: str, token_var: str = "RECEIVER_TOKEN") -> str:
@@ -112,6 +115,8 @@ class HttpReceiver:
             def do_POST(self):
                 with lock:
                     receiver.in_flight += 1
+                    receiver.peak = max(receiver.peak, receiver.in_flight)
+                    receiver.cookies.append(self.headers.get("Cookie", ""))
                 try:
                     self._post()
                 finally:
@@ -152,6 +157,8 @@ class HttpReceiver:
             def _answer(self, code: int) -> None:
                 try:
                     self.send_response(code)
+                    if receiver.set_cookie:
+                        self.send_header("Set-Cookie", receiver.set_cookie)
                     self.end_headers()
                 except OSError:  # the sender stopped waiting
                     pass

@@ -341,7 +341,8 @@ def test_dispatch_killed_at_20_random_points_loses_nothing_and_repeats_only_in_f
         print(
             f"\n{len(kills)} kills in {runs} runs {dict(phases)}, {seconds:.0f} s: "
             f"{len(notices)} notices, {raw} deliveries, {distinct} distinct keys, "
-            f"{raw - distinct} repeats, {len(lost)} lost\n" + "\n".join(map(str, kills))
+            f"{raw - distinct} repeats ({(raw - distinct) / len(kills):.2f} a kill), "
+            f"{len(lost)} lost\n" + "\n".join(map(str, kills))
         )
         assert not lost and not unknown and distinct == len(notices)
         # each worker of a dying sender had at most one row delivered and not yet recorded

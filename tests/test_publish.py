@@ -129,6 +129,7 @@ def batches(monkeypatch, overlapping: bool, artifacts: list[list[str]]) -> list[
                 created.append(artifact)
 
     monkeypatch.setattr(publish.Publisher, "_run", slow_server)
+    monkeypatch.setattr(publish, "IN_THREAD_FIRST", 0)  # every artifact through the thread
     seen = []
     block = publish.overlapping_batches() if overlapping else contextlib.nullcontext()
     with block:

@@ -15,6 +15,7 @@ from rectify.cli import (
     problems,
     reports,
     runtime,
+    worker,
 )
 from rectify.cli.clues import clue_app
 from rectify.cli.common import RectifyGroup
@@ -72,5 +73,6 @@ app.add_typer(reports.office_app, name="office")
 app.add_typer(reports.ledger_app, name="ledger")
 app.command()(runtime.demo)
 app.command()(runtime.serve)
+app.command()(worker.worker)
 
 __all__ = ["app"]

@@ -24,10 +24,14 @@ class Settings(BaseSettings):
     # bounded whatever the province's size (see the README's measurements for the choice);
     # 0: all of a run's inspections in one task (memory growing with the province).
     batch_size: int = 100
-    # Threads sending notices at once. Each adds throughput when receivers are slow, and each
-    # may repeat one notice after a crash (sent, the sender killed before recording it; the
-    # repeat carries the same X-Rectify-Key header and mail Message-ID).
-    send_threads: int = 2
+    # true: the scheduled flows hand each batch to the task workers (`rectify worker`, any
+    # of them takes it) and wait for all; false: the flow runs its batches itself, in turn.
+    task_workers: bool = False
+    # Notices in flight at once (sent, their outcome not yet committed); one more thread
+    # prepares the next. Each adds throughput when receivers are slow, and each may repeat
+    # one notice after a crash (sent, the sender killed before recording it; the repeat
+    # carries the same X-Rectify-Key header and mail Message-ID).
+    send_threads: int = 1
     # How long a SQLite writer waits for another's transaction before failing (seconds).
     sqlite_busy_timeout: float = 30
     # The key that seals the problem clues (问题线索) at rest: 32 random bytes, URL-safe base64

@@ -2,10 +2,13 @@
 
 Rows are claimed (pending → sending) a few at a time, each claim committed before anything
 is sent, so two senders never send the same row. Each row's outcome is committed as soon as
-it is known: a sender that dies leaves only its last claims unfinished, and of those only
-the rows its workers were sending at that moment delivered but not recorded. Its claims run
-out after ``CLAIM_LEASE`` and those rows are sent again; HTTP receivers get the dedupe key
-in an ``X-Rectify-Key`` header so they can drop such a repeat.
+it is known, before its thread sends anything else, and inside a window of ``send_threads``
+rows (default 1) that spans a row from its first byte out to its committed outcome: a
+sender killed at any instant leaves at most that many rows delivered but not recorded. One
+thread more than the window prepares the next row meanwhile. The claims of a dead sender
+run out after ``CLAIM_LEASE`` and its rows are sent again; HTTP receivers get the dedupe key
+in an ``X-Rectify-Key`` header (mail: a Message-ID derived from it) so they can drop such a
+repeat.
 
 The sender opens no session of its own: the caller (the delivery task) passes ``sessions``,
 a factory of committed transactions such as ``models.session_scope``, and each claim, load
@@ -22,13 +25,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import apprise
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, select
 
 from models import Notice
 from rectify.core.clock import as_utc, utc_now
 from rectify.core.settings import get_settings
-from rectify.notices import message_id
+from rectify.notices import message_id, sender_http
 from rectify.notices.secrets import MissingSecret, expand, guard_logger, redact
 
 MAX_ATTEMPTS = 5
@@ -37,25 +40,42 @@ CLAIM_LEASE = dt.timedelta(minutes=10)
 # Rows a simulation captures per transaction: a province's outbox is captured in a few
 # statements, never all its ids in one (SQLite binds at most 32 766 values per statement).
 CAPTURE_CHUNK = 10_000
-# Rows claimed at a time, per worker: a claim is sent well within its lease even when every
-# contact of every row times out (Apprise waits 4 s to connect and 4 s to read by default:
-# 16 rows of two contacts each take 256 s of the 600). Rows claimed but not yet sent are not
-# repeated by a crash (they are sent once, after the lease); only the rows being sent are.
-CLAIM_PER_WORKER = 16
+# Rows claimed at a time, per notice in flight: a claim is sent well within its lease even
+# when every contact of every row times out (Apprise waits 4 s to connect and 4 s to read by
+# default: the 16 rows of a slot and the 2 in the threads' hands, of two contacts each, take
+# 288 s of the 600). Rows claimed but not yet sent are not repeated by a crash (they are
+# sent once, after the lease); only the rows in flight are.
+CLAIM_PER_SLOT = 16
 # Libraries that may log a URL with its secret in it while sending.
 GUARDED_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.util.retry", "requests")
 # Each row is sent in the sending thread itself: Apprise's own thread pool would add a
-# hand-over per notice (the per-request timeouts still bound a hanging receiver).
-ASSET = apprise.AppriseAsset(async_mode=False)
+# hand-over per notice. Apprise 2 hands a call with a service timeout to its pool even when
+# not asynchronous, so there is none (the per-request timeouts bound a hanging receiver).
+ASSET = apprise.AppriseAsset(async_mode=False, service_timeout=0)
 # One Apprise object per sending thread, emptied for each contact: a new one per notice
 # looks its translations up on disk each time.
 _NOTIFIERS = threading.local()
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
+# A sent row recorded by one Core UPDATE, built once (the ORM's would be built, compiled from
+# its cache key and checked against the session's objects for every row).
+_NOTICES = Notice.__table__
+_RECORD_SENT = (
+    update(_NOTICES)
+    .where(_NOTICES.c.id == bindparam("row"))
+    .values(
+        attempts=_NOTICES.c.attempts + 1,
+        claimed_at=None,
+        status="sent",
+        sent_at=bindparam("at"),
+        last_error=None,
+    )
+)
 # One outcome written at a time: on SQLite the workers would otherwise wait for each
 # other's write lock by sleeping.
 _RECORDING = threading.Lock()
 
 message_id.install()
+sender_http.install()
 
 # A factory of transactions: each ``with sessions() as session:`` block commits on leaving.
 Sessions = Callable[[], AbstractContextManager[Session]]
@@ -102,8 +122,12 @@ def deliver_due(
                 capture_rows(ids, session=session)
             report.captured += len(ids)
         return report
-    workers = max(1, concurrency or get_settings().send_threads)
-    batch = workers * CLAIM_PER_WORKER
+    in_flight = max(1, concurrency or get_settings().send_threads)
+    # One thread more than notices in flight: it prepares its next notice while the others
+    # wait for their receivers.
+    workers = in_flight + 1
+    window = sender_http.Window(in_flight)
+    batch = in_flight * CLAIM_PER_SLOT
     with ThreadPoolExecutor(max_workers=workers) as pool:
         running: set[Future] = set()
         more = True
@@ -114,7 +138,7 @@ def deliver_due(
                 ids = _claim_in(sessions, now, inspection_id, limit=batch)
                 more = bool(ids)
                 running |= {
-                    pool.submit(_deliver, sessions, now, open_text, *row)
+                    pool.submit(_deliver, window, sessions, now, open_text, *row)
                     for row in _load(sessions, ids)
                 }
                 continue
@@ -147,6 +171,7 @@ def _load(sessions: Sessions, ids: list[int]) -> list[tuple]:
 
 
 def _deliver(
+    window: sender_http.Window,
     sessions: Sessions,
     now: dt.datetime,
     open_text: Opener | None,
@@ -156,17 +181,19 @@ def _deliver(
     subject: str,
     body: str,
 ) -> tuple[str, str]:
-    """Send one claimed row and commit its outcome at once, so that a sender that dies
-    leaves at most the rows in its workers' hands delivered but not recorded."""
-    try:
-        if open_text is not None:
-            subject, body = open_text(subject), open_text(body)
-    except Exception as exc:  # a missing or wrong key: the row fails with the opener's reason
-        error: str | None = getattr(exc, "message", None) or type(exc).__name__
-    else:
-        error = _send(key, contacts, subject, body)
-    with _RECORDING, sessions() as session:
-        return record_outcome(notice_id, error, now, session=session)
+    """Send one claimed row and commit its outcome at once, inside a slot of ``window`` from
+    its first byte out: a sender that dies leaves at most the window's size of rows
+    delivered but not recorded."""
+    with window.delivering():
+        try:
+            if open_text is not None:
+                subject, body = open_text(subject), open_text(body)
+        except Exception as exc:  # a missing or wrong key: the row fails with its reason
+            error: str | None = getattr(exc, "message", None) or type(exc).__name__
+        else:
+            error = _send(key, contacts, subject, body)
+        with _RECORDING, sessions() as session:
+            return record_outcome(notice_id, error, now, session=session)
 
 
 def load(ids: list[int], *, session: Session) -> list[tuple]:
@@ -194,17 +221,7 @@ def record_outcome(
     ``MAX_ATTEMPTS``. Returns 'sent', 'retrying' or 'failed', and the error line for a
     failure. A row sent is recorded by one UPDATE, without loading it."""
     if error is None:
-        session.execute(
-            update(Notice)
-            .where(Notice.id == notice_id)
-            .values(
-                attempts=Notice.attempts + 1,
-                claimed_at=None,
-                status="sent",
-                sent_at=utc_now(),
-                last_error=None,
-            )
-        )
+        session.connection().execute(_RECORD_SENT, {"row": notice_id, "at": utc_now()})
         return "sent", ""
     notice = session.get(Notice, notice_id)
     notice.attempts += 1
@@ -268,6 +285,8 @@ def _send(key: str, contacts: list[str], subject: str, body: str) -> str | None:
         if not notifier.add(real):
             errors.append(f"invalid Apprise URL {redact(url, secrets)}")
             continue
+        if not real.startswith(HEADER_SCHEMES):
+            sender_http.enter_window()  # mail and the rest: the whole call may deliver
         # Apprise 2 keeps each call's warnings in its result (this thread's call only; a
         # capture of the shared "apprise" logger would take in the other workers' too).
         with notifier.notify(body=body, title=subject) as result:

@@ -45,14 +45,23 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
     api = f"http://{host}:{port}/api"
     try:
         _wait_healthy(api, process, timeout)
-        from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+        from prefect.settings import (
+            PREFECT_API_AUTH_STRING,
+            PREFECT_API_URL,
+            PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
+            PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
+            temporary_settings,
+        )
 
         # Prefect reads its settings once at import: point this process at the server
         # through its settings context, not only the environment (with the API auth string
-        # of rectify.runtime.access when the server asks for one).
+        # of rectify.runtime.access when the server asks for one). A server started
+        # without CSRF protection is not asked for a token by each new client.
         updates = {PREFECT_API_URL: api}
         if env.get("PREFECT_API_AUTH_STRING"):
             updates[PREFECT_API_AUTH_STRING] = env["PREFECT_API_AUTH_STRING"]
+        if not PREFECT_SERVER_CSRF_PROTECTION_ENABLED.value():
+            updates[PREFECT_CLIENT_CSRF_SUPPORT_ENABLED] = False
         with temporary_settings(updates=updates):
             yield api
     finally:

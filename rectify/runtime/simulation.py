@@ -14,7 +14,6 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,9 @@ from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
 from rectify.problems.snapshots import status_figures
 from rectify.reports.progress import progress_report_markdown
+from rectify.runtime.replay_runs import replay_runs, without_flow_heartbeats
+
+_without_flow_heartbeats = without_flow_heartbeats  # the name tests/fault_child.py imports
 
 
 class ScenarioErrors(FeedbackErrors):
@@ -207,8 +209,9 @@ def simulate(
 ) -> SimulationResult:
     """Run the scenario against a fresh temporary database (or, ``in_place``, the engine's
     own database: the demo) and return what it produced."""
+    own_server = _own_server()
     if in_place:
-        with _without_flow_heartbeats(), virtual_clock():
+        with replay_runs(own_server=own_server), virtual_clock():
             return _run(scenario, send=send, progress=progress)
 
     saved = os.environ.get("RECTIFY_DATABASE_URL")
@@ -217,7 +220,7 @@ def simulate(
         reset_settings()
         reset_engine()
         try:
-            with _without_flow_heartbeats(), virtual_clock():
+            with replay_runs(own_server=own_server), virtual_clock():
                 return _run(scenario, send=send, progress=progress)
         finally:
             reset_engine()
@@ -228,30 +231,30 @@ def simulate(
             reset_settings()
 
 
+def _own_server() -> bool:
+    """Whether the runs go to the temporary server Prefect starts in this process, rather
+    than one it was pointed at (``rectify serve --demo`` sets its own server's client
+    settings itself: ``rectify.runtime.server.embedded_server``)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value() is None
+
+
 def prepare_embedded_prefect() -> None:
     """When the simulation starts its own embedded Prefect server (no PREFECT_API_URL), that
     server runs without its task-run recorder: on SQLite the recorder holds the write lock so
     often that flow-run creations are answered "busy" and the client waits 2 s before
     retrying (benchmarks/prefect_overheads.py: +0.7-0.9 s per flow run on Prefect 3.8.8,
     +0.7-1.5 s on 3.9.1). Flow runs, their names, tags, logs and artifacts are recorded as usual;
-    the tasks inside them are not listed. A simulation pointed at a real server
-    (PREFECT_API_URL) uses that server as it is configured."""
+    the tasks inside them are not listed. Like ``rectify serve``'s server, it sends no
+    analytics (whose heartbeat, written at start, met "database is locked" under load), and
+    it is given up to 2 minutes to start on a busy machine (Prefect's default: 20 s). A
+    simulation pointed at a real server (PREFECT_API_URL) uses that server as it is
+    configured."""
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
-
-
-@contextmanager
-def _without_flow_heartbeats():
-    """Every finished sync flow run waits up to a second for its heartbeat thread to wake up
-    (about 0.8-1.0 s per run on Prefect 3.8.8 and 3.9.1, benchmarks/prefect_overheads.py).
-    A simulation's runs last milliseconds of a virtual clock, so the runs started in this
-    block have no heartbeats (crash detection for long runs): the setting is switched off in
-    this context only, and production runs, even in the same process, keep theirs."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    # None is accepted only here, not from the environment (which wants at least 30 s).
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:

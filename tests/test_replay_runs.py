@@ -1,0 +1,97 @@
+"""What a replay changes in how its runs talk to Prefect (rectify.runtime.replay_runs), and
+that each change holds inside the replay only: after it, runs have Prefect's defaults."""
+
+from __future__ import annotations
+
+import pytest
+from prefect.settings import (
+    PREFECT_API_URL,
+    PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
+    PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED,
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
+    temporary_settings,
+)
+
+from rectify.runtime.replay_runs import replay_runs
+
+OFFLINE = {  # a client is made, never used: no server is asked anything
+    PREFECT_API_URL: "http://127.0.0.1:9/api",
+    PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED: False,
+}
+
+
+def heartbeat_off(inside, outside, **_):
+    assert inside["heartbeat"] is None
+    assert outside["heartbeat"] == outside["heartbeat_before"]
+
+
+def one_client(inside, **_):
+    assert inside["client"] is inside["client_again"]
+    assert inside["client"] is not None
+
+
+def no_csrf_token_from_own_server(inside, outside, **_):
+    assert inside["csrf"] is False
+    assert outside["csrf"] is True
+
+
+def csrf_token_as_usual(inside, **_):
+    assert inside["csrf"] is True
+
+
+def storage_read_once(inside, outside, reads, **_):
+    assert inside["storage"] == ["block"] * 3
+    assert reads == [1]  # three runs, one request
+    assert outside["storage_reader_restored"]
+
+
+CASES = [
+    # (what, own server, server's CSRF protection, check)
+    ("no heartbeats", True, False, heartbeat_off),
+    ("one client for every run", True, False, one_client),
+    ("own server without CSRF: no token asked", True, False, no_csrf_token_from_own_server),
+    ("a server it was pointed at: tokens as usual", False, False, csrf_token_as_usual),
+    ("own server with CSRF protection: tokens as usual", True, True, csrf_token_as_usual),
+    ("default result storage read once", False, False, storage_read_once),
+]
+
+
+@pytest.mark.parametrize(
+    ("own_server", "protected", "check"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_replay_runs(monkeypatch, own_server, protected, check):
+    import prefect.results as results
+    from prefect.client.orchestration import get_client
+
+    reads: list[int] = []
+
+    def read_from_server():
+        reads.append(1)
+        return "block"
+
+    monkeypatch.setattr(results, "_read_server_default_result_storage_block_id", read_from_server)
+    settings = {**OFFLINE, PREFECT_SERVER_CSRF_PROTECTION_ENABLED: protected}
+    with temporary_settings(updates=settings):
+        before = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value()
+        with replay_runs(own_server=own_server):
+            inside = {
+                "heartbeat": PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value(),
+                "client": get_client(sync_client=True),
+                "client_again": get_client(sync_client=True),
+                "csrf": PREFECT_CLIENT_CSRF_SUPPORT_ENABLED.value(),
+                "storage": [
+                    results._read_server_default_result_storage_block_id() for _ in range(3)
+                ],
+            }
+        outside = {
+            "heartbeat_before": before,
+            "heartbeat": PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value(),
+            "csrf": PREFECT_CLIENT_CSRF_SUPPORT_ENABLED.value(),
+            "storage_reader_restored": (
+                results._read_server_default_result_storage_block_id is read_from_server
+            ),
+        }
+    check(inside=inside, outside=outside, reads=reads)
