@@ -39,6 +39,10 @@ NO_SERVER = (
     "RECTIFY_TASK_WORKERS 已开启，但未设置 PREFECT_API_URL：批次须交给 Prefect 服务器，"
     "由任务工作进程（rectify worker）领取；请先启动服务器（rectify serve）并设置其地址"
 )
+NOT_TAKEN = (
+    "{total} 个批次中有 {n} 个在 {s:.0f} 秒内未由任务工作进程完成：请确认 rectify worker 在运行"
+    "（等待时限 RECTIFY_TASK_WORKERS_WAIT）；再次运行时，已写入的通知不会重复发送"
+)
 
 
 def on_task_workers(ids: list[str], size: int, task, kind: str, *args) -> list[dict]:
@@ -56,7 +60,9 @@ def on_task_workers(ids: list[str], size: int, task, kind: str, *args) -> list[d
         get_run_logger().info(
             f"已将 {len(futures)} 个批次交给任务工作进程，等待全部完成（须有 rectify worker 在运行）"
         )
-        wait(futures)
+        waited = get_settings().task_workers_wait or None
+        if unfinished := wait(futures, timeout=waited).not_done:
+            raise RuntimeError(NOT_TAKEN.format(n=len(unfinished), total=len(futures), s=waited))
         return [row for future in futures for row in future.result()]
 
 

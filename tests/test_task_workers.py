@@ -118,3 +118,25 @@ def test_two_task_workers_dispatch_every_unit_once_as_the_flow_alone(db, tmp_pat
     assert set(split_notices.values()) == {1}
     assert {notice[0] for notice in split_notices} == set(ids)  # every unit told
     assert split["notices"] == alone["notices"] == len(split_notices) > 0
+
+
+def test_a_flow_with_no_task_worker_fails_after_its_wait_and_says_so(db, tmp_path, monkeypatch):
+    from flows.half_monthly_dispatch import half_monthly_dispatch
+
+    ids = _province(tmp_path / "province", monkeypatch)
+    monkeypatch.setenv("RECTIFY_BATCH_SIZE", "2")
+    monkeypatch.setenv("RECTIFY_TASK_WORKERS", "true")
+    monkeypatch.setenv("RECTIFY_TASK_WORKERS_WAIT", "3")
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "true")
+    reset_settings()
+    started = time.monotonic()
+    with embedded_server("127.0.0.1", free_port()):
+        state = half_monthly_dispatch(as_of=DISPATCH_AT, return_state=True)
+        drain_prefect()
+    message = state.message or ""
+    assert state.is_failed()
+    assert "3 个批次中有 3 个在 3 秒内未由任务工作进程完成" in message, message
+    assert "rectify worker" in message
+    assert time.monotonic() - started < 120  # not waiting for ever
+    assert not _notices() and ids  # no batch ran: nothing written

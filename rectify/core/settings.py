@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     # true: the scheduled flows hand each batch to the task workers (`rectify worker`, any
     # of them takes it) and wait for all; false: the flow runs its batches itself, in turn.
     task_workers: bool = False
+    # How long a flow waits for the task workers to finish its batches (seconds; 0: no
+    # limit): past it, the run fails and says how many batches no worker took.
+    task_workers_wait: float = 3600
     # Notices in flight at once (sent, their outcome not yet committed); one more thread
     # prepares the next. Each adds throughput when receivers are slow, and each may repeat
     # one notice after a crash (sent, the sender killed before recording it; the repeat
