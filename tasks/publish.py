@@ -142,6 +142,7 @@ class Publisher:
             self.latest |= {a.key: (a.type, a.description, a.data) for a in found}
 
     def _create_here(self, artifact: Artifact) -> None:
+        self.created += 1
         try:
             with get_client(sync_client=True) as client:
                 client.request(

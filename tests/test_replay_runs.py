@@ -3,11 +3,14 @@ that each change holds inside the replay only: after it, runs have Prefect's def
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pytest
 from prefect.settings import (
     PREFECT_API_URL,
     PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
     PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED,
+    PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY,
     PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
     PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
     temporary_settings,
@@ -36,6 +39,20 @@ def no_csrf_token_from_own_server(inside, outside, **_):
     assert outside["csrf"] is True
 
 
+def no_events_to_own_server(inside, outside, **_):
+    assert inside["events"] is False
+    assert outside["events"] is True
+
+
+def events_as_usual(inside, **_):
+    assert inside["events"] is True
+
+
+def no_trace_spans(inside, outside, **_):
+    assert inside["tracing"] is False
+    assert outside["tracing"] is True
+
+
 def csrf_token_as_usual(inside, **_):
     assert inside["csrf"] is True
 
@@ -52,9 +69,20 @@ CASES = [
     ("one client for every run", True, False, one_client),
     ("own server without CSRF: no token asked", True, False, no_csrf_token_from_own_server),
     ("a server it was pointed at: tokens as usual", False, False, csrf_token_as_usual),
+    ("own server: no events", True, False, no_events_to_own_server),
+    ("a server it was pointed at: events as usual", False, False, events_as_usual),
+    ("no trace spans", False, False, no_trace_spans),
     ("own server with CSRF protection: tokens as usual", True, True, csrf_token_as_usual),
     ("default result storage read once", False, False, storage_read_once),
 ]
+
+
+class StartedServer:
+    """The replay's own server, already answering at the OFFLINE address (its start is the
+    replays' own: tests/test_simulate.py)."""
+
+    def pointed_at(self):
+        return nullcontext()
 
 
 @pytest.mark.parametrize(
@@ -63,6 +91,7 @@ CASES = [
     ids=[case[0] for case in CASES],
 )
 def test_replay_runs(monkeypatch, own_server, protected, check):
+    import prefect.events.utilities as events
     import prefect.results as results
     from prefect.client.orchestration import get_client
 
@@ -76,12 +105,14 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
     settings = {**OFFLINE, PREFECT_SERVER_CSRF_PROTECTION_ENABLED: protected}
     with temporary_settings(updates=settings):
         before = PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value()
-        with replay_runs(own_server=own_server):
+        with replay_runs(StartedServer() if own_server else None):
             inside = {
                 "heartbeat": PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value(),
                 "client": get_client(sync_client=True),
                 "client_again": get_client(sync_client=True),
                 "csrf": PREFECT_CLIENT_CSRF_SUPPORT_ENABLED.value(),
+                "events": events.should_emit_events(),
+                "tracing": PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY.value(),
                 "storage": [
                     results._read_server_default_result_storage_block_id() for _ in range(3)
                 ],
@@ -90,6 +121,8 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
             "heartbeat_before": before,
             "heartbeat": PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value(),
             "csrf": PREFECT_CLIENT_CSRF_SUPPORT_ENABLED.value(),
+            "events": events.should_emit_events(),
+            "tracing": PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY.value(),
             "storage_reader_restored": (
                 results._read_server_default_result_storage_block_id is read_from_server
             ),

@@ -170,11 +170,14 @@ def refuse_open_host(host: str) -> None:
 
 
 def serve(
-    demo: Annotated[bool, typer.Option("--demo", help="先载入演示数据（服务先启动，演示数据在后台回放）")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="先载入演示数据（服务先启动，演示数据在后台回放）")
+    ] = False,
     host: Annotated[
         str,
         typer.Option(
-            "--host", help="Prefect 服务器监听的地址；网络地址须先设置 PREFECT_SERVER_API_AUTH_STRING"
+            "--host",
+            help="Prefect 服务器监听的地址；网络地址须先设置 PREFECT_SERVER_API_AUTH_STRING",
         ),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 4200,

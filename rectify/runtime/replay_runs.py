@@ -6,19 +6,36 @@ process, keep Prefect's defaults."""
 
 from __future__ import annotations
 
+import atexit
+import contextvars
+import os
+import shutil
+import socket
+import sqlite3
+import tempfile
+import threading
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
+from pathlib import Path
+
+from rectify.core.settings import get_settings
+from rectify.runtime.server import without_csrf_tokens
 
 
 @contextmanager
-def replay_runs(*, own_server: bool) -> Iterator[None]:
-    """The runs started in this block: without heartbeats, on one API client, the server's
-    default result storage read once; with ``own_server`` (the embedded server this process
-    started, whose CSRF protection is off), no CSRF token asked for by each new client."""
+def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
+    """The runs started in this block: without heartbeats or trace spans, on one API client,
+    the server's default result storage read once. With ``own_server`` (the temporary
+    server this replay started, whose CSRF protection is off and which nobody watches) the
+    runs go to that server, once it answers, without a CSRF token asked for by each new
+    client and without events."""
     with ExitStack() as stack:
-        stack.enter_context(without_flow_heartbeats())
-        if own_server:
+        if own_server is not None:
+            stack.enter_context(own_server.pointed_at())
             stack.enter_context(without_csrf_tokens())
+            stack.enter_context(without_events())
+        stack.enter_context(without_flow_heartbeats())
+        stack.enter_context(without_run_tracing())
         stack.enter_context(one_client())
         stack.enter_context(storage_read_once())
         yield
@@ -38,22 +55,33 @@ def without_flow_heartbeats() -> Iterator[None]:
 
 
 @contextmanager
-def without_csrf_tokens() -> Iterator[None]:
-    """Each new API client (every artifact publisher, every concurrency-slot service) first
-    asks the server for a CSRF token, which a server without CSRF protection refuses; the
-    client then goes on without. Against such a server the question is left out. A server
-    with CSRF protection (PREFECT_SERVER_CSRF_PROTECTION_ENABLED) is asked as usual."""
-    from prefect.settings import (
-        PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
-        PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
-        temporary_settings,
-    )
+def without_run_tracing() -> Iterator[None]:
+    """Prefect opens an OpenTelemetry span for every flow and task run and writes its trace
+    id into each flow run's labels: one more request per run (195 in the Wulong replay),
+    for traces that nothing collects in a replay. The runs of this block have no spans."""
+    from prefect.settings import PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY, temporary_settings
 
-    if PREFECT_SERVER_CSRF_PROTECTION_ENABLED.value():
+    with temporary_settings(updates={PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY: False}):
         yield
-        return
-    with temporary_settings(updates={PREFECT_CLIENT_CSRF_SUPPORT_ENABLED: False}):
+
+
+@contextmanager
+def without_events() -> Iterator[None]:
+    """No Prefect events from this process: every task run sends three (2 046 in the Wulong
+    replay), each serialised, compressed and sent on a websocket, then decoded and matched
+    against the automations by the server. The temporary server a replay starts for itself
+    records no events and runs no automations (``OwnServer``), so
+    they would be work for nobody; the lifecycle events (``rectify.events``) are left out
+    with them. A replay pointed at a running server (``rectify serve --demo``, a test
+    server) sends every event as usual."""
+    import prefect.events.utilities as utilities
+
+    emits = utilities.should_emit_events  # the hook Prefect's own test fixtures replace
+    utilities.should_emit_events = lambda: False
+    try:
         yield
+    finally:
+        utilities.should_emit_events = emits
 
 
 @contextmanager
@@ -89,3 +117,113 @@ def storage_read_once() -> Iterator[None]:
         yield
     finally:
         results._read_server_default_result_storage_block_id = read
+
+
+class OwnServer:
+    """The temporary Prefect server a replay starts for itself (no PREFECT_API_URL), started
+    in a thread as soon as the replay begins, so that its start overlaps the loading of the
+    flows and of the engine's database; ``ready()`` waits for it before the first run.
+
+    Nobody watches this server: it has no UI, runs only the replay's flows and ends with the
+    process. So:
+
+    - its database is its own, in a temporary directory removed at exit, not Prefect's home
+      (where every replay used to add its runs for good). It starts as a copy of a new
+      Prefect database kept per Prefect version in ``~/.rectify/cache``: creating one runs
+      Prefect's migrations, 4 of the ~6 s a first start takes; the copy starts in 2-3 s;
+    - it runs without the services that record or react to events (``LEFT_OUT``): the event
+      persister, which wrote every state change of every flow run as an event and on SQLite
+      met "busy" answers that cost the client 2 s each (Wulong replay: 66 s with it, 26 s
+      without, benchmarks/simulate.py), and the automations (it has none). The task-run
+      recorder is off as well (``simulation.prepare_embedded_prefect``).
+
+    Flow runs with their names, tags, states, logs and artifacts are recorded as usual. If a
+    temporary server is already running in this process it is used as it is."""
+
+    LEFT_OUT = ("EVENT_PERSISTER", "TRIGGERS")
+    _running: dict[str, object] = {}  # the server started for an earlier replay, kept
+
+    def __init__(self) -> None:
+        self._error: BaseException | None = None
+        self._api: str | None = None
+        self._thread = threading.Thread(
+            target=contextvars.copy_context().run,
+            args=(self._start,),
+            name="rectify-replay-server",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            self._api = self._start_server()
+        except BaseException as exc:  # raised again in the replay's thread, by ready()
+            self._error = exc
+
+    def _start_server(self) -> str:
+        import prefect
+        import prefect.settings as settings
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = self._running.get("server")
+        if server is not None and server.running:
+            return server.api_url
+        # Its own port: Prefect's own temporary server (the one a run without
+        # PREFECT_API_URL starts, or a test harness) stays another server.
+        server = SubprocessASGIServer(port=_free_port())
+        home = Path(tempfile.mkdtemp(prefix="rectify-replay-prefect-"))
+        atexit.register(shutil.rmtree, home, True)  # after the server's own stop (LIFO)
+        database = home / "prefect.db"
+        template = get_settings().home / "cache" / f"prefect-{prefect.__version__}.db"
+        if template.is_file():
+            shutil.copyfile(template, database)
+        updates = {
+            getattr(settings, f"PREFECT_SERVER_SERVICES_{name}_ENABLED"): False
+            for name in self.LEFT_OUT
+        }
+        updates[settings.PREFECT_API_DATABASE_CONNECTION_URL] = f"sqlite+aiosqlite:///{database}"
+        with settings.temporary_settings(updates=updates):
+            server.start()
+        self._running["server"] = server
+        if not template.is_file():
+            _keep_copy(database, template)
+        return server.api_url
+
+    def ready(self) -> str:
+        """Wait until the server answers and return its API address; raise what stopped it
+        from starting."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._api is not None
+        return self._api
+
+    @contextmanager
+    def pointed_at(self) -> Iterator[None]:
+        """This process's Prefect client pointed at the server, once it answers."""
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: self.ready()}):
+            yield
+
+
+def _free_port() -> int:
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _keep_copy(database: Path, template: Path) -> None:
+    """Copy the server's new database (migrated, nothing run yet) to ``template``, whole or
+    not at all: SQLite's backup of a database in use, then a rename."""
+    template.parent.mkdir(parents=True, exist_ok=True)
+    partial = template.with_name(f"{template.name}.{os.getpid()}.part")
+    try:
+        with (
+            closing(sqlite3.connect(database)) as source,
+            closing(sqlite3.connect(partial)) as copy,
+        ):
+            source.backup(copy)
+        os.replace(partial, template)
+    except (OSError, sqlite3.Error):  # only a slower start next time
+        partial.unlink(missing_ok=True)

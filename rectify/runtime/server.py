@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,24 +46,15 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
     api = f"http://{host}:{port}/api"
     try:
         _wait_healthy(api, process, timeout)
-        from prefect.settings import (
-            PREFECT_API_AUTH_STRING,
-            PREFECT_API_URL,
-            PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
-            PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
-            temporary_settings,
-        )
+        from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
         # Prefect reads its settings once at import: point this process at the server
         # through its settings context, not only the environment (with the API auth string
-        # of rectify.runtime.access when the server asks for one). A server started
-        # without CSRF protection is not asked for a token by each new client.
+        # of rectify.runtime.access when the server asks for one).
         updates = {PREFECT_API_URL: api}
         if env.get("PREFECT_API_AUTH_STRING"):
             updates[PREFECT_API_AUTH_STRING] = env["PREFECT_API_AUTH_STRING"]
-        if not PREFECT_SERVER_CSRF_PROTECTION_ENABLED.value():
-            updates[PREFECT_CLIENT_CSRF_SUPPORT_ENABLED] = False
-        with temporary_settings(updates=updates):
+        with temporary_settings(updates=updates), without_csrf_tokens():
             yield api
     finally:
         process.terminate()
@@ -71,6 +63,26 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def without_csrf_tokens() -> Iterator[None]:
+    """Each new API client (every artifact publisher, every concurrency-slot service) first
+    asks the server for a CSRF token, which a server without CSRF protection refuses; the
+    client then goes on without. Against such a server this process started (``rectify
+    serve``'s, a replay's own) the question is left out. A server with CSRF protection
+    (PREFECT_SERVER_CSRF_PROTECTION_ENABLED) is asked as usual."""
+    from prefect.settings import (
+        PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
+        PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
+        temporary_settings,
+    )
+
+    if PREFECT_SERVER_CSRF_PROTECTION_ENABLED.value():
+        yield
+        return
+    with temporary_settings(updates={PREFECT_CLIENT_CSRF_SUPPORT_ENABLED: False}):
+        yield
 
 
 def _wait_healthy(api: str, process: subprocess.Popen, timeout: float) -> None:

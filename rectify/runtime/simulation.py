@@ -32,7 +32,7 @@ from rectify.problems import service
 from rectify.problems.actions import ACTIONS, Action
 from rectify.problems.snapshots import status_figures
 from rectify.reports.progress import progress_report_markdown
-from rectify.runtime.replay_runs import replay_runs, without_flow_heartbeats
+from rectify.runtime.replay_runs import OwnServer, replay_runs, without_flow_heartbeats
 
 _without_flow_heartbeats = without_flow_heartbeats  # the name tests/fault_child.py imports
 
@@ -209,9 +209,10 @@ def simulate(
 ) -> SimulationResult:
     """Run the scenario against a fresh temporary database (or, ``in_place``, the engine's
     own database: the demo) and return what it produced."""
-    own_server = _own_server()
+    own_server = OwnServer() if _own_server() else None
+    _load_flows()  # while the replay's own server starts
     if in_place:
-        with replay_runs(own_server=own_server), virtual_clock():
+        with replay_runs(own_server), virtual_clock():
             return _run(scenario, send=send, progress=progress)
 
     saved = os.environ.get("RECTIFY_DATABASE_URL")
@@ -220,7 +221,8 @@ def simulate(
         reset_settings()
         reset_engine()
         try:
-            with replay_runs(own_server=own_server), virtual_clock():
+            create_schema()  # the temporary database, while the replay's own server starts
+            with replay_runs(own_server), virtual_clock():
                 return _run(scenario, send=send, progress=progress)
         finally:
             reset_engine()
@@ -250,11 +252,21 @@ def prepare_embedded_prefect() -> None:
     analytics (whose heartbeat, written at start, met "database is locked" under load), and
     it is given up to 2 minutes to start on a busy machine (Prefect's default: 20 s). A
     simulation pointed at a real server (PREFECT_API_URL) uses that server as it is
-    configured."""
+    configured; the replay's own server also leaves out what only an onlooker would use
+    (``rectify.runtime.replay_runs.OwnServer``)."""
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
         os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def _load_flows() -> None:
+    """Load Prefect, the deployments and the flows a replay runs (only when a scenario runs,
+    so that the command line's --help stays quick)."""
+    import deployments
+
+    for spec in deployments.SCHEDULED:
+        spec.load_flow()
 
 
 def _run(scenario: Scenario, *, send: bool, progress) -> SimulationResult:
