@@ -170,3 +170,33 @@ def test_the_dispatch_waits_for_a_batchs_artifacts_at_the_next_batchs_end(
 def test_an_artifact_not_created_fails_the_run_at_the_end_of_the_block(monkeypatch):
     with pytest.raises(RuntimeError, match="artifact not created"):
         batches(monkeypatch, True, [["a"], ["bad"]])
+
+
+WRITER_CASES = [
+    # (what, in only_writer, the second version, created in all)
+    ("the only writer: the same again is left", True, table(), 1),
+    ("the only writer: a change is created", True, table(rows=[{**ROWS[0], "状态": "🔴"}]), 2),
+    ("another may write: the same again is created", False, table(), 2),
+]
+
+
+@pytest.mark.parametrize(
+    "only,second,created", [c[1:] for c in WRITER_CASES], ids=[c[0] for c in WRITER_CASES]
+)
+def test_the_only_writer_leaves_out_what_it_last_created_the_same(only, second, created):
+    import contextlib
+
+    from tasks.publish import only_writer
+
+    client = FakeClient([])
+    counts = []
+    with only_writer() if only else contextlib.nullcontext():
+        for artifact in (table(), second):
+            publisher = Publisher()  # a run's block, one after the other
+            asyncio.run(publisher._create(client, artifact))
+            counts.append((publisher.created, publisher.unchanged))
+    assert len(client.posted) == created
+    assert counts[1] == ((0, 1) if created == 1 else (1, 0))
+    after = Publisher()  # outside the block: nothing remembered
+    asyncio.run(after._create(client, table()))
+    assert after.created == 1

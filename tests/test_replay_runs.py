@@ -6,6 +6,8 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 import pytest
+from prefect import task
+from prefect.context import TaskRunContext
 from prefect.settings import (
     PREFECT_API_URL,
     PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
@@ -53,6 +55,11 @@ def no_trace_spans(inside, outside, **_):
     assert outside["tracing"] is True
 
 
+def tasks_as_plain_calls(inside, outside, **_):
+    assert inside["task"] == (4, False)  # the function's result, no task run around it
+    assert outside["plain"] is False
+
+
 def csrf_token_as_usual(inside, **_):
     assert inside["csrf"] is True
 
@@ -72,9 +79,16 @@ CASES = [
     ("own server: no events", True, False, no_events_to_own_server),
     ("a server it was pointed at: events as usual", False, False, events_as_usual),
     ("no trace spans", False, False, no_trace_spans),
+    ("own server: tasks as plain calls", True, False, tasks_as_plain_calls),
     ("own server with CSRF protection: tokens as usual", True, True, csrf_token_as_usual),
     ("default result storage read once", False, False, storage_read_once),
 ]
+
+
+@task
+def double(x: int) -> tuple[int, bool]:
+    """Twice ``x``, and whether it ran as a task run."""
+    return 2 * x, TaskRunContext.get() is not None
 
 
 class StartedServer:
@@ -95,6 +109,8 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
     import prefect.results as results
     from prefect.client.orchestration import get_client
 
+    from rectify.runtime import replay_runs as module
+
     reads: list[int] = []
 
     def read_from_server():
@@ -113,6 +129,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
                 "csrf": PREFECT_CLIENT_CSRF_SUPPORT_ENABLED.value(),
                 "events": events.should_emit_events(),
                 "tracing": PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY.value(),
+                "task": double(2) if own_server else None,
                 "storage": [
                     results._read_server_default_result_storage_block_id() for _ in range(3)
                 ],
@@ -123,6 +140,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
             "csrf": PREFECT_CLIENT_CSRF_SUPPORT_ENABLED.value(),
             "events": events.should_emit_events(),
             "tracing": PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY.value(),
+            "plain": module._plain_tasks.get(),
             "storage_reader_restored": (
                 results._read_server_default_result_storage_block_id is read_from_server
             ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextvars
+import functools
 import os
 import shutil
 import socket
@@ -29,11 +30,15 @@ def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
     server this replay started, whose CSRF protection is off and which nobody watches) the
     runs go to that server, once it answers, without a CSRF token asked for by each new
     client and without events."""
+    from tasks.publish import only_writer
+
     with ExitStack() as stack:
         if own_server is not None:
             stack.enter_context(own_server.pointed_at())
             stack.enter_context(without_csrf_tokens())
             stack.enter_context(without_events())
+            stack.enter_context(only_writer())  # tasks.publish: nobody else publishes there
+            stack.enter_context(tasks_as_calls())
         stack.enter_context(without_flow_heartbeats())
         stack.enter_context(without_run_tracing())
         stack.enter_context(one_client())
@@ -52,6 +57,42 @@ def without_flow_heartbeats() -> Iterator[None]:
     # None is accepted only here, not from the environment (which wants at least 30 s).
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+_plain_tasks: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "rectify_plain_tasks", default=False
+)
+
+
+@contextmanager
+def tasks_as_calls() -> Iterator[None]:
+    """In this block (this thread's context only) a task called inside a flow runs as a
+    plain call of its function, inside the flow run. For a replay on its own server, whose
+    task-run recorder is off (``simulation.prepare_embedded_prefect``): there a task run is
+    recorded nowhere, and Prefect's task engine around each call (states, a result store,
+    concurrency slots, a log line) cost about 5 ms a call, 682 calls in the Wulong replay.
+    No task of the engine has retries or a cache that such a call would leave out; the flow
+    runs, their states, logs and artifacts are as before, and so are the replay's outputs
+    (byte for byte, benchmarks/simulate.py). Tasks started with ``.delay`` (task workers)
+    are not calls and are left alone."""
+    from prefect.tasks import Task
+
+    if not getattr(Task.__call__, "_rectify_plain", False):
+        engine_call = Task.__call__
+
+        @functools.wraps(engine_call)
+        def call(self, *args, **kwargs):
+            if _plain_tasks.get() and not kwargs.get("return_state"):
+                return self.fn(*args, **kwargs)
+            return engine_call(self, *args, **kwargs)
+
+        call._rectify_plain = True
+        Task.__call__ = call
+    token = _plain_tasks.set(True)
+    try:
+        yield
+    finally:
+        _plain_tasks.reset(token)
 
 
 @contextmanager
