@@ -4,7 +4,9 @@ batches of inspections (one task per batch, not per inspection or measure)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import pendulum
 from prefect import tags
@@ -103,9 +105,24 @@ def without_office(runs: list[dict]) -> dict:
     return {"without_office": found} if found else {}
 
 
+_tagging: ContextVar[bool] = ContextVar("rectify_tag_runs", default=True)
+
+
+@contextmanager
+def runs_untagged() -> Iterator[None]:
+    """In this block a flow run on one unit is not tagged with its kind and unit: for a
+    replay on its own temporary server, which has no UI to filter runs in (one request
+    less per run)."""
+    token = _tagging.set(False)
+    try:
+        yield
+    finally:
+        _tagging.reset(token)
+
+
 def _tag_this_run(*labels: str) -> None:
     """Add tags to the running flow run, so the UI can filter one unit's runs."""
-    if flow_run.id is None:
+    if flow_run.id is None or not _tagging.get():
         return
     with get_client(sync_client=True) as client:
         client.update_flow_run(flow_run.id, tags=sorted(set(flow_run.tags) | set(labels)))

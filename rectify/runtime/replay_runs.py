@@ -30,6 +30,7 @@ def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
     server this replay started, whose CSRF protection is off and which nobody watches) the
     runs go to that server, once it answers, without a CSRF token asked for by each new
     client and without events."""
+    from flows.common import runs_untagged
     from tasks.publish import only_writer
 
     with ExitStack() as stack:
@@ -39,6 +40,7 @@ def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
             stack.enter_context(without_events())
             stack.enter_context(only_writer())  # tasks.publish: nobody else publishes there
             stack.enter_context(tasks_as_calls())
+            stack.enter_context(runs_untagged())  # no UI there to filter runs in
         stack.enter_context(without_flow_heartbeats())
         stack.enter_context(without_run_tracing())
         stack.enter_context(one_client())
