@@ -98,3 +98,30 @@ def test_demo_is_quiet(tmp_path):
     assert any(line.startswith("演示数据已载入") for line in output), output
     log = (home / "logs" / "rectify.log").read_text(encoding="utf-8")
     assert "Flow run" in log and "Finished in state Completed()" in log
+
+
+def test_a_replay_on_its_own_server_leaves_nothing_in_prefects_home(tmp_path):
+    """`rectify simulate` without PREFECT_API_URL runs on a temporary Prefect server of its
+    own: its database is a temporary file, gone at the end (nothing in PREFECT_HOME), made
+    from a new database kept in ~/.rectify/cache by the first replay; a second replay, from
+    that copy, writes the same outputs byte for byte."""
+    home, temp = tmp_path / "home", tmp_path / "tmp"
+    temp.mkdir()
+    slow_start = {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", "TMPDIR": str(temp)}
+    outputs = []
+    for n in (1, 2):
+        out = tmp_path / f"out{n}"
+        result = run(
+            ["simulate", str(EXAMPLES / "wulong-scenario.yaml"), "--out", str(out)],
+            home,
+            600,
+            **slow_start,
+        )
+        assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+        outputs.append({f.name: f.read_bytes() for f in sorted(out.iterdir())})
+        kept = list((home / "cache").glob("prefect-*.db"))
+        assert len(kept) == 1 and kept[0].stat().st_size > 0
+        assert not (home / "prefect" / "prefect.db").exists()
+        assert not list(temp.glob("rectify-replay-prefect-*"))  # removed at the end
+    assert outputs[0] == outputs[1]
+    assert set(outputs[0]) == {"summary.json", "notices.jsonl", "runs.jsonl", "report.md"}
