@@ -70,7 +70,7 @@ _plain_tasks: contextvars.ContextVar[bool] = contextvars.ContextVar(
 def tasks_as_calls() -> Iterator[None]:
     """In this block (this thread's context only) a task called inside a flow runs as a
     plain call of its function, inside the flow run. For a replay on its own server, whose
-    task-run recorder is off (``simulation.prepare_embedded_prefect``): there a task run is
+    task-run recorder is off (``OwnServer``): there a task run is
     recorded nowhere, and Prefect's task engine around each call (states, a result store,
     concurrency slots, a log line) cost about 5 ms a call, 682 calls in the Wulong replay.
     No task of the engine has retries or a cache that such a call would leave out; the flow
@@ -113,10 +113,10 @@ def without_events() -> Iterator[None]:
     """No Prefect events from this process: every task run sends three (2 046 in the Wulong
     replay), each serialised, compressed and sent on a websocket, then decoded and matched
     against the automations by the server. The temporary server a replay starts for itself
-    records no events and runs no automations (``OwnServer``), so
-    they would be work for nobody; the lifecycle events (``rectify.events``) are left out
-    with them. A replay pointed at a running server (``rectify serve --demo``, a test
-    server) sends every event as usual."""
+    records no events and runs no automations (``OwnServer``), so they would be work for
+    nobody; the lifecycle events (``rectify.events``) are left out with them. A replay
+    pointed at a running server (``rectify serve --demo``, a test server) sends every event
+    as usual."""
     import prefect.events.utilities as utilities
 
     emits = utilities.should_emit_events  # the hook Prefect's own test fixtures replace
@@ -177,13 +177,13 @@ class OwnServer:
     - it runs without the services that record or react to events (``LEFT_OUT``): the event
       persister, which wrote every state change of every flow run as an event and on SQLite
       met "busy" answers that cost the client 2 s each (Wulong replay: 66 s with it, 26 s
-      without, benchmarks/simulate.py), and the automations (it has none). The task-run
-      recorder is off as well (``simulation.prepare_embedded_prefect``).
+      without, benchmarks/simulate.py), the task-run recorder (the tasks run as plain calls
+      there: ``tasks_as_calls``) and the automations (it has none).
 
-    Flow runs with their names, tags, states, logs and artifacts are recorded as usual. If a
-    temporary server is already running in this process it is used as it is."""
+    Flow runs with their names, the replay's tags, states, logs and artifacts are recorded as
+    usual. A later replay in the same process (tests) uses the server the first one started."""
 
-    LEFT_OUT = ("EVENT_PERSISTER", "TRIGGERS")
+    LEFT_OUT = ("EVENT_PERSISTER", "TASK_RUN_RECORDER", "TRIGGERS")
     _running: dict[str, object] = {}  # the server started for an earlier replay, kept
 
     def __init__(self) -> None:
