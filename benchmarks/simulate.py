@@ -69,18 +69,19 @@ def child(name: str, out: str | None) -> dict:
 
 
 def server_cpu() -> float | None:
-    """The CPU seconds of Prefect's temporary server so far (Linux), None when unknown."""
+    """The CPU seconds so far of this process's children still running: its Prefect server
+    (Linux), None when unknown."""
     try:
-        from prefect.server.api.server import SubprocessASGIServer
-
         total = 0.0
-        for server in SubprocessASGIServer._instances.values():
-            if server.server_process:
-                stat = Path(f"/proc/{server.server_process.pid}/stat").read_text()
-                fields = stat.rsplit(")", 1)[1].split()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            if int(fields[1]) == os.getpid():
                 total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return total
-    except (ImportError, OSError, IndexError, ValueError):
+    except (OSError, IndexError, ValueError):
         return None
 
 

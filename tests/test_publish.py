@@ -172,31 +172,51 @@ def test_an_artifact_not_created_fails_the_run_at_the_end_of_the_block(monkeypat
         batches(monkeypatch, True, [["a"], ["bad"]])
 
 
-WRITER_CASES = [
-    # (what, in only_writer, the second version, created in all)
-    ("the only writer: the same again is left", True, table(), 1),
-    ("the only writer: a change is created", True, table(rows=[{**ROWS[0], "状态": "🔴"}]), 2),
-    ("another may write: the same again is created", False, table(), 2),
-]
+OFFLINE = {  # a client is made; a request sent would fail: nothing answers there
+    "PREFECT_API_URL": "http://127.0.0.1:9/api",
+    "PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED": False,
+    "PREFECT_CLIENT_MAX_RETRIES": 0,
+}
 
 
-@pytest.mark.parametrize(
-    "only,second,created", [c[1:] for c in WRITER_CASES], ids=[c[0] for c in WRITER_CASES]
-)
-def test_the_only_writer_leaves_out_what_it_last_created_the_same(only, second, created):
-    import contextlib
+def offline():
+    import prefect.settings as settings
 
-    from tasks.publish import only_writer
+    return settings.temporary_settings(
+        updates={getattr(settings, name): value for name, value in OFFLINE.items()}
+    )
 
-    client = FakeClient([])
-    counts = []
-    with only_writer() if only else contextlib.nullcontext():
-        for artifact in (table(), second):
-            publisher = Publisher()  # a run's block, one after the other
-            asyncio.run(publisher._create(client, artifact))
-            counts.append((publisher.created, publisher.unchanged))
-    assert len(client.posted) == created
-    assert counts[1] == ((0, 1) if created == 1 else (1, 0))
-    after = Publisher()  # outside the block: nothing remembered
-    asyncio.run(after._create(client, table()))
-    assert after.created == 1
+
+@pytest.mark.filterwarnings("ignore:Artifact creation outside:FutureWarning")
+def test_unsent_artifacts_are_rendered_and_not_sent_and_sent_again_after_the_block():
+    import httpx
+    from prefect.artifacts import create_markdown_artifact
+
+    from tasks.publish import unsent
+
+    with offline():
+        with unsent():
+            with Publisher() as publish:  # in the thread or not: nothing is sent
+                for n in range(6):
+                    publish(table(key=f"dashboard-{n}"))
+            key = create_markdown_artifact("# 看板", key="summary-x", description="某局")
+        assert (publisher_counts(publish), key is not None) == ((0, 6), True)
+        with pytest.raises(httpx.ConnectError):  # outside the block: sent (and nobody answers)
+            create_markdown_artifact("# 看板", key="summary-x", description="某局")
+
+
+def publisher_counts(publish) -> tuple[int, int]:
+    owner = publish.__self__
+    return owner.created, owner.unsent
+
+
+def test_an_unsent_artifact_that_cannot_be_rendered_still_fails_its_run():
+    from tasks.publish import unsent
+
+    class Broken(TableArtifact):
+        def format(self, *args, **kwargs):
+            raise ValueError("表格无法生成")
+
+    with offline(), unsent(), pytest.raises(ValueError, match="表格无法生成"):
+        with Publisher() as publish:
+            publish(Broken(table=ROWS, key=KEY))

@@ -146,3 +146,45 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
             ),
         }
     check(inside=inside, outside=outside, reads=reads)
+
+
+@pytest.mark.parametrize("own_server", [True, False], ids=["own server", "pointed at a server"])
+def test_on_its_own_server_a_flow_is_created_once_and_a_runs_name_kept_here(
+    monkeypatch, own_server
+):
+    import httpx
+    from prefect.client.orchestration import SyncPrefectClient, get_client
+
+    sent: list[tuple[str, str]] = []
+    stored = {"name": "crimson-fox", "state": "Running"}  # the run as the server has it
+
+    def answer(self, method, path, params=None, path_params=None, **kwargs):
+        sent.append((method, path))
+        body = kwargs.get("json") or {}
+        if method == "PATCH":
+            stored.update(body)
+            return httpx.Response(204)
+        if method == "GET":
+            return httpx.Response(200, json=stored)
+        return httpx.Response(201, json={"name": body.get("name"), "n": len(sent)})
+
+    monkeypatch.setattr(SyncPrefectClient, "request", answer)
+    run = {"id": "0b6f"}
+    with temporary_settings(updates=OFFLINE):
+        with replay_runs(StartedServer() if own_server else None):
+            client = get_client(sync_client=True)
+            flows = [
+                client.request("POST", "/flows/", json={"name": name}).json()
+                for name in ("deadline-watch", "deadline-watch", "monthly-supervision")
+            ]
+            client.request("PATCH", "/flow_runs/{id}", path_params=run, json={"name": "期限检查"})
+            read_back = client.request("GET", "/flow_runs/{id}", path_params=run).json()
+        after = get_client(sync_client=True).request("POST", "/flows/", json={"name": "x"})
+    assert read_back == {"name": "期限检查", "state": "Running"}  # as Prefect reads it back
+    if own_server:  # the second deadline-watch answered with the first answer, no PATCH
+        assert flows[1] == flows[0] and sent.count(("POST", "/flows/")) == 3
+        assert ("PATCH", "/flow_runs/{id}") not in sent and stored["name"] == "crimson-fox"
+    else:
+        assert flows[1] != flows[0] and sent.count(("POST", "/flows/")) == 4
+        assert stored["name"] == "期限检查"
+    assert after.json()["name"] == "x"

@@ -57,12 +57,19 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
         with temporary_settings(updates=updates), without_csrf_tokens():
             yield api
     finally:
+        stop(process, 20)
+        log.close()
+
+
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """End a server process: asked first, killed after ``timeout`` seconds."""
+    if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
-        log.close()
+            process.wait()
 
 
 @contextmanager
