@@ -42,7 +42,7 @@ class FakeClient:
         keys = artifact_filter.key.any_
         return [a for a in self.latest if a.key in keys][:limit]
 
-    async def request(self, method, path, json):
+    async def request(self, method, path, json, **kwargs):
         self.posted.append((method, path, json["key"]))
 
 
