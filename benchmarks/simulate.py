@@ -71,6 +71,8 @@ def child(name: str, out: str | None) -> dict:
 def server_cpu() -> float | None:
     """The CPU seconds so far of this process's children still running: its Prefect server
     (Linux), None when unknown."""
+    if not Path("/proc/self/stat").is_file():
+        return None
     try:
         total = 0.0
         for stat in Path("/proc").glob("[0-9]*/stat"):

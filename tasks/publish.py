@@ -53,7 +53,8 @@ def unsent() -> Iterator[None]:
     (``rectify.runtime.replay_runs.OwnServer``). A replay of Wulong publishes 194, about
     2 s of the replay (benchmarks/simulate.py). Both ways out are covered: a ``Publisher``
     and Prefect's ``create_*_artifact`` (through the API client's ``create_artifact``, which
-    answers with the artifact as the server would have stored it)."""
+    answers with the artifact as the server would have stored it; an artifact made that
+    way cannot be updated afterwards, which the engine never does)."""
     _answer_artifacts_here()
     token = _unsent.set(True)
     try:
@@ -135,8 +136,8 @@ class Publisher:
         """Create ``artifact``: the first few at once (unless their latest versions are to be
         read first), the others from the thread."""
         self.published += 1
-        if _unsent.get():  # rendered, not sent (``unsent``)
-            artifact.format()
+        if _unsent.get():  # made as to be sent, and not sent (``unsent``)
+            self._payload(artifact, artifact.format(_sync=True))
             self.unsent += 1
             return
         if self.published <= IN_THREAD_FIRST and not self.unless_same:

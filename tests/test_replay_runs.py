@@ -188,3 +188,62 @@ def test_on_its_own_server_a_flow_is_created_once_and_a_runs_name_kept_here(
         assert flows[1] != flows[0] and sent.count(("POST", "/flows/")) == 4
         assert stored["name"] == "期限检查"
     assert after.json()["name"] == "x"
+
+
+OFFICE_DATABASE = {  # what an office's shell may hold (docs/production.md), under both names
+    "PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://office-db.example/prefect",
+    "PREFECT_SERVER_DATABASE_CONNECTION_URL": "postgresql+asyncpg://office-db.example/prefect",
+    "PREFECT_SERVER_DATABASE_HOST": "office-db.example",
+    "PREFECT_API_DATABASE_MIGRATE_ON_START": "false",
+    "PREFECT_SERVER_UI_ENABLED": "true",
+    "PREFECT_API_URL": "http://office-db.example:4200/api",
+}
+
+
+@pytest.mark.parametrize("copied", [True, False], ids=["on the kept copy", "a new database"])
+def test_the_replays_own_server_uses_its_own_database_never_the_offices(
+    monkeypatch, tmp_path, copied
+):
+    import os
+
+    from prefect.settings import Settings
+
+    from rectify.runtime.replay_runs import OwnServer
+
+    database = tmp_path / "prefect.db"
+    env = OwnServer.environment({**os.environ, **OFFICE_DATABASE}, database, copied)
+    monkeypatch.setattr(os, "environ", env)  # as the server's process reads its settings
+    server = Settings().server
+    assert server.database.connection_url.get_secret_value() == f"sqlite+aiosqlite:///{database}"
+    assert server.database.migrate_on_start is not copied  # a copy is migrated already
+    assert server.register_blocks_on_start is not copied
+    assert server.ui.enabled is False and server.analytics_enabled is False
+    assert server.services.event_persister.enabled is False
+    assert "PREFECT_API_URL" not in env and "office-db.example" not in repr(env)
+
+
+def test_a_kept_database_is_started_on_only_when_its_migrations_made_it(tmp_path):
+    import sqlite3
+    from contextlib import closing
+
+    from rectify.runtime.replay_runs import _keep_copy, _migrated
+
+    made = tmp_path / "made.db"
+    with closing(sqlite3.connect(made)) as db:
+        db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        db.execute("INSERT INTO alembic_version VALUES ('7a73514ca2d6')")
+        db.commit()
+    empty, garbage = tmp_path / "empty.db", tmp_path / "garbage.db"
+    empty.write_bytes(b"")
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert [_migrated(p) for p in (made, empty, garbage, tmp_path / "none.db")] == [
+        True,
+        False,
+        False,
+        False,
+    ]
+    for source, kept in ((empty, False), (tmp_path / "none.db", False), (made, True)):
+        template = tmp_path / "cache" / f"from-{source.name}"
+        _keep_copy(source, template)
+        assert template.is_file() is kept and _migrated(template) is kept
+        assert not list(template.parent.glob("*.part*"))

@@ -153,7 +153,7 @@ def fewer_requests() -> Iterator[None]:
       the name is kept here and put into the run as Prefect reads it back at its start
       (``GET /flow_runs/{id}``), so the run, its logs and the log file carry it as before.
 
-    390 requests fewer in a Wulong replay, about 1 s (benchmarks/simulate.py)."""
+    About 370 requests fewer in a Wulong replay (of 1 200), about 1 s (benchmarks/simulate.py)."""
     import httpx
     from prefect.context import SyncClientContext
 
@@ -185,11 +185,15 @@ def fewer_requests() -> Iterator[None]:
             )
         return answer
 
+    before = client.__dict__.get("request")  # a wrapper of an enclosing block, if any
     client.request = request
     try:
         yield
     finally:
-        del client.request  # the class's own again
+        if before is None:
+            del client.request  # the class's own again
+        else:
+            client.request = before
 
 
 @contextmanager
@@ -235,8 +239,9 @@ class OwnServer:
       without, benchmarks/simulate.py), the task-run recorder (the tasks run as plain calls
       there: ``tasks_as_calls``) and the automations (it has none).
 
-    Flow runs with their names, the replay's tags, states and logs are recorded as usual;
-    artifacts are rendered and not sent (``tasks.publish.unsent``). A later replay in the same process (tests) uses the server the first one started."""
+    Flow runs with their states and logs are recorded as usual; their names are kept by the
+    replay (``fewer_requests``), runs on one unit are not tagged, artifacts are rendered and
+    not sent (``tasks.publish.unsent``). A later replay in the same process (tests) uses the server the first one started."""
 
     LEFT_OUT = ("EVENT_PERSISTER", "TASK_RUN_RECORDER", "TRIGGERS")
     _running: dict[str, object] = {}  # the server started for an earlier replay, kept
@@ -272,15 +277,16 @@ class OwnServer:
         atexit.register(shutil.rmtree, home, True)  # after the server's own stop (LIFO)
         database = home / "prefect.db"
         template = get_settings().home / "cache" / f"prefect-{prefect.__version__}.db"
-        copied = template.is_file()
+        copied = _migrated(template)
         if copied:
             shutil.copyfile(template, database)
-        env = {
-            **os.environ,
-            **get_current_settings().to_environment_variables(exclude_unset=True),
-            **self._environment(database, copied),
-        }
-        env.pop("PREFECT_API_URL", None)
+        else:  # none yet, or not a whole migrated database: made again
+            template.unlink(missing_ok=True)
+        env = self.environment(
+            {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True)},
+            database,
+            copied,
+        )
         limit = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
         process, api = _serve_api(env, limit)
         self._running["server"] = (process, api)
@@ -289,22 +295,30 @@ class OwnServer:
         return api
 
     @classmethod
-    def _environment(cls, database: Path, copied: bool) -> dict[str, str]:
-        """The server's settings: its database, no UI, the services of ``LEFT_OUT`` and
-        Prefect's usage statistics off. A copy of the kept database is already migrated and
-        has Prefect's block types registered: a server on it skips both (0.5 s of its
-        start)."""
+    def environment(cls, base: dict[str, str], database: Path, copied: bool) -> dict[str, str]:
+        """The server's settings over ``base`` (this process's environment and Prefect
+        settings): its own database, whatever database Prefect is set to use here (under
+        either name of the setting, or its parts) — never the office's; no UI; the services
+        of ``LEFT_OUT`` and Prefect's usage statistics off. A copy of the kept database is
+        already migrated and has Prefect's block types registered: a server on it skips both
+        (0.5 s of its start)."""
         env = {
-            "PREFECT_UI_ENABLED": "0",
+            key: value
+            for key, value in base.items()
+            if key != "PREFECT_API_URL"
+            and not key.startswith(("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_"))
+        }
+        env |= {
+            "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{database}",
+            "PREFECT_SERVER_DATABASE_MIGRATE_ON_START": "false" if copied else "true",
+            "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false" if copied else "true",
+            "PREFECT_UI_ENABLED": "false",
+            "PREFECT_SERVER_UI_ENABLED": "false",
             "PREFECT__SERVER_EPHEMERAL": "1",  # as Prefect's own temporary server
             "PREFECT__SERVER_FINAL": "1",
-            "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{database}",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
         env |= {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in cls.LEFT_OUT}
-        if copied:
-            env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
-            env["PREFECT_SERVER_REGISTER_BLOCKS_ON_START"] = "false"
         return env
 
     def ready(self) -> str:
@@ -328,24 +342,20 @@ class OwnServer:
 def _serve_api(env: dict[str, str], limit: float) -> tuple[subprocess.Popen, str]:
     """Prefect's API in a process of its own, as Prefect starts its temporary server, without
     importing Prefect's server module here (1.2 s of this process's start, beside the
-    flows' loading): the process and its API address, once it answers."""
+    flows' loading): the process and its API address, once it answers. Another port is
+    tried when the process ends at once with uvicorn's 3 (a port taken since it was found
+    free, or a start that failed: three tries)."""
     import httpx
+    import prefect
 
     deadline = time.monotonic() + limit
-    while True:
+    for _ in range(3):
         port = _free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
-            + [
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "error",
-                "--lifespan",
-                "on",
-            ],
+            + ["--app-dir", str(Path(prefect.__file__).parent.parent)]
+            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error"]
+            + ["--lifespan", "on"],
             env=env,
         )
         atexit.register(stop, process, 5)
@@ -353,16 +363,19 @@ def _serve_api(env: dict[str, str], limit: float) -> tuple[subprocess.Popen, str
         with httpx.Client() as client:
             while process.poll() is None and time.monotonic() < deadline:
                 try:
-                    if client.get(f"{api}/health").status_code == 200:
+                    if client.get(f"{api}/health", timeout=2).status_code == 200:
                         return process, api
                 except httpx.TransportError:
                     pass
                 time.sleep(0.05)
         stop(process, 5)
-        if process.returncode != 3 or time.monotonic() >= deadline:  # 3: the port was taken
-            raise RuntimeError(
-                f"回放用的 Prefect 服务未能在 {limit:.0f} 秒内启动（退出码 {process.returncode}）"
-            )
+        if process.returncode != 3 or time.monotonic() >= deadline:
+            break
+    if time.monotonic() >= deadline:
+        raise RuntimeError(f"回放用的 Prefect 服务未能在 {limit:.0f} 秒内启动")
+    raise RuntimeError(
+        f"回放用的 Prefect 服务启动失败（退出码 {process.returncode}），详见上方输出"
+    )
 
 
 def _free_port() -> int:
@@ -377,11 +390,30 @@ def _keep_copy(database: Path, template: Path) -> None:
     template.parent.mkdir(parents=True, exist_ok=True)
     partial = template.with_name(f"{template.name}.{os.getpid()}.part")
     try:
+        if not database.is_file():
+            return
         with (
             closing(sqlite3.connect(database)) as source,
             closing(sqlite3.connect(partial)) as copy,
         ):
             source.backup(copy)
-        os.replace(partial, template)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one file, nothing beside it
+        if _migrated(partial):
+            os.replace(partial, template)
     except (OSError, sqlite3.Error):  # only a slower start next time
+        pass
+    finally:
         partial.unlink(missing_ok=True)
+
+
+def _migrated(database: Path) -> bool:
+    """Whether ``database`` is a Prefect database its migrations have made (a kept copy
+    that is not, cut short or emptied, is made again rather than started on)."""
+    if not database.is_file():
+        return False
+    try:
+        # Read as a file that does not change: no lock, no -wal or -shm file made beside it.
+        with closing(sqlite3.connect(f"file:{database}?mode=ro&immutable=1", uri=True)) as db:
+            return db.execute("SELECT version_num FROM alembic_version").fetchone() is not None
+    except sqlite3.Error:
+        return False
