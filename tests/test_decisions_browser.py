@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 from models import AuditEvent, session_scope
 from rectify.cli import app
 from rectify.problems.service import status
+from rectify.problems.tree import get_inspection
 from tests.conftest import ROOT
 from tests.test_decisions import INSPECTION, applied  # noqa: F401 (a fixture)
 
@@ -131,7 +133,10 @@ def test_the_office_confirms_a_sign_off_in_the_prefect_ui(applied, server, tmp_p
             browser.close()
 
     with session_scope() as s:
-        figures = status(INSPECTION, as_of=dt.date.today(), session=s)
+        # Today where the inspection is (Asia/Shanghai): from 16:00 UTC on, a day after the
+        # machine's own date, and the decision was applied on that day.
+        zone = ZoneInfo(get_inspection(s, INSPECTION).timezone)
+        figures = status(INSPECTION, as_of=dt.datetime.now(zone).date(), session=s)
         event = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert figures["closed"] == 1
     assert (event.action, event.outcome, event.actor) == ("sign_off", "done", "xcb_li")
