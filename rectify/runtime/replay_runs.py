@@ -23,7 +23,7 @@ from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 
 from rectify.core.settings import get_settings
-from rectify.runtime.server import stop, without_csrf_tokens
+from rectify.runtime.server import answers, stop, without_csrf_tokens
 
 
 @contextmanager
@@ -345,7 +345,6 @@ def _serve_api(env: dict[str, str], limit: float) -> tuple[subprocess.Popen, str
     flows' loading): the process and its API address, once it answers. Another port is
     tried when the process ends at once with uvicorn's 3 (a port taken since it was found
     free, or a start that failed: three tries)."""
-    import httpx
     import prefect
 
     deadline = time.monotonic() + limit
@@ -360,14 +359,8 @@ def _serve_api(env: dict[str, str], limit: float) -> tuple[subprocess.Popen, str
         )
         atexit.register(stop, process, 5)
         api = f"http://127.0.0.1:{port}/api"
-        with httpx.Client() as client:
-            while process.poll() is None and time.monotonic() < deadline:
-                try:
-                    if client.get(f"{api}/health", timeout=2).status_code == 200:
-                        return process, api
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.05)
+        if answers(api, process, deadline, every=0.05):
+            return process, api
         stop(process, 5)
         if process.returncode != 3 or time.monotonic() >= deadline:
             break

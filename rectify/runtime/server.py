@@ -93,17 +93,24 @@ def without_csrf_tokens() -> Iterator[None]:
 
 
 def _wait_healthy(api: str, process: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"the Prefect server stopped at start; see {prefect_home() / 'server.log'}"
-            )
+    if answers(api, process, time.monotonic() + timeout, every=0.5):
+        return
+    if process.poll() is not None:
+        raise RuntimeError(
+            f"the Prefect server stopped at start; see {prefect_home() / 'server.log'}"
+        )
+    raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s")
+
+
+def answers(api: str, process: subprocess.Popen, deadline: float, *, every: float) -> bool:
+    """Ask the server's API for its health every ``every`` seconds until it answers (True), or
+    its process ends or ``deadline`` (``time.monotonic()``) passes (False)."""
+    while process.poll() is None and time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
                 if response.status == 200:
-                    return
+                    return True
         except OSError:
             pass
-        time.sleep(0.5)
-    raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s")
+        time.sleep(every)
+    return False
