@@ -109,7 +109,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
     import prefect.results as results
     from prefect.client.orchestration import get_client
 
-    from rectify.runtime import replay_runs as module
+    from rectify.runtime.replay_runs import runs as module
 
     reads: list[int] = []
 
@@ -226,7 +226,7 @@ def test_a_kept_database_is_started_on_only_when_its_migrations_made_it(tmp_path
     import sqlite3
     from contextlib import closing
 
-    from rectify.runtime.replay_runs import _keep_copy, _migrated
+    from rectify.runtime.replay_runs.own_server import _keep_copy, _migrated
 
     made = tmp_path / "made.db"
     with closing(sqlite3.connect(made)) as db:
