@@ -247,12 +247,12 @@ def prepare_embedded_prefect() -> None:
     server runs without its task-run recorder: on SQLite the recorder holds the write lock so
     often that flow-run creations are answered "busy" and the client waits 2 s before
     retrying (benchmarks/prefect_overheads.py: +0.7-0.9 s per flow run on Prefect 3.8.8,
-    +0.7-1.5 s on 3.9.1); the tasks inside its runs are not listed. Like ``rectify serve``'s server, it sends no
-    analytics (whose heartbeat, written at start, met "database is locked" under load), and
-    it is given up to 2 minutes to start on a busy machine (Prefect's default: 20 s). A
-    simulation pointed at a real server (PREFECT_API_URL) uses that server as it is
-    configured; the replay's own server also leaves out what only an onlooker would use
-    (``rectify.runtime.replay_runs.OwnServer``)."""
+    +0.7-1.5 s on 3.9.1); the tasks inside its runs are not listed. Like ``rectify serve``'s
+    server, it sends no analytics (whose heartbeat, written at start, met "database is
+    locked" under load), and it is given up to 2 minutes to start on a busy machine
+    (Prefect's default: 20 s). A simulation pointed at a real server (PREFECT_API_URL) uses
+    that server as it is configured; the replay's own server also leaves out what only an
+    onlooker would use (``rectify.runtime.replay_runs.OwnServer``)."""
     if not os.environ.get("PREFECT_API_URL"):
         os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
         os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

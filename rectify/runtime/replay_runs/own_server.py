@@ -41,7 +41,8 @@ class OwnServer:
 
     Flow runs with their states and logs are recorded as usual; their names are kept by the
     replay (``fewer_requests``), runs on one unit are not tagged, artifacts are rendered and
-    not sent (``tasks.publish.unsent``). A later replay in the same process (tests) uses the server the first one started."""
+    not sent (``tasks.publish.unsent``). A later replay in the same process (tests) uses the
+    server the first one started."""
 
     LEFT_OUT = ("EVENT_PERSISTER", "TASK_RUN_RECORDER", "TRIGGERS")
     _running: dict[str, object] = {}  # the server started for an earlier replay, kept
