@@ -30,7 +30,6 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -88,8 +87,7 @@ def child(mode: str, sample: int) -> dict:
         step = size or len(due) or 1
         results = []
         for start in range(0, len(due), step):
-            work = partial(dispatch_one, None)
-            results += each_inspection(due[start : start + step], DISPATCH_AT, work)
+            results += each_inspection(due[start : start + step], DISPATCH_AT, dispatch_one)
         deliver_due(DISPATCH_AT, sessions=session_scope, capture=True)
         notices, extra = sum(r.get("notices", 0) for r in results), {}
     elif mode in ("flow", "flow-day"):

@@ -1,30 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import partial
 
 from prefect import task
-from prefect.artifacts import Artifact, TableArtifact
 
-from rectify.notices.planning import SheetRow, dispatch_notices, dispatch_sheet
+from rectify.notices.planning import dispatch_notices, dispatch_sheet
 from tasks.context import InspectionRun, each_inspection
-from tasks.dashboard import dashboard_keys, with_dashboard
-from tasks.publish import Publisher
 
 
 @task(name="半月调度")
 def dispatch(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     """The dispatch sheet and one digest per responsible person, per department head and
-    one summary per deputy leader (副组长). Once per inspection per dispatch day. Each unit's
-    sheet is published as an artifact as soon as it is drawn up; its dashboard when it
-    changed (the deadline watch of the same hour has usually published the same)."""
-    with Publisher(unless_same=dashboard_keys(inspection_ids)) as publish:
-        work = with_dashboard(publish, partial(dispatch_one, publish))  # and its dashboard
-        return each_inspection(inspection_ids, at, work)
+    one summary per deputy leader (副组长). Once per inspection per dispatch day. What the
+    office sees of it is the flow's summary (a row per unit, the problems without progress
+    since the last dispatch named); each problem's state, latest progress and next due are
+    on the unit's dashboard, which the deadline watch of the same hour publishes."""
+    return each_inspection(inspection_ids, at, dispatch_one)
 
 
-def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: InspectionRun):
+def dispatch_one(ctx: InspectionRun):
     period = ctx.today.isoformat()
     inspection_id = ctx.inspection.id
     if ctx.plan_approved_on is None:
@@ -32,8 +26,6 @@ def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: InspectionRun)
     done = ctx.cycle_run("dispatch", period)
     previous = ctx.previous_cycle("dispatch")
     sheet = dispatch_sheet(ctx.snap.problems, ctx.snap.last_progress, previous, ctx.today)
-    if publish is not None:
-        publish(sheet_artifact(ctx, sheet, previous))
     failures = ctx.failures()
     plans = dispatch_notices(
         problems=ctx.snap.problems,
@@ -63,33 +55,11 @@ def dispatch_one(publish: Callable[[Artifact], None] | None, ctx: InspectionRun)
             "unit": ctx.unit,
             "date": period,
             "previous_dispatch": _iso(previous),
+            "flagged_problems": [r.ref for r in sheet if r.flagged],
             **summary,
         }
 
     return finish
-
-
-def sheet_artifact(
-    ctx: InspectionRun, sheet: list[SheetRow], previous: dt.date | None
-) -> TableArtifact:
-    return TableArtifact(
-        table=[
-            {
-                "问题": r.ref,
-                "标题": r.title,
-                "状态": r.state,
-                "最近进展": r.last_progress or "—",
-                "进展日期": _iso(r.last_progress_on) or "—",
-                "下一时限": _iso(r.next_due) or "—",
-                "剩余天数": "" if r.days_to_due is None else r.days_to_due,
-                "无新进展": "⚠" if r.flagged else "",
-            }
-            for r in sheet
-        ],
-        key=f"dispatch-sheet-{ctx.inspection.id}",
-        description=f"{ctx.unit} 半月调度表 {ctx.today}(上次调度 {_iso(previous) or '无'},"
-        f"其后无进展 {sum(r.flagged for r in sheet)} 个)",
-    )
 
 
 def _iso(day: dt.date | None) -> str | None:

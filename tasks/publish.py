@@ -1,6 +1,7 @@
-"""Artifacts published while the work goes on: a province's dispatch sheets (hundreds of
-them) are sent to the Prefect API from a background thread as each unit's sheet is ready,
-so the waiting on the server overlaps the reading and planning of the next units."""
+"""Artifacts published while the work goes on: a province's dashboards and supervision
+summaries (hundreds of them) are sent to the Prefect API from a background thread as each
+unit's is ready, so the waiting on the server overlaps the reading and planning of the next
+units."""
 
 from __future__ import annotations
 
@@ -33,11 +34,6 @@ PLAIN = {"Accept-Encoding": "identity"}
 IN_THREAD_FIRST = 4
 PAGE = 200  # the most a read of the API returns
 _DONE = None
-
-
-_overlapping: contextvars.ContextVar[list[Publisher] | None] = contextvars.ContextVar(
-    "rectify_overlapping_publishers", default=None
-)
 
 
 _unsent: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -88,23 +84,6 @@ def _answer_artifacts_here() -> None:
         client.create_artifact = method
 
 
-@contextmanager
-def overlapping_batches() -> Iterator[None]:
-    """In this block a batch does not wait at its end for its artifacts: the server creates
-    them while the next batch is read and planned; the next batch's end, or the block's,
-    waits for them (and raises if one could not be created)."""
-    pending: list[Publisher] = []
-    token = _overlapping.set(pending)
-    try:
-        yield
-    finally:
-        _overlapping.reset(token)
-        for publisher in pending:
-            publisher._join()
-    for publisher in pending:
-        publisher.wait()
-
-
 class Publisher:
     """``with Publisher() as publish: publish(artifact)``; the block ends when every
     artifact is created, and raises if one could not be.
@@ -150,16 +129,10 @@ class Publisher:
     def __exit__(self, *exc) -> None:
         if self.thread.ident is not None:
             self.queue.put(_DONE)
-        pending = _overlapping.get()
-        if exc[0] is not None:  # the batch failed: its own error is the one reported
+        if exc[0] is not None:  # the block failed: its own error is the one reported
             self._join()
             return
-        if pending is None or self.thread.ident is None:
-            self.wait()
-            return
-        while pending:  # the previous batch's artifacts, created while this one worked
-            pending.pop().wait()
-        pending.append(self)
+        self.wait()
 
     def _join(self) -> None:
         if self.thread.ident is not None:

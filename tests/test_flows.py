@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import logging
 
 import pendulum
@@ -258,7 +257,7 @@ def test_failed_notice_is_surfaced_in_the_next_summary(inspection, receivers):
     assert "发送失败" in deputy.body and "clerk" in deputy.body
 
 
-def test_dispatch_sheet_digests_and_flags(inspection, receivers):
+def test_dispatch_digests_summary_and_flags(inspection, receivers):
     smtp, http = receivers
     assert service.act(
         None, Progress(by="clerk", problem="1", text="已纳入第一议题"), local(2024, 9, 10, 10)
@@ -278,13 +277,20 @@ def test_dispatch_sheet_digests_and_flags(inspection, receivers):
     # not a dispatch day: nothing
     assert half_monthly_dispatch(as_of=local(2024, 9, 17, 9))["dispatched"] == []
     # next dispatch: problem 1 had no progress since the 16th: both flagged now
-    half_monthly_dispatch(as_of=local(2024, 10, 1, 9))  # National Day: delivered on the 8th
+    last = half_monthly_dispatch(as_of=local(2024, 10, 1, 9))  # National Day: on the 8th
     deliver_notices(as_of=local(2024, 10, 8, 9))
     assert "自上次调度以来无进展的问题2个" in to(http, "deputy_law")[-1].body
-    # the office sees each dispatch's sheet in the UI: the latest one flags both problems
-    sheet = _latest_artifact("dispatch-sheet-binhai-2024-r8")
-    assert "2024-10-01" in sheet.description and "上次调度 2024-09-16" in sheet.description
-    assert [(r["问题"], r["无新进展"]) for r in json.loads(sheet.data)] == [("1", "⚠"), ("2", "⚠")]
+    # the office sees each dispatch's summary in the UI: the unit's row names both problems
+    summary = _latest_artifact("dispatch-summary")
+    assert "2024-10-01" in summary.description and "## 半月调度 2024-10-01" in summary.data
+    (row,) = [line for line in summary.data.splitlines() if line.startswith("|")][2:]
+    assert [cell.strip() for cell in row.strip("|").split("|")][1:] == [
+        "2",
+        "2",
+        "1、2",
+        str(last["notices"]),
+        "2024-09-16",
+    ]
 
 
 def _latest_artifact(key: str):

@@ -110,10 +110,9 @@ def test_the_latest_versions_are_read_in_one_request_per_200_keys():
     assert client.reads == 2
 
 
-def batches(monkeypatch, overlapping: bool, artifacts: list[list[str]]) -> list[list[str]]:
+def batches(monkeypatch, artifacts: list[list[str]]) -> list[list[str]]:
     """The artifacts created when each batch's block ends (and at the end), with a server
     that takes a while to create each."""
-    import contextlib
     import time
 
     from tasks import publish
@@ -131,45 +130,21 @@ def batches(monkeypatch, overlapping: bool, artifacts: list[list[str]]) -> list[
     monkeypatch.setattr(publish.Publisher, "_run", slow_server)
     monkeypatch.setattr(publish, "IN_THREAD_FIRST", 0)  # every artifact through the thread
     seen = []
-    block = publish.overlapping_batches() if overlapping else contextlib.nullcontext()
-    with block:
-        for batch in artifacts:
-            with publish.Publisher() as put:
-                for artifact in batch:
-                    put(artifact)
-            seen.append(sorted(created))
-    seen.append(sorted(created))
+    for batch in artifacts:
+        with publish.Publisher() as put:
+            for artifact in batch:
+                put(artifact)
+        seen.append(sorted(created))
     return seen
 
 
-OVERLAP_CASES = [
-    # (what, overlapping, batches, created at least at each batch's end, and at the end)
-    ("each batch waits for its own", False, [["a"], ["b"]], [["a"], ["a", "b"], ["a", "b"]]),
-    (
-        "a batch's artifacts are created while the next works",
-        True,
-        [["a"], ["b"], ["c"]],
-        [[], ["a"], ["a", "b"], ["a", "b", "c"]],
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    "overlapping,artifacts,expected",
-    [c[1:] for c in OVERLAP_CASES],
-    ids=[c[0] for c in OVERLAP_CASES],
-)
-def test_the_dispatch_waits_for_a_batchs_artifacts_at_the_next_batchs_end(
-    monkeypatch, overlapping, artifacts, expected
-):
-    seen = batches(monkeypatch, overlapping, artifacts)
-    assert all(set(want) <= set(got) for want, got in zip(expected, seen, strict=True))
-    assert seen[-1] == expected[-1]
+def test_a_block_ends_when_its_artifacts_are_created(monkeypatch):
+    assert batches(monkeypatch, [["a", "b"], ["c"]]) == [["a", "b"], ["a", "b", "c"]]
 
 
 def test_an_artifact_not_created_fails_the_run_at_the_end_of_the_block(monkeypatch):
     with pytest.raises(RuntimeError, match="artifact not created"):
-        batches(monkeypatch, True, [["a"], ["bad"]])
+        batches(monkeypatch, [["a"], ["bad"]])
 
 
 OFFLINE = {  # a client is made; a request sent would fail: nothing answers there

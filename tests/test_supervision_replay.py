@@ -17,7 +17,6 @@ unit and of the office would see arrive:
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 import pytest
 import yaml
@@ -140,7 +139,7 @@ LEVEL_DAYS = [D(2024, 10, 21), D(2024, 10, 25), D(2024, 11, 25), D(2024, 12, 10)
 
 RUNS = {
     "deadline-watch": lambda at: watch_deadlines.fn([IID], at),
-    "half-monthly-dispatch": lambda at: each_inspection([IID], at, partial(dispatch_one, None)),
+    "half-monthly-dispatch": lambda at: each_inspection([IID], at, dispatch_one),
     "monthly-supervision": lambda at: supervise.fn([IID], at),
 }
 
