@@ -32,7 +32,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from dispatch import CACHE, MEASURES_PER_UNIT, _rss_mb, free_port, prefect_server  # noqa: E402
+from dispatch import (  # noqa: E402
+    CACHE,
+    MEASURES_PER_UNIT,
+    _rss_mb,
+    free_port,
+    peak_rss_mb,
+    prefect_server,
+)
 
 # ----------------------------------------------------------------------------- child side
 
@@ -154,14 +161,6 @@ def copy_province(sqlite_home: Path, url: str) -> None:
     source.dispose()
     target.dispose()
     del os.environ["RECTIFY_DATABASE_URL"]
-
-
-def peak_rss_mb(pid: int) -> float:
-    """The peak resident memory of a running process (VmHWM)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def run_mode(base: str, workers: int, env: dict) -> dict:
