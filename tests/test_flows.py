@@ -293,6 +293,31 @@ def test_dispatch_digests_summary_and_flags(inspection, receivers):
     ]
 
 
+def test_the_dispatch_summary_puts_units_with_problems_without_progress_first():
+    from flows.half_monthly_dispatch import summary_table
+
+    def run(unit, flagged, previous=None):
+        return {
+            "unit": unit,
+            "problems": 40,
+            "flagged": len(flagged),
+            "flagged_problems": flagged,
+            "notices": 3,
+            "previous_dispatch": previous,
+        }
+
+    table = summary_table(
+        "2024-12-16",
+        [run("甲局", []), run("乙局", ["7"], "2024-12-01"), run("丙局", ["2", "15"], "2024-12-01")],
+    )
+    rows = [line for line in table.splitlines() if line.startswith("|")][2:]
+    assert [[c.strip() for c in r.strip("|").split("|")] for r in rows] == [
+        ["丙局", "40", "2", "2、15", "3", "2024-12-01"],
+        ["乙局", "40", "1", "7", "3", "2024-12-01"],
+        ["甲局", "40", "0", "—", "3", "无"],
+    ]
+
+
 def _latest_artifact(key: str):
     import asyncio
 
