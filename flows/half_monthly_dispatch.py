@@ -27,7 +27,7 @@ def half_monthly_dispatch(
             summary_table(day, done),
             key=f"dispatch-summary-{inspection_id}" if inspection_id else "dispatch-summary",
             description=f"半月调度汇总 {day}：各单位问题数、自上次调度以来无进展的问题、调度通知数"
-            "（有无进展问题的单位在前）",
+            "（存在无新进展问题的单位在前）",
         )
     delivery = deliver(at, capture)
     return {
