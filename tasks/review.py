@@ -13,8 +13,6 @@ from rectify.core.deadlines import add_period
 from rectify.core.states import ProblemState
 from rectify.notices.planning import ClosedProblem, review_assignments
 from tasks.context import InspectionRun, each_inspection
-from tasks.dashboard import with_dashboard
-from tasks.publish import Publisher
 
 
 @dataclass
@@ -31,10 +29,10 @@ class Reviews:
 @task(name="回头看")
 def assign_reviews(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     """Closed problems whose 回头看 is due are assigned to an office supervisor who did not
-    confirm their sign-off, in turn across the office's supervisors, and announced."""
-    with Publisher() as publish:  # each inspection's dashboard (tasks.dashboard)
-        work = with_dashboard(publish, assign_one)
-        return each_inspection(inspection_ids, at, work, load=_reviews)
+    confirm their sign-off, in turn across the office's supervisors, and announced. No
+    dashboard: an assignment changes nothing it shows, and the deadline watch of the same
+    hour publishes it."""
+    return each_inspection(inspection_ids, at, assign_one, load=_reviews)
 
 
 def _reviews(contexts: list[InspectionRun]) -> Reviews:
