@@ -184,7 +184,6 @@ DEPLOYMENTS: tuple[DeploymentSpec, ...] = (
 )
 
 
-
 def on_event(event: str, description: str) -> dict:
     """A trigger on one lifecycle event of a real clock (not a replay's), running the flow for
     the event's inspection at once."""

@@ -73,7 +73,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("accountabilitycase", "institution", "meeting", "stagereport", "measurecompletion"):
+    for name in (
+        "accountabilitycase",
+        "institution",
+        "meeting",
+        "stagereport",
+        "measurecompletion",
+    ):
         op.drop_table(name)
     # SQLite (3.35+) drops a column in place: a batch copy of ``problem`` would break the
     # foreign keys of its measures.
