@@ -64,6 +64,14 @@ def csrf_token_as_usual(inside, **_):
     assert inside["csrf"] is True
 
 
+def no_ui_links_on_own_server(inside, outside, **_):
+    assert inside["view_at"] is None and outside["view_at"] == "http://127.0.0.1:9/runs/flow-run/1"
+
+
+def ui_links_as_usual(inside, **_):
+    assert inside["view_at"] == "http://127.0.0.1:9/runs/flow-run/1"
+
+
 def storage_read_once(inside, outside, reads, **_):
     assert inside["storage"] == ["block"] * 3
     assert reads == [1]  # three runs, one request
@@ -82,6 +90,8 @@ CASES = [
     ("own server: tasks as plain calls", True, False, tasks_as_plain_calls),
     ("own server with CSRF protection: tokens as usual", True, True, csrf_token_as_usual),
     ("default result storage read once", False, False, storage_read_once),
+    ("own server: no 'View at' links to a UI it has not", True, False, no_ui_links_on_own_server),
+    ("a server it was pointed at: 'View at' links as usual", False, False, ui_links_as_usual),
 ]
 
 
@@ -108,6 +118,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
     import prefect.events.utilities as events
     import prefect.results as results
     from prefect.client.orchestration import get_client
+    from prefect.utilities.urls import url_for
 
     from rectify.runtime.replay_runs import runs as module
 
@@ -133,6 +144,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
                 "storage": [
                     results._read_server_default_result_storage_block_id() for _ in range(3)
                 ],
+                "view_at": url_for("flow-run", obj_id="1"),
             }
         outside = {
             "heartbeat_before": before,
@@ -144,6 +156,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
             "storage_reader_restored": (
                 results._read_server_default_result_storage_block_id is read_from_server
             ),
+            "view_at": url_for("flow-run", obj_id="1"),
         }
     check(inside=inside, outside=outside, reads=reads)
 

@@ -33,6 +33,7 @@ def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
             stack.enter_context(unsent())  # tasks.publish: artifacts no one could open
             stack.enter_context(tasks_as_calls())
             stack.enter_context(runs_untagged())  # no UI there to filter runs in
+            stack.enter_context(without_ui_links())
         stack.enter_context(without_flow_heartbeats())
         stack.enter_context(without_run_tracing())
         stack.enter_context(one_client())
@@ -52,6 +53,17 @@ def without_flow_heartbeats() -> Iterator[None]:
 
     # None is accepted only here, not from the environment (which wants at least 30 s).
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+@contextmanager
+def without_ui_links() -> Iterator[None]:
+    """No UI address for the runs of this block: Prefect logs "View at <UI address>/runs/…"
+    at the start of every run, and a replay's own server has no UI and is gone when the
+    replay ends, so those lines (one per run in the replay's log file) led nowhere."""
+    from prefect.settings import PREFECT_UI_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_UI_URL: ""}):
         yield
 
 
