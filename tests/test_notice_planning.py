@@ -69,7 +69,11 @@ UNIT_ONLY = {k: v for k, v in PEOPLE.items() if not v.is_office}  # an earlier-f
 
 
 def measure(
-    due: dt.date | None, person: str = "zerenren", position: int = 1, completed: bool = False
+    due: dt.date | None,
+    person: str = "zerenren",
+    position: int = 1,
+    completed: bool = False,
+    checkpoint: dt.date | None = None,
 ) -> MeasureView:
     return MeasureView(
         position=position,
@@ -79,6 +83,7 @@ def measure(
         department="办公室",
         responsible_person=person,
         due=due,
+        checkpoint=checkpoint,
         completed=completed,
     )
 
@@ -369,6 +374,31 @@ CASES = [
             ("qiantou", "stage_report_due", "lead_leader", RED),
         },
         notes={"qiantou": "阶段报告逾期"},
+    ),
+    Case(
+        "a long-term measure of an open problem near its checkpoint: green to its person",
+        partial(watch, [problem("1", OPEN, measure(None, checkpoint=GREEN_DUE))]),
+        {("zerenren", "due_reminder", "responsible_person", GREEN)},
+        notes={"zerenren": "长期整改措施，检查节点临近"},
+        records=[Mark("m:1:1", GREEN_DUE, GREEN)],
+    ),
+    Case(
+        "a long-term measure at the second reminder: also its responsible leader, yellow",
+        partial(
+            watch,
+            [problem("1", OPEN, measure(None, checkpoint=YELLOW_DUE))],
+            marks={Mark("m:1:1", YELLOW_DUE, GREEN)},
+        ),
+        {
+            ("zerenren", "due_reminder", "responsible_person", YELLOW),
+            ("zeren_lingdao", "due_reminder", "responsible_leader", YELLOW),
+        },
+    ),
+    Case(
+        "a long-term measure past its checkpoint: never red (it is never overdue)",
+        partial(watch, [problem("1", OPEN, measure(None, checkpoint=RED_DUE))]),
+        set(),
+        records=[],
     ),
     Case(
         "a completed measure past its due: never reminded, never red",

@@ -1,6 +1,7 @@
 """The daily deadline watch (期限检查): plan approval due (提醒) or overdue, the
 rectification report (整改报告) due or overdue, measures at the first (green) and second
-(yellow) reminder and overdue (red) — only measures not completed (措施完成) —, long-term
+(yellow) reminder and overdue (red) — only measures not completed (措施完成) —, a long-term
+measure of an open problem before its checkpoint (green, yellow), long-term problems'
 checkpoints (a stage report due, ``stage_report_due``), the end of the centralised
 period (集中整改期满, 通报提醒), and the sign-offs between the two sides (``sign_off``). Each
 level of each deadline is told once: the marks given are passed in and the new ones
@@ -147,6 +148,8 @@ def measure_reminder(day: WatchDay, problem: ProblemView, measure: MeasureView) 
     person, yellow also to the responsible leader, red (overdue, 超期) also to the lead
     leader."""
     subject = f"m:{problem.ref}:{measure.position}"
+    if measure.due is None and measure.checkpoint is not None:
+        return long_term_measure_reminder(day, problem, measure, subject)
     level = day.new_level(subject, measure.due)
     if level is None:
         return []
@@ -158,6 +161,27 @@ def measure_reminder(day: WatchDay, problem: ProblemView, measure: MeasureView) 
     if level is Level.RED:
         day.digests.add(kind, measure.lead_leader, "lead_leader", item)
     return [Mark(subject, measure.due, level)]
+
+
+def long_term_measure_reminder(
+    day: WatchDay, problem: ProblemView, measure: MeasureView, subject: str
+) -> list[Mark]:
+    """A long-term measure (整改时限 "long_term") of an open problem before its checkpoint:
+    green to its responsible person, yellow also to its responsible leader, as a measure
+    before its due. Never red: a long-term measure is never overdue (feedback-format.md);
+    past its checkpoint it stays in the monthly supervision."""
+    assert measure.checkpoint is not None
+    level = day.new_level(subject, measure.checkpoint)
+    if level is None or level is Level.RED:
+        return []
+    note = "长期整改措施，检查节点临近，请报告阶段进展"
+    item = Item(
+        problem.ref, problem.title, measure.text, measure.checkpoint, level, note, CHECKPOINT
+    )
+    day.digests.add("due_reminder", measure.responsible_person, "responsible_person", item)
+    if level is Level.YELLOW:
+        day.digests.add("due_reminder", measure.responsible_leader, "responsible_leader", item)
+    return [Mark(subject, measure.checkpoint, level)]
 
 
 def checkpoint_reminder(day: WatchDay, problem: ProblemView) -> list[Mark]:
