@@ -73,7 +73,8 @@ def in_batches(ids: list[str], task, kind: str, *args) -> list[dict]:
     if get_settings().task_workers:  # each batch a background task run (flows/task_workers.py)
         return on_task_workers(ids, size, task, kind, *args)
     results: list[dict] = []
-    # The batches' task runs carry no tags (the flow run does): Prefect asks the server for
+    # The batches' task runs carry no tags (the flow run has its deployment's, and a run on
+    # one inspection its kind and unit, above): Prefect asks the server for
     # tag concurrency slots before a tagged task run (once per 5 s of tags without limits),
     # and on SQLite the server answered that request 503 while it wrote the previous batch's
     # events, retried after 2 s (8 of the 40 s of a 600 000-measure dispatch, benchmarks/).

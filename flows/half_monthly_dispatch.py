@@ -26,8 +26,8 @@ def half_monthly_dispatch(
         create_markdown_artifact(
             summary_table(day, done),
             key=f"dispatch-summary-{inspection_id}" if inspection_id else "dispatch-summary",
-            description=f"半月调度汇总 {day}：各单位问题数、自上次调度以来无进展的问题、调度通知数"
-            "（存在无新进展问题的单位在前）",
+            description=f"半月调度汇总 {day}：各单位问题数、自上次调度以来无新进展的问题、"
+            "调度通知数（存在无新进展问题的单位在前）",
         )
     delivery = deliver(at, capture)
     return {
@@ -48,12 +48,17 @@ def summary_table(day: str, done: list[dict]) -> str:
         "| 单位 | 问题 | 无新进展 | 无新进展的问题 | 调度通知 | 上次调度 |\n"
         "|---|---|---|---|---|---|\n"
         + "".join(
-            f"| {r['unit']} | {r['problems']} | {r['flagged']} "
-            f"| {'、'.join(r['flagged_problems']) or '—'} | {r['notices']} "
+            f"| {_cell(r['unit'])} | {r['problems']} | {r['flagged']} "
+            f"| {_cell('、'.join(r['flagged_problems'])) or '—'} | {r['notices']} "
             f"| {r['previous_dispatch'] or '无'} |\n"
             for r in rows
         )
     )
+
+
+def _cell(text: str) -> str:
+    """``text`` as one cell of a Markdown table: its bars escaped, on one line."""
+    return " ".join(text.replace("|", "\\|").split())
 
 
 def _is_dispatch_day(policy: Policy, day: str) -> bool:

@@ -1,8 +1,9 @@
-"""The dashboards in the Prefect UI (整改看板), kept up to date by every run that changes an
-inspection and each day by the deadline watch (the dispatch and the 回头看 assignment
-change nothing they show): per inspection a keyed table (``dashboard-<id>``: each problem
-with its light, next due, responsible leaders, latest progress) and a progress artifact
-(the share closed); per office the units compared, laggards first
+"""The dashboards in the Prefect UI (整改看板), published by the deadline watch (every day,
+and at once for one inspection when a sign-off is returned or a problem reopens), the
+monthly supervision and the office overview; the dispatch and the 回头看 assignment change
+nothing they show and publish none. Per inspection a keyed table (``dashboard-<id>``: each
+problem with its light, next due, responsible leaders, latest progress) and a progress
+artifact (the share closed); per office the units compared, laggards first
 (``dashboard-office-<id>``); on demand the chart as a markdown image. Published through the
 batched ``Publisher``."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import re
 
 import pendulum
 import pytest
@@ -308,11 +309,17 @@ def test_the_dispatch_summary_puts_units_with_problems_without_progress_first():
 
     table = summary_table(
         "2024-12-16",
-        [run("甲局", []), run("乙局", ["7"], "2024-12-01"), run("丙局", ["2", "15"], "2024-12-01")],
+        [
+            run("甲局", []),
+            run("乙局", ["7"], "2024-12-01"),
+            run("丙|局", ["2", "15"], "2024-12-01"),
+        ],
     )
     rows = [line for line in table.splitlines() if line.startswith("|")][2:]
-    assert [[c.strip() for c in r.strip("|").split("|")] for r in rows] == [
-        ["丙局", "40", "2", "2、15", "3", "2024-12-01"],
+    assert rows[0].startswith("| 丙\\|局 |")  # a bar in a name escaped: still six cells
+    cells = [[c.strip() for c in re.split(r"(?<!\\)\|", r)[1:-1]] for r in rows]
+    assert cells == [
+        ["丙\\|局", "40", "2", "2、15", "3", "2024-12-01"],
         ["乙局", "40", "1", "7", "3", "2024-12-01"],
         ["甲局", "40", "0", "—", "3", "无"],
     ]

@@ -379,7 +379,7 @@ CASES = [
         "a long-term measure of an open problem near its checkpoint: green to its person",
         partial(watch, [problem("1", OPEN, measure(None, checkpoint=GREEN_DUE))]),
         {("zerenren", "due_reminder", "responsible_person", GREEN)},
-        notes={"zerenren": "长期整改措施，检查节点临近"},
+        notes={"zerenren": "长期整改措施，检查节点临近，请录入"},
         records=[Mark("m:1:1", GREEN_DUE, GREEN)],
     ),
     Case(
@@ -549,6 +549,12 @@ CASES = [
             "ban": "本次督办：滞后问题0个，超期问题0个",
             "zuzhang": "问题共1个：已销号0个，需长期整改0个，仍在推进1个",
         },
+    ),
+    Case(
+        "supervision: a long-term measure past its checkpoint is listed yellow, never red",
+        partial(supervise, [problem("1", OPEN, measure(None, checkpoint=RED_DUE))], RECENT),
+        ROUTINE_SUPERVISION | {("zeren_lingdao", "supervision", "responsible_leader", YELLOW)},
+        notes={"zeren_lingdao": "长期整改措施"},
     ),
     Case(
         "supervision: a completed measure past its due is neither overdue nor lagging",

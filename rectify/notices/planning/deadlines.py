@@ -169,12 +169,14 @@ def long_term_measure_reminder(
     """A long-term measure (整改时限 "long_term") of an open problem before its checkpoint:
     green to its responsible person, yellow also to its responsible leader, as a measure
     before its due. Never red: a long-term measure is never overdue (feedback-format.md);
-    past its checkpoint it stays in the monthly supervision."""
+    past its checkpoint it stays in the monthly supervision. Its checkpoint is the one the
+    feedback file gave; nothing sets a later one (a stage report is a long-term problem's),
+    so a measure is reminded before that checkpoint only."""
     assert measure.checkpoint is not None
     level = day.new_level(subject, measure.checkpoint)
     if level is None or level is Level.RED:
         return []
-    note = "长期整改措施，检查节点临近，请报告阶段进展"
+    note = "长期整改措施，检查节点临近，请录入该项措施的阶段性进展"
     item = Item(
         problem.ref, problem.title, measure.text, measure.checkpoint, level, note, CHECKPOINT
     )

@@ -160,8 +160,9 @@ def _supervise_open(
             run.digests.add("supervision", m.responsible_leader, "responsible_leader", item)
             run.to_person("supervision", m, item)
     for m in p.open_measures:
-        if m.due is None and m.checkpoint is not None:
+        if m.due is None and m.checkpoint is not None:  # never red: never overdue
             level = escalation_level(m.checkpoint, run.today, run.reminders)
+            level = Level.YELLOW if level is Level.RED else level
             note = "长期整改措施，持续跟踪问效"
             item = Item(p.ref, p.title, m.text, m.checkpoint, level, note, CHECKPOINT)
             run.digests.add("supervision", m.responsible_leader, "responsible_leader", item)
