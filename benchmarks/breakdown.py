@@ -20,7 +20,7 @@ from pathlib import Path
 _calls: Counter = Counter()
 _seconds: defaultdict = defaultdict(float)
 _events: Counter = Counter()
-_artifacts = {"count": 0, "seconds": 0.0, "created": 0, "unchanged": 0}
+_artifacts = {"count": 0, "seconds": 0.0, "created": 0}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f-]{27}")
 
 
@@ -95,7 +95,6 @@ def _time_artifacts(publish) -> None:
     def counted(self):
         leave(self)
         _artifacts["created"] += self.created
-        _artifacts["unchanged"] += self.unchanged
 
     publish.Publisher.wait = counted
 
@@ -110,7 +109,6 @@ def report() -> dict:
         "api": {k: [_calls[k], round(_seconds[k], 3)] for k in sorted(_calls)},
         "events": dict(_events),
         "artifacts": _artifacts["created"],
-        "unchanged": _artifacts["unchanged"],
         "artifact_seconds": _artifacts["seconds"],
     }
 

@@ -293,7 +293,7 @@ def print_breakdown(rows: list[dict]) -> None:
     print()
     print(
         f"{'measures':>8} {'mode':<8} | {'wall s':>6} | {'client CPU s':>12} | "
-        f"{'server CPU s':>12} | {'artifacts':>9} | {'unchanged':>9} | {'in artifact calls s':>19} | "
+        f"{'server CPU s':>12} | {'artifacts':>9} | {'in artifact calls s':>19} | "
         f"{'API calls':>9} | {'in API calls s':>14} | events"
     )
     for r in rows:
@@ -302,7 +302,7 @@ def print_breakdown(rows: list[dict]) -> None:
         events = ", ".join(f"{k} {v}" for k, v in sorted(r["events"].items())) or "none"
         print(
             f"{r['size']:>8} {r['mode']:<8} | {r['wall']:6.1f} | {r['client_cpu']:12.1f} | "
-            f"{r['server_cpu']:12.1f} | {r['artifacts']:>9} | {r['unchanged']:>9} | "
+            f"{r['server_cpu']:12.1f} | {r['artifacts']:>9} | "
             f"{r['artifact_seconds']:19.1f} | "
             f"{r['api_calls']:>9} | {r['api_seconds']:14.1f} | {events}"
         )

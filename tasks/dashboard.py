@@ -49,15 +49,6 @@ def dashboard_artifacts(ctx: InspectionRun) -> list[Artifact]:
     ]
 
 
-def dashboard_keys(inspection_ids: list[str]) -> list[str]:
-    """The keys of these inspections' dashboard artifacts (table and progress)."""
-    return [
-        artifact_key(kind, inspection_id)
-        for inspection_id in inspection_ids
-        for kind in ("dashboard", "dashboard-progress")
-    ]
-
-
 def with_dashboard(publish: Publish, work):
     """``work`` of one inspection (``each_inspection``), then its dashboard published."""
 

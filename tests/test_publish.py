@@ -1,19 +1,12 @@
-"""Artifacts published by a batch (tasks.publish.Publisher): a dashboard whose latest version
-already says the same is not created again (the dispatch runs in the same hour as the
-deadline watch, which has just published it); anything that changed — the day in its
-description, a row, the share closed — or a key seen for the first time is created, once.
-In the dispatch a batch's artifacts are created while the next batch works: none is lost, and
-one not created fails the run."""
+"""Artifacts published by a batch (tasks.publish.Publisher): the block ends when they are
+created, one not created fails the run; inside ``unsent()`` they are rendered as anywhere
+and not sent."""
 
 from __future__ import annotations
 
-import asyncio
-from types import SimpleNamespace
-
 import pytest
-from prefect.artifacts import ProgressArtifact, TableArtifact
+from prefect.artifacts import TableArtifact
 
-from tasks.dashboard import dashboard_keys
 from tasks.publish import Publisher
 
 KEY = "dashboard-binhai-2024-r8"
@@ -25,93 +18,8 @@ def table(rows=ROWS, description=DESCRIPTION, key=KEY) -> TableArtifact:
     return TableArtifact(table=rows, key=key, description=description)
 
 
-def stored(artifact) -> SimpleNamespace:
-    """The artifact as the API returns its latest version."""
-    data = asyncio.run(artifact.aformat())
-    return SimpleNamespace(
-        key=artifact.key, type=artifact.type, description=artifact.description, data=data
-    )
-
-
-class FakeClient:
-    def __init__(self, latest: list) -> None:
-        self.latest, self.posted, self.reads = latest, [], 0
-
-    async def read_latest_artifacts(self, artifact_filter, limit):
-        self.reads += 1
-        keys = artifact_filter.key.any_
-        return [a for a in self.latest if a.key in keys][:limit]
-
-    async def request(self, method, path, json, **kwargs):
-        self.posted.append((method, path, json["key"]))
-
-
-PROGRESS = "dashboard-progress-binhai-2024-r8"
-CASES = [
-    # (what, latest versions on the server, keys asked about, published, created)
-    ("the same table", [stored(table())], [KEY], table(), True),
-    (
-        "a row changed",
-        [stored(table())],
-        [KEY],
-        table(rows=[{**ROWS[0], "状态": "🔴 整改中"}]),
-        False,
-    ),
-    (
-        "another day",
-        [stored(table())],
-        [KEY],
-        table(description=DESCRIPTION.replace("16", "17")),
-        False,
-    ),
-    ("no earlier version", [], [KEY], table(), False),
-    ("a key not asked about", [stored(table())], [], table(), False),
-    (
-        "the same share closed",
-        [stored(ProgressArtifact(progress=40.0, key=PROGRESS, description="进度"))],
-        [PROGRESS],
-        ProgressArtifact(progress=40.0, key=PROGRESS, description="进度"),
-        True,
-    ),
-    (
-        "another share closed",
-        [stored(ProgressArtifact(progress=40.0, key=PROGRESS, description="进度"))],
-        [PROGRESS],
-        ProgressArtifact(progress=42.5, key=PROGRESS, description="进度"),
-        False,
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    "latest,keys,artifact,unchanged", [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_an_artifact_is_created_unless_its_latest_version_says_the_same(
-    latest, keys, artifact, unchanged
-):
-    publisher = Publisher(unless_same=keys)
-    client = FakeClient(latest)
-
-    async def publish() -> None:
-        await publisher._read_latest(client)
-        await publisher._create(client, artifact)
-
-    asyncio.run(publish())
-    assert client.posted == ([] if unchanged else [("POST", "/artifacts/", artifact.key)])
-    assert (publisher.created, publisher.unchanged) == ((0, 1) if unchanged else (1, 0))
-    assert not publisher.errors
-
-
-def test_the_latest_versions_are_read_in_one_request_per_200_keys():
-    keys = dashboard_keys([f"u{n:03d}" for n in range(150)])
-    assert keys[:2] == ["dashboard-u000", "dashboard-progress-u000"] and len(keys) == 300
-    client = FakeClient([])
-    asyncio.run(Publisher(unless_same=keys)._read_latest(client))
-    assert client.reads == 2
-
-
 def batches(monkeypatch, artifacts: list[list[str]]) -> list[list[str]]:
-    """The artifacts created when each batch's block ends (and at the end), with a server
+    """The artifacts created when each batch's block ends, with a server
     that takes a while to create each."""
     import time
 
