@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -44,6 +46,7 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
         start_new_session=True,
     )
     api = f"http://{host}:{port}/api"
+    previous = _stop_on_sigterm()
     try:
         _wait_healthy(api, process, timeout)
         from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
@@ -59,6 +62,19 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
     finally:
         stop(process, 20)
         log.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_on_sigterm():
+    """A SIGTERM (``kill``, a service manager stopping the command) ends the block as Ctrl-C
+    does, so the server is stopped with it. Without this, a SIGTERM during the demo's replay
+    ended the command at once and left the server (in a session of its own) running on its
+    port (tests/test_serve_stop.py). The previous handler, or None where signals cannot be
+    handled (not the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def stop(process: subprocess.Popen, timeout: float) -> None:
