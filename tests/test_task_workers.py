@@ -24,8 +24,7 @@ from rectify.core.settings import reset_settings
 from rectify.feedback.service import import_file
 from rectify.problems.actions import ApprovePlan
 from rectify.problems.service import act
-from rectify.runtime.demo import drain_prefect
-from rectify.runtime.server import embedded_server
+from rectify.runtime.server import drain_prefect, embedded_server
 from tests.conftest import ROOT, fresh_database
 from tests.receivers import free_port
 

@@ -16,6 +16,7 @@ from models import create_schema, session_scope
 from rectify.core.errors import Refusal
 from rectify.core.settings import get_settings
 from rectify.problems.tree import get_inspection
+from rectify.runtime.server import drain_prefect
 from rectify.runtime.simulation import load_scenario, simulate
 
 
@@ -101,16 +102,6 @@ def serve_demo(
             stop.set()
             replaying.join(timeout=60)
             drain_prefect()
-
-
-def drain_prefect(timeout: float = 15) -> None:
-    """Send this process's pending Prefect logs and events while the server still answers:
-    at the interpreter's exit Prefect would wait for them, the server gone, without end."""
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-
-    for worker in (APILogWorker, EventsWorker):
-        worker.drain_all(timeout=timeout)
 
 
 def replay_behind(

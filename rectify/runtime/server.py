@@ -58,12 +58,28 @@ def embedded_server(host: str, port: int, *, record_task_runs: bool = True, time
         if env.get("PREFECT_API_AUTH_STRING"):
             updates[PREFECT_API_AUTH_STRING] = env["PREFECT_API_AUTH_STRING"]
         with temporary_settings(updates=updates), without_csrf_tokens():
-            yield api
+            drain_prefect(timeout=5)  # workers bound to a server this process used before
+            try:
+                yield api
+            finally:
+                drain_prefect()  # sent while this server still answers
     finally:
         stop(process, 20)
         log.close()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def drain_prefect(timeout: float = 15) -> None:
+    """Send this process's pending Prefect logs and events and stop their workers: at the
+    interpreter's exit Prefect would wait for them, the server gone, without end. Prefect
+    keeps one events worker per process for any server, bound to the address it first sent
+    to; stopped, the next one is made for the server the process points at then."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=timeout)
 
 
 def _stop_on_sigterm():
