@@ -16,7 +16,6 @@ from models import create_schema, session_scope
 from rectify.core.errors import Refusal
 from rectify.core.settings import get_settings
 from rectify.problems.tree import get_inspection
-from rectify.runtime.server import drain_prefect
 from rectify.runtime.simulation import load_scenario, simulate
 
 
@@ -98,10 +97,9 @@ def serve_demo(
                 serve_all()
             else:
                 serve(serve_all)
-        finally:  # the replay ends, and its logs and events are sent, before the server does
+        finally:  # the replay ends before the server does (which sends its logs and events)
             stop.set()
             replaying.join(timeout=60)
-            drain_prefect()
 
 
 def replay_behind(
