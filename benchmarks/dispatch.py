@@ -227,8 +227,10 @@ def main() -> None:
         return
 
     import breakdown
+    import machine
     from province import build
 
+    print(machine.line(), flush=True)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     homes = {}
     for size in sizes:

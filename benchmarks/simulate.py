@@ -153,7 +153,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child, args.out), ensure_ascii=False, default=str))
         return
+    import machine
+
     print(f"load average before {load()}")
+    print(machine.line(), flush=True)
     for name in [args.only] if args.only else list(SCENARIOS):
         report(name, *run_twice(name, args.out))
     if args.serve:

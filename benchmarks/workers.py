@@ -219,8 +219,10 @@ def main() -> None:
         print(json.dumps(child_flow()))
         return
 
+    import machine
     from province import build
 
+    print(machine.line(), flush=True)
     units = max(1, round(args.size / MEASURES_PER_UNIT))
     started = time.perf_counter()
     home = build(units, CACHE / f"province-{units}")

@@ -3,6 +3,7 @@ that each change holds inside the replay only: after it, runs have Prefect's def
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import nullcontext
 
 import pytest
@@ -179,6 +180,8 @@ def test_on_its_own_server_a_flow_is_created_once_and_a_runs_name_kept_here(
             return httpx.Response(204)
         if method == "GET":
             return httpx.Response(200, json=stored)
+        if path == "/flow_runs/":  # the run as created: its generated name, Pending
+            return httpx.Response(201, json={"id": "1c2d", "name": "amber-owl", "state": "Pending"})
         return httpx.Response(201, json={"name": body.get("name"), "n": len(sent)})
 
     monkeypatch.setattr(SyncPrefectClient, "request", answer)
@@ -192,14 +195,26 @@ def test_on_its_own_server_a_flow_is_created_once_and_a_runs_name_kept_here(
             ]
             client.request("PATCH", "/flow_runs/{id}", path_params=run, json={"name": "期限检查"})
             read_back = client.request("GET", "/flow_runs/{id}", path_params=run).json()
+            new = {"id": "1c2d"}
+            client.request("POST", "/flow_runs/", json={"flow_id": "f"})
+            client.request("PATCH", "/flow_runs/{id}", path_params=new, json={"name": "回头看"})
+            new_read = [
+                client.request("GET", "/flow_runs/{id}", path_params=new).json() for _ in range(2)
+            ]
         after = get_client(sync_client=True).request("POST", "/flows/", json={"name": "x"})
     assert read_back == {"name": "期限检查", "state": "Running"}  # as Prefect reads it back
+    reads = sent.count(("GET", "/flow_runs/{id}"))
+    if own_server:  # the first reading after the creation: the creation's answer, named
+        assert new_read[0] == {"id": "1c2d", "name": "回头看", "state": "Pending"}
+        assert new_read[1] == {"name": "回头看", "state": "Running"} and reads == 2
+    else:
+        assert new_read == [{"name": "回头看", "state": "Running"}] * 2 and reads == 3
     if own_server:  # the second deadline-watch answered with the first answer, no PATCH
         assert flows[1] == flows[0] and sent.count(("POST", "/flows/")) == 3
         assert ("PATCH", "/flow_runs/{id}") not in sent and stored["name"] == "crimson-fox"
     else:
         assert flows[1] != flows[0] and sent.count(("POST", "/flows/")) == 4
-        assert stored["name"] == "期限检查"
+        assert stored["name"] == "回头看"  # both names sent, the last one kept
     assert after.json()["name"] == "x"
 
 
@@ -260,3 +275,32 @@ def test_a_kept_database_is_started_on_only_when_its_migrations_made_it(tmp_path
         _keep_copy(source, template)
         assert template.is_file() is kept and _migrated(template) is kept
         assert not list(template.parent.glob("*.part*"))
+
+
+def test_a_flows_parameter_model_is_built_once_and_checks_as_before(monkeypatch):
+    import prefect.flows as flows
+    from prefect import flow
+    from prefect.exceptions import ParameterTypeError
+
+    @flow
+    def watch(as_of: dt.datetime, inspection_id: str = "x") -> None: ...
+
+    built = []
+    build = flows.ValidatedFunction
+    monkeypatch.setattr(
+        flows, "ValidatedFunction", lambda *a, **k: built.append(1) or build(*a, **k)
+    )
+    with temporary_settings(updates=OFFLINE), replay_runs(None):
+        checked = [
+            watch.validate_parameters({"as_of": f"2024-07-0{day}T09:00:00+08:00"})
+            for day in (1, 1, 2)
+        ]
+        with pytest.raises(ParameterTypeError):
+            watch.validate_parameters({"as_of": "下周一"})
+    assert len(built) == 1  # once for four checks
+    assert checked[0]["as_of"] == dt.datetime(
+        2024, 7, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))
+    )
+    assert checked[2]["as_of"].day == 2 and checked[2]["inspection_id"] == "x"
+    watch.validate_parameters({"as_of": "2024-07-01T09:00:00+08:00"})
+    assert len(built) == 2  # after the replay, built for every run again

@@ -13,6 +13,7 @@ from rectify.runtime.replay_runs.own_server import OwnServer
 from rectify.runtime.replay_runs.runs import (
     fewer_requests,
     one_client,
+    parameter_models_built_once,
     replay_runs,
     storage_read_once,
     tasks_as_calls,
@@ -25,6 +26,7 @@ __all__ = [
     "OwnServer",
     "fewer_requests",
     "one_client",
+    "parameter_models_built_once",
     "replay_runs",
     "storage_read_once",
     "tasks_as_calls",
