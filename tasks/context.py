@@ -74,11 +74,8 @@ class InspectionRun:
         return office_supervisors(self.people)
 
     def office_warning(self) -> dict:
-        """``{"without_office": …}`` when the inspection has no office supervisor (a file of
-        the earlier format): nobody can be told of an application or assigned a review."""
-        if self.supervisors:
-            return {}
-        return {"without_office": "未声明巡察办督查人员：销号申请无人审核，回头看无人分派"}
+        """``{"without_office": …}`` when the inspection has no office supervisor."""
+        return office_warning(self.people)
 
     def views_by_id(self) -> dict[int, ProblemView]:
         """The snapshot's problem views by the problems' ids."""
@@ -165,6 +162,15 @@ class InspectionRun:
         return self.batch.outbox.new(keys)
 
 
+def office_warning(people: dict[str, PersonView]) -> dict:
+    """``{"without_office": …}`` when an inspection with these people has no office
+    supervisor (a file of the earlier format): nobody can be told of an application or
+    assigned a review."""
+    if office_supervisors(people):
+        return {}
+    return {"without_office": "未声明巡察办督查人员：销号申请无人审核，回头看无人分派"}
+
+
 # The work of one inspection: returns its result, or a function giving it once the batch's
 # notices are written (for results that count them).
 InspectionWork = Callable[[InspectionRun], dict | Callable[[], dict]]
@@ -212,14 +218,7 @@ def load_inspection_runs(
 ) -> list[InspectionRun]:
     at = as_utc(at)
     _lock(session, inspection_ids)
-    inspections = list(
-        session.exec(
-            select(Inspection).where(Inspection.id.in_(inspection_ids)).order_by(Inspection.id)
-        )
-    )
-    missing = set(inspection_ids) - {i.id for i in inspections}
-    if missing:
-        raise Refusal("unknown_inspection", f"没有编号为 {'、'.join(sorted(missing))} 的巡察")
+    inspections = known_inspections(session, inspection_ids)
     calendar = load_calendar(session)
     snaps = snapshots(session, inspections, at)
     cycles: dict[str, list[CycleRun]] = {}
@@ -251,6 +250,19 @@ def load_inspection_runs(
         )
         for i in inspections
     ]
+
+
+def known_inspections(session: Session, inspection_ids: list[str]) -> list[Inspection]:
+    """The inspections of these ids, in id order; refused when one is unknown."""
+    inspections = list(
+        session.exec(
+            select(Inspection).where(Inspection.id.in_(inspection_ids)).order_by(Inspection.id)
+        )
+    )
+    missing = set(inspection_ids) - {i.id for i in inspections}
+    if missing:
+        raise Refusal("unknown_inspection", f"没有编号为 {'、'.join(sorted(missing))} 的巡察")
+    return inspections
 
 
 def _lock(session: Session, inspection_ids: list[str]) -> None:

@@ -5,14 +5,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from prefect import task
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from models import Problem, ReviewAssignment, SignOff
+from models import Inspection, Person, Problem, ReviewAssignment, SignOff, session_scope
 from rectify.core.clock import as_utc, local_date
 from rectify.core.deadlines import add_period
 from rectify.core.states import ProblemState
 from rectify.notices.planning import ClosedProblem, review_assignments
-from tasks.context import InspectionRun, each_inspection
+from rectify.problems.tree import load_calendar, policy_of, views_of
+from tasks.context import (
+    InspectionRun,
+    each_inspection,
+    known_inspections,
+    office_warning,
+)
 
 
 @dataclass
@@ -31,8 +37,68 @@ def assign_reviews(inspection_ids: list[str], at: dt.datetime) -> list[dict]:
     """Closed problems whose 回头看 is due are assigned to an office supervisor who did not
     confirm their sign-off, in turn across the office's supervisors, and announced. No
     dashboard: an assignment changes nothing it shows, and the deadline watch of the same
-    hour publishes it."""
-    return each_inspection(inspection_ids, at, assign_one, load=_reviews)
+    hour publishes it.
+
+    The review runs every day, and on most days nothing is due: the inspections without a
+    closing whose review is due today and not yet assigned get their (empty) result from
+    two small queries, without their snapshots (the whole tree and history of each)."""
+    with session_scope() as session:
+        inspections = known_inspections(session, inspection_ids)
+        due = _maybe_due(session, inspections, as_utc(at))
+        quiet = _nothing_due(session, [i for i in inspections if i.id not in due], at)
+    done = each_inspection(sorted(due), at, assign_one, load=_reviews) if due else []
+    results = {r["inspection"]: r for r in done} | quiet
+    return [results[i.id] for i in inspections]
+
+
+def _maybe_due(session: Session, inspections: list[Inspection], at: dt.datetime) -> set[str]:
+    """The inspections with a closing by ``at`` whose review is due on their day and not yet
+    assigned: all that ``assign_one`` could assign (it also asks that the problem is still
+    closed and that a supervisor other than its confirmer is there)."""
+    by_id = {i.id: i for i in inspections}
+    assigned = {
+        (problem_id, as_utc(closed_at))
+        for problem_id, closed_at in session.exec(
+            select(ReviewAssignment.problem_id, ReviewAssignment.closed_at)
+            .join(Problem, ReviewAssignment.problem_id == Problem.id)
+            .where(Problem.inspection_id.in_(list(by_id)))
+        )
+    }
+    closings = [
+        (inspection_id, as_utc(closed_at))
+        for problem_id, inspection_id, closed_at in session.exec(
+            select(Problem.id, Problem.inspection_id, Problem.closed_at).where(
+                Problem.inspection_id.in_(list(by_id)), Problem.closed_at.is_not(None)
+            )
+        )
+        if as_utc(closed_at) <= at and (problem_id, as_utc(closed_at)) not in assigned
+    ]
+    calendar = load_calendar(session) if closings else None
+    due: set[str] = set()
+    for inspection_id, closed_at in closings:
+        inspection = by_id[inspection_id]
+        tz = inspection.timezone
+        review_after = policy_of(inspection).review_after
+        if local_date(at, tz) >= add_period(local_date(closed_at, tz), review_after, calendar):
+            due.add(inspection_id)
+    return due
+
+
+def _nothing_due(session: Session, inspections: list[Inspection], at: dt.datetime) -> dict:
+    """The result of a review with nothing to assign, by inspection: as ``assign_one``'s."""
+    people: dict[str, list[Person]] = {i.id: [] for i in inspections}
+    for person in session.exec(select(Person).where(Person.inspection_id.in_(list(people)))):
+        people[person.inspection_id].append(person)
+    return {
+        i.id: {
+            "inspection": i.id,
+            "date": local_date(as_utc(at), i.timezone).isoformat(),
+            "assigned": {},
+            "notices": 0,
+            **office_warning(views_of(people[i.id])),
+        }
+        for i in inspections
+    }
 
 
 def _reviews(contexts: list[InspectionRun]) -> Reviews:
