@@ -72,8 +72,10 @@ def stop_temporary_prefect_servers():
     pytest has already closed the stream its logger writes to: a "Logging error" there)."""
     yield
     server = sys.modules.get("prefect.server.api.server")
-    if server is not None:
-        for instance in list(server.SubprocessASGIServer._instances.values()):
+    # None, or a module whose import was cut short (no server was started from it)
+    started = getattr(server, "SubprocessASGIServer", None)
+    if started is not None:
+        for instance in list(started._instances.values()):
             instance.stop()
 
 

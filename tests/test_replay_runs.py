@@ -15,6 +15,7 @@ from prefect.settings import (
     PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED,
     PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY,
     PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+    PREFECT_LOGGING_TO_API_ENABLED,
     PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
     temporary_settings,
 )
@@ -73,6 +74,14 @@ def ui_links_as_usual(inside, **_):
     assert inside["view_at"] == "http://127.0.0.1:9/runs/flow-run/1"
 
 
+def logs_not_sent_to_own_server(inside, outside, **_):
+    assert inside["logs_to_api"] is False and outside["logs_to_api"] is True
+
+
+def logs_sent_as_usual(inside, **_):
+    assert inside["logs_to_api"] is True
+
+
 def storage_read_once(inside, outside, reads, **_):
     assert inside["storage"] == ["block"] * 3
     assert reads == [1]  # three runs, one request
@@ -93,6 +102,8 @@ CASES = [
     ("default result storage read once", False, False, storage_read_once),
     ("own server: no 'View at' links to a UI it has not", True, False, no_ui_links_on_own_server),
     ("a server it was pointed at: 'View at' links as usual", False, False, ui_links_as_usual),
+    ("own server: the logs to the log file only", True, False, logs_not_sent_to_own_server),
+    ("a server it was pointed at: the logs sent as usual", False, False, logs_sent_as_usual),
 ]
 
 
@@ -146,6 +157,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
                     results._read_server_default_result_storage_block_id() for _ in range(3)
                 ],
                 "view_at": url_for("flow-run", obj_id="1"),
+                "logs_to_api": PREFECT_LOGGING_TO_API_ENABLED.value(),
             }
         outside = {
             "heartbeat_before": before,
@@ -158,6 +170,7 @@ def test_replay_runs(monkeypatch, own_server, protected, check):
                 results._read_server_default_result_storage_block_id is read_from_server
             ),
             "view_at": url_for("flow-run", obj_id="1"),
+            "logs_to_api": PREFECT_LOGGING_TO_API_ENABLED.value(),
         }
     check(inside=inside, outside=outside, reads=reads)
 

@@ -12,6 +12,7 @@ process, keep Prefect's defaults.
 from rectify.runtime.replay_runs.own_server import OwnServer
 from rectify.runtime.replay_runs.runs import (
     fewer_requests,
+    logs_to_file_only,
     one_client,
     parameter_models_built_once,
     replay_runs,
@@ -25,6 +26,7 @@ from rectify.runtime.replay_runs.runs import (
 __all__ = [
     "OwnServer",
     "fewer_requests",
+    "logs_to_file_only",
     "one_client",
     "parameter_models_built_once",
     "replay_runs",

@@ -21,7 +21,8 @@ def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
     the server's default result storage read once. With ``own_server`` (the temporary
     server this replay started, whose CSRF protection is off and which nobody watches) the
     runs go to that server, once it answers, without a CSRF token asked for by each new
-    client and without events. Each flow's parameter model is built once, not per run."""
+    client, without events, their logs not sent to it. Each flow's parameter model is built
+    once, not per run."""
     from flows.common import runs_untagged
     from tasks.publish import unsent
 
@@ -34,6 +35,7 @@ def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
             stack.enter_context(tasks_as_calls())
             stack.enter_context(runs_untagged())  # no UI there to filter runs in
             stack.enter_context(without_ui_links())
+            stack.enter_context(logs_to_file_only())
         stack.enter_context(without_flow_heartbeats())
         stack.enter_context(without_run_tracing())
         stack.enter_context(one_client())
@@ -65,6 +67,18 @@ def without_ui_links() -> Iterator[None]:
     from prefect.settings import PREFECT_UI_URL, temporary_settings
 
     with temporary_settings(updates={PREFECT_UI_URL: ""}):
+        yield
+
+
+@contextmanager
+def logs_to_file_only() -> Iterator[None]:
+    """The runs' log records are not sent to the Prefect server: for a replay on its own
+    temporary server, which nobody can read and which is gone when the replay ends (about
+    1 400 records in the Wulong replay, each made into an API record in this process and
+    written by the server). They go to the log file as before (``rectify.runtime.logs``)."""
+    from prefect.settings import PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
+
+    with temporary_settings(updates={PREFECT_LOGGING_TO_API_ENABLED: False}):
         yield
 
 
