@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import contextvars
+import gzip
 import os
 import shutil
 import socket
@@ -32,16 +33,19 @@ class OwnServer:
     - its database is its own, in a temporary directory removed at exit, not Prefect's home
       (where every replay used to add its runs for good). It starts as a copy of a new
       Prefect database kept per Prefect version in ``~/.rectify/cache``: creating one runs
-      Prefect's migrations, 4 of the ~6 s a first start takes; the copy starts in 2-3 s;
+      Prefect's migrations, 4 of the ~6 s a first start takes (11 of 16 s on a slower
+      machine); the copy starts in 2-3 s. On a new home the copy is unpacked from the one
+      shipped with the engine for its Prefect version (``shipped``), when there is one;
+      otherwise the first replay makes it;
     - it runs without the services that record or react to events (``LEFT_OUT``): the event
       persister, which wrote every state change of every flow run as an event and on SQLite
       met "busy" answers that cost the client 2 s each (Wulong replay: 66 s with it, 26 s
       without, benchmarks/simulate.py), the task-run recorder (the tasks run as plain calls
       there: ``tasks_as_calls``) and the automations (it has none).
 
-    Flow runs with their states and logs are recorded as usual; their names are kept by the
-    replay (``fewer_requests``), runs on one unit are not tagged, artifacts are rendered and
-    not sent (``tasks.publish.unsent``). A later replay in the same process (tests) uses the
+    Flow runs with their states are recorded as usual; their names are kept by the replay
+    (``fewer_requests``), their logs go to the log file only (``logs_to_file_only``), runs
+    on one unit are not tagged, artifacts are rendered and not sent (``tasks.publish.unsent``). A later replay in the same process (tests) uses the
     server the first one started."""
 
     LEFT_OUT = ("EVENT_PERSISTER", "TASK_RUN_RECORDER", "TRIGGERS")
@@ -78,7 +82,7 @@ class OwnServer:
         atexit.register(shutil.rmtree, home, True)  # after the server's own stop (LIFO)
         database = home / "prefect.db"
         template = get_settings().home / "cache" / f"prefect-{prefect.__version__}.db"
-        copied = _migrated(template)
+        copied = _migrated(template) or _unpacked(shipped(prefect.__version__), template)
         if copied:
             shutil.copyfile(template, database)
         else:  # none yet, or not a whole migrated database: made again
@@ -198,6 +202,53 @@ def _keep_copy(database: Path, template: Path) -> None:
         pass
     finally:
         partial.unlink(missing_ok=True)
+
+
+SHIPPED = Path(__file__).with_name("databases")
+
+
+def shipped(version: str) -> Path:
+    """Where the engine ships a new database of this Prefect version (packed with gzip)."""
+    return SHIPPED / f"prefect-{version}.db.gz"
+
+
+def _unpacked(packed: Path, template: Path) -> bool:
+    """Unpack ``packed`` to ``template``, whole or not at all; whether a migrated database
+    is there now."""
+    if not packed.is_file():
+        return False
+    template.parent.mkdir(parents=True, exist_ok=True)
+    partial = template.with_name(f"{template.name}.{os.getpid()}.part")
+    try:
+        with gzip.open(packed) as source, open(partial, "wb") as copy:
+            shutil.copyfileobj(source, copy)
+        if _migrated(partial):
+            os.replace(partial, template)
+    except (OSError, EOFError, gzip.BadGzipFile):  # only the migrations run, as without it
+        pass
+    finally:
+        partial.unlink(missing_ok=True)
+    return _migrated(template)
+
+
+def make_database(template: Path) -> None:
+    """Make a new Prefect database at ``template`` as the first replay on a home does: a
+    server started on a new database (Prefect's migrations, its block types registered),
+    copied once it answers. For ``python -m rectify.runtime.replay_runs.ship``."""
+    from prefect.settings import get_current_settings
+
+    home = Path(tempfile.mkdtemp(prefix="rectify-new-prefect-"))
+    try:
+        database = home / "prefect.db"
+        settings = get_current_settings().to_environment_variables(exclude_unset=True)
+        env = OwnServer.environment({**os.environ, **settings}, database, False)
+        process, _ = _serve_api(env, 300)
+        try:
+            _keep_copy(database, template)
+        finally:
+            stop(process, 20)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _migrated(database: Path) -> bool:

@@ -1,0 +1,54 @@
+"""The new Prefect database shipped for the pinned Prefect (rectify/runtime/replay_runs/
+databases): a replay on a new home starts from it, whole or not at all, and it is the
+database Prefect's migrations make."""
+
+from __future__ import annotations
+
+import gzip
+
+import prefect
+import pytest
+
+from rectify.runtime.replay_runs.own_server import _migrated, _unpacked, shipped
+from rectify.runtime.replay_runs.ship import describe
+
+
+def test_the_pinned_prefect_has_its_database_shipped_and_a_new_home_gets_it(tmp_path):
+    template = tmp_path / "home" / "cache" / f"prefect-{prefect.__version__}.db"
+    assert shipped(prefect.__version__).is_file()
+    assert _unpacked(shipped(prefect.__version__), template) and _migrated(template)
+    found = describe(template)
+    assert found["migration"] and len(found["block types"]) > 5
+    assert not list(template.parent.glob("*.part"))
+
+
+@pytest.mark.parametrize(
+    "packed", [b"", b"not gzip at all", "cut"], ids=["empty", "not gzip", "cut short"]
+)
+def test_a_damaged_or_missing_shipped_database_leaves_nothing(tmp_path, packed):
+    source = tmp_path / "prefect-x.db.gz"
+    if packed == "cut":  # the shipped file, its second half gone
+        whole = shipped(prefect.__version__).read_bytes()
+        packed = whole[: len(whole) // 2]
+    source.write_bytes(packed)
+    template = tmp_path / "cache" / "prefect-x.db"
+    assert _unpacked(source, template) is False  # the replay runs the migrations, as before
+    assert _unpacked(tmp_path / "none.db.gz", template) is False
+    assert not template.exists() and not list(template.parent.glob("*.part"))
+
+
+def test_a_shipped_database_that_migrations_did_not_make_is_not_used(tmp_path):
+    source = tmp_path / "prefect-x.db.gz"
+    source.write_bytes(gzip.compress(b"SQLite format 3\x00" + b"\x00" * 4000))
+    template = tmp_path / "cache" / "prefect-x.db"
+    assert _unpacked(source, template) is False and not template.exists()
+
+
+@pytest.mark.slow
+def test_the_shipped_database_is_the_one_prefects_migrations_make(tmp_path):
+    from rectify.runtime.replay_runs.own_server import make_database
+
+    made, unpacked = tmp_path / "made.db", tmp_path / "shipped.db"
+    make_database(made)
+    assert _unpacked(shipped(prefect.__version__), unpacked)
+    assert describe(made) == describe(unpacked)  # else: python -m rectify.runtime.replay_runs.ship
