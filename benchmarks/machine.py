@@ -6,7 +6,8 @@ time target reads only beside this figure.
     .venv/bin/python benchmarks/machine.py
 
 The reference: the best of three runs of a fixed loop (additions, a dict and a list, as the
-engine's rules do), in this process; other processes on the machine slow it down.
+engine's rules do), in this process; other processes on the machine slow it down. On the
+machine of 7 December 2026, quiet: 0.34-0.37 s.
 """
 
 from __future__ import annotations
