@@ -23,13 +23,17 @@ def test_the_pinned_prefect_has_its_database_shipped_and_a_new_home_gets_it(tmp_
 
 
 @pytest.mark.parametrize(
-    "packed", [b"", b"not gzip at all", "cut"], ids=["empty", "not gzip", "cut short"]
+    "packed",
+    [b"", b"not gzip at all", "cut", "corrupt"],
+    ids=["empty", "not gzip", "cut short", "corrupt"],
 )
 def test_a_damaged_or_missing_shipped_database_leaves_nothing(tmp_path, packed):
     source = tmp_path / "prefect-x.db.gz"
+    whole = shipped(prefect.__version__).read_bytes()
     if packed == "cut":  # the shipped file, its second half gone
-        whole = shipped(prefect.__version__).read_bytes()
         packed = whole[: len(whole) // 2]
+    elif packed == "corrupt":  # its compressed data damaged: zlib's own error
+        packed = whole[:40] + bytes(b ^ 0x5A for b in whole[40:400]) + whole[400:]
     source.write_bytes(packed)
     template = tmp_path / "cache" / "prefect-x.db"
     assert _unpacked(source, template) is False  # the replay runs the migrations, as before

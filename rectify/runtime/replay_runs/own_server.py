@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -45,8 +46,9 @@ class OwnServer:
 
     Flow runs with their states are recorded as usual; their names are kept by the replay
     (``fewer_requests``), their logs go to the log file only (``logs_to_file_only``), runs
-    on one unit are not tagged, artifacts are rendered and not sent (``tasks.publish.unsent``). A later replay in the same process (tests) uses the
-    server the first one started."""
+    on one unit are not tagged, artifacts are rendered and not sent
+    (``tasks.publish.unsent``). A later replay in the same process (tests) uses the server
+    the first one started."""
 
     LEFT_OUT = ("EVENT_PERSISTER", "TASK_RUN_RECORDER", "TRIGGERS")
     _running: dict[str, object] = {}  # the server started for an earlier replay, kept
@@ -224,7 +226,7 @@ def _unpacked(packed: Path, template: Path) -> bool:
             shutil.copyfileobj(source, copy)
         if _migrated(partial):
             os.replace(partial, template)
-    except (OSError, EOFError, gzip.BadGzipFile):  # only the migrations run, as without it
+    except (OSError, EOFError, zlib.error):  # only the migrations run, as without it
         pass
     finally:
         partial.unlink(missing_ok=True)

@@ -167,11 +167,11 @@ def fewer_requests() -> Iterator[None]:
       of that name, made the first time): a flow's first answer is kept and given again;
     - a run's name is set once the run exists (``PATCH /flow_runs/{id}``, the name alone):
       the name is kept here and put into the run as Prefect reads it back at its start
-      (``GET /flow_runs/{id}``), so the run, its logs and the log file carry it as before;
-    - that reading back, the first after the run was created, is answered with the server's
-      answer to the creation (``POST /flow_runs/``): nothing else wrote to the run between.
+      (``GET /flow_runs/{id}``), so the run, its logs and the log file carry it as before.
 
-    About 570 requests fewer in a Wulong replay (of 1 360; benchmarks/simulate.py)."""
+    That reading back is sent: Prefect reads the run after its start has moved it to
+    Running (its state, run count and start time are the server's). About 370 requests
+    fewer in a Wulong replay (of 1 200), about 1 s (benchmarks/simulate.py)."""
     import httpx
     from prefect.context import SyncClientContext
 
@@ -179,7 +179,6 @@ def fewer_requests() -> Iterator[None]:
     send = client.request
     flows: dict[str, httpx.Response] = {}
     names: dict[str, str] = {}
-    created: dict[str, dict] = {}  # by run id: the server's answer to its creation
 
     def request(method, path, params=None, path_params=None, **kwargs):
         run = str((path_params or {}).get("id", "")) if path == "/flow_runs/{id}" else ""
@@ -195,15 +194,12 @@ def fewer_requests() -> Iterator[None]:
         if method == "PATCH" and run and isinstance(body, dict) and set(body) == {"name"}:
             names[run] = body["name"]
             return httpx.Response(204, request=httpx.Request(method, path))
-        if method == "GET" and run in created:
-            return _answer(method, path, 200, {**created.pop(run), **_named(names, run)})
         answer = send(method, path, params=params, path_params=path_params, **kwargs)
-        if (method, path) == ("POST", "/flow_runs/") and answer.is_success:
-            body = answer.json()
-            created[str(body.get("id", ""))] = body
-        elif method == "GET" and run in names and answer.is_success:
-            return _answer(
-                method, path, answer.status_code, {**answer.json(), **_named(names, run)}
+        if method == "GET" and run in names and answer.is_success:
+            return httpx.Response(
+                answer.status_code,
+                json={**answer.json(), "name": names[run]},
+                request=httpx.Request(method, path),
             )
         return answer
 
@@ -216,16 +212,6 @@ def fewer_requests() -> Iterator[None]:
             del client.request  # the class's own again
         else:
             client.request = before
-
-
-def _named(names: dict[str, str], run: str) -> dict[str, str]:
-    return {"name": names[run]} if run in names else {}
-
-
-def _answer(method: str, path: str, status: int, body: dict):
-    import httpx
-
-    return httpx.Response(status, json=body, request=httpx.Request(method, path))
 
 
 @contextmanager
@@ -253,28 +239,39 @@ def storage_read_once() -> Iterator[None]:
         results._read_server_default_result_storage_block_id = read
 
 
+_built_once: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "rectify_parameter_models", default=None
+)
+
+
 @contextmanager
 def parameter_models_built_once() -> Iterator[None]:
     """Prefect checks a flow run's parameters against a model it builds from the flow's
-    signature anew for every run (about 3 ms a run, 195 runs in the Wulong replay); within
-    the block the model of each flow function is built once and used for its later runs.
-    The check itself, and so what it accepts, refuses and converts, is unchanged."""
+    signature anew for every run (about 3 ms a run, 195 runs in the Wulong replay); in this
+    block (this thread's context only, as ``tasks_as_calls``) the model of each flow
+    function is built once and used for its later runs. The check itself, and so what it
+    accepts, refuses and converts, is unchanged; elsewhere Prefect builds it as before."""
     import prefect.flows as flows
 
     build = getattr(flows, "ValidatedFunction", None)
     if build is None:  # another Prefect: nothing to keep
         yield
         return
-    built: dict[tuple, object] = {}
+    if not getattr(build, "_rectify_once", False):
 
-    def build_once(function, config=None):
-        key = (function, repr(config))
-        if key not in built:
-            built[key] = build(function, config=config)
-        return built[key]
+        def build_once(function, config=None):
+            built = _built_once.get()
+            if built is None:
+                return build(function, config=config)
+            key = (function, repr(config))
+            if key not in built:
+                built[key] = build(function, config=config)
+            return built[key]
 
-    flows.ValidatedFunction = build_once
+        build_once._rectify_once = True
+        flows.ValidatedFunction = build_once
+    token = _built_once.set({})
     try:
         yield
     finally:
-        flows.ValidatedFunction = build
+        _built_once.reset(token)
