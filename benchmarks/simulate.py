@@ -40,6 +40,7 @@ SCENARIOS = {
 
 def child(name: str, out: str | None) -> dict:
     from rectify.runtime.logs import prefect_logs_to_file
+    from rectify.runtime.replay_runs import OwnServer
     from rectify.runtime.simulation import (
         load_scenario,
         prepare_embedded_prefect,
@@ -51,6 +52,7 @@ def child(name: str, out: str | None) -> dict:
     started = time.perf_counter()
     prepare_embedded_prefect()
     scenario = load_scenario(ROOT / "examples" / file)
+    OwnServer.start_early()  # as the command line
     with prefect_logs_to_file():  # as the command line: Prefect's terminal output to the file
         result = simulate(scenario, in_place=in_place)
     wall = time.perf_counter() - started

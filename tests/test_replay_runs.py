@@ -321,3 +321,59 @@ def test_a_flows_parameter_model_is_built_once_and_checks_as_before(monkeypatch)
     assert checked[2]["as_of"].day == 2 and checked[2]["inspection_id"] == "x"
     watch.validate_parameters({"as_of": "2024-07-01T09:00:00+08:00"})
     assert len(built) == 3  # after the replay, built for every run again
+
+
+EARLY_START = """
+import os, signal, sys
+from rectify.runtime.replay_runs import OwnServer
+from rectify.runtime.simulation import prepare_embedded_prefect
+
+prepare_embedded_prefect()
+seen = [OwnServer.start_early(), OwnServer.start_early()]  # one early server, not two
+early = OwnServer._early["server"].process
+OwnServer.discard_early()  # the replay was pointed at a server after all
+seen.append(early.poll() is not None and not OwnServer._early)
+seen.append(OwnServer.start_early())
+early = OwnServer._early["server"].process
+os.kill(early.pid, signal.SIGKILL)  # an early start that never comes up
+api = OwnServer().ready()  # the replay starts its server as before
+import urllib.request
+with urllib.request.urlopen(api + "/health", timeout=10) as answer:
+    seen.append(answer.status == 200)
+seen.append(OwnServer._running["server"][0].pid != early.pid)
+seen.append(OwnServer.start_early())  # a server is running: none more
+seen.append("prefect" in sys.modules and OwnServer.start_early())  # Prefect loaded: none
+print(seen)
+"""
+
+
+def test_a_replays_server_started_early_is_used_stopped_or_replaced(tmp_path):
+    """``rectify simulate`` starts its server's process before Prefect loads. The replay
+    waits for that one; one that does not come up is replaced by a start as before; a
+    replay pointed at a server stops it; and nothing starts early once Prefect is loaded
+    (its settings may then differ from the environment's) or a server is running."""
+    import os
+    import subprocess
+    import sys
+
+    from rectify.runtime.replay_runs import OwnServer
+
+    assert OwnServer.start_early() is False  # Prefect is loaded in the tests
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PREFECT_", "RECTIFY_"))  # PREFECT_API_URL among them
+    }
+    env |= {"RECTIFY_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect")}
+    done = subprocess.run(
+        [sys.executable, "-c", EARLY_START],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip().splitlines()[-1] == str(
+        [True, False, True, True, True, True, False, False]
+    )

@@ -22,6 +22,7 @@ from rectify.runtime.access import check_host
 from rectify.runtime.demo import is_loaded as _is_loaded
 from rectify.runtime.demo import serve_demo
 from rectify.runtime.logs import log_path, prefect_logs_to_file, quiet_child_processes
+from rectify.runtime.replay_runs import OwnServer
 from rectify.runtime.server import embedded_server
 from rectify.runtime.simulation import (
     Scenario,
@@ -117,6 +118,7 @@ def simulate(
     """在虚拟时钟上用真实的流程推演一个场景，无需等待真实时间。"""
     prepare_embedded_prefect()
     loaded = _load(scenario)
+    OwnServer.start_early()
     result = _run(loaded, "推演", verbose=verbose, send=send)
     write_outputs(result, out)
     s = result.summary
@@ -136,6 +138,7 @@ def _load_demo(scenario: Path, *, verbose: bool) -> None:
     if _is_loaded(loaded.inspection_id):
         console.print(f"演示数据已在数据库中：{loaded.inspection_id}", highlight=False)
         return
+    OwnServer.start_early()
     result = _run(loaded, "载入演示数据", verbose=verbose, in_place=True)
     s = result.summary
     console.print(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import atexit
 import contextvars
 import gzip
+import importlib.metadata
+import importlib.util
 import os
 import shutil
 import socket
@@ -26,7 +28,10 @@ from rectify.runtime.server import answers, stop
 class OwnServer:
     """The temporary Prefect server a replay starts for itself (no PREFECT_API_URL), started
     in a thread as soon as the replay begins, so that its start overlaps the loading of the
-    flows and of the engine's database; ``ready()`` waits for it before the first run.
+    flows and of the engine's database; ``ready()`` waits for it before the first run. The
+    command line starts its process earlier still, before Prefect loads (``start_early``):
+    the server's start (~3 s, 2 of them loading Prefect's server) is the longest thing a
+    replay waits for before its first run.
 
     Nobody watches this server: it has no UI, runs only the replay's flows and ends with the
     process. So:
@@ -52,6 +57,7 @@ class OwnServer:
 
     LEFT_OUT = ("EVENT_PERSISTER", "TASK_RUN_RECORDER", "TRIGGERS")
     _running: dict[str, object] = {}  # the server started for an earlier replay, kept
+    _early: dict[str, _Start] = {}  # started by start_early, not yet waited for
 
     def __init__(self) -> None:
         self._error: BaseException | None = None
@@ -71,7 +77,6 @@ class OwnServer:
             self._error = exc
 
     def _start_server(self) -> str:
-        import prefect
         from prefect.settings import (
             PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
             get_current_settings,
@@ -80,26 +85,43 @@ class OwnServer:
         running = self._running.get("server")
         if running is not None and running[0].poll() is None:
             return running[1]
-        home = Path(tempfile.mkdtemp(prefix="rectify-replay-prefect-"))
-        atexit.register(shutil.rmtree, home, True)  # after the server's own stop (LIFO)
-        database = home / "prefect.db"
-        template = get_settings().home / "cache" / f"prefect-{prefect.__version__}.db"
-        copied = _migrated(template) or _unpacked(shipped(prefect.__version__), template)
-        if copied:
-            shutil.copyfile(template, database)
-        else:  # none yet, or not a whole migrated database: made again
-            template.unlink(missing_ok=True)
-        env = self.environment(
-            {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True)},
-            database,
-            copied,
-        )
         limit = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
-        process, api = _serve_api(env, limit)
+        early = self._early.pop("server", None)
+        if early is not None and (api := early.answered(limit)):
+            self._running["server"] = (early.process, api)
+            return api
+        start = _Start.prepare(
+            {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True)}
+        )
+        process, api = _serve_api(start.env, limit)
         self._running["server"] = (process, api)
-        if not copied:
-            _keep_copy(database, template)
+        start.keep()
         return api
+
+    @classmethod
+    def start_early(cls) -> bool:
+        """Start the server's process now, before this process loads Prefect (0.7-0.8 s),
+        for a command about to replay (``rectify simulate``, ``rectify demo``): only when
+        Prefect is not loaded here yet (its settings are then this environment's and its
+        profile's, which the server reads as well) and ``PREFECT_API_URL`` is not in the
+        environment. The replay's ``OwnServer`` waits for it instead of starting one (or
+        starts one as before if it did not come up); a replay pointed at a server after all
+        (``PREFECT_API_URL`` in a Prefect profile) stops it (``discard_early``)."""
+        if "prefect" in sys.modules or os.environ.get("PREFECT_API_URL"):
+            return False
+        if cls._early or cls._running:
+            return False
+        start = _Start.prepare(dict(os.environ))
+        start.process, start.api = _spawn(start.env)
+        cls._early["server"] = start
+        return True
+
+    @classmethod
+    def discard_early(cls) -> None:
+        """Stop the server ``start_early`` started, when the replay will not use it."""
+        early = cls._early.pop("server", None)
+        if early is not None:
+            stop(early.process, 5)
 
     @classmethod
     def environment(cls, base: dict[str, str], database: Path, copied: bool) -> dict[str, str]:
@@ -146,26 +168,75 @@ class OwnServer:
             yield
 
 
+class _Start:
+    """A start of the server: its temporary home, its database (a copy of the kept one when
+    there is a whole one), its environment and, once spawned, its process and address."""
+
+    def __init__(self, env: dict[str, str], database: Path, template: Path, copied: bool):
+        self.env, self.database, self.template, self.copied = env, database, template, copied
+        self.process: subprocess.Popen | None = None
+        self.api = ""
+
+    @classmethod
+    def prepare(cls, base: dict[str, str]) -> _Start:
+        """A new temporary home, removed at exit, and the server's environment over ``base``."""
+        home = Path(tempfile.mkdtemp(prefix="rectify-replay-prefect-"))
+        atexit.register(shutil.rmtree, home, True)  # after the server's own stop (LIFO)
+        database = home / "prefect.db"
+        version = prefect_version()
+        template = get_settings().home / "cache" / f"prefect-{version}.db"
+        copied = _migrated(template) or _unpacked(shipped(version), template)
+        if copied:
+            shutil.copyfile(template, database)
+        else:  # none yet, or not a whole migrated database: made again
+            template.unlink(missing_ok=True)
+        return cls(OwnServer.environment(base, database, copied), database, template, copied)
+
+    def answered(self, limit: float) -> str | None:
+        """The address of the spawned server once it answers; None (and the process
+        stopped) if it ends first or does not answer within ``limit`` seconds."""
+        assert self.process is not None
+        if answers(self.api, self.process, time.monotonic() + limit, every=0.05):
+            self.keep()
+            return self.api
+        stop(self.process, 5)
+        return None
+
+    def keep(self) -> None:
+        """Keep a copy of a new database the answering server has migrated."""
+        if not self.copied:
+            _keep_copy(self.database, self.template)
+
+
+def prefect_version() -> str:
+    """The installed Prefect's version, read without loading Prefect."""
+    return importlib.metadata.version("prefect")
+
+
+def _spawn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """Prefect's API in a process of its own on a free port, as Prefect starts its temporary
+    server, without loading Prefect's server module here (1.2 s of this process's start,
+    beside the flows' loading), nor Prefect: the process, stopped at exit, and its address."""
+    port = _free_port()
+    app_dir = Path(importlib.util.find_spec("prefect").origin).parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
+        + ["--app-dir", str(app_dir)]
+        + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error"]
+        + ["--lifespan", "on"],
+        env=env,
+    )
+    atexit.register(stop, process, 5)
+    return process, f"http://127.0.0.1:{port}/api"
+
+
 def _serve_api(env: dict[str, str], limit: float) -> tuple[subprocess.Popen, str]:
-    """Prefect's API in a process of its own, as Prefect starts its temporary server, without
-    importing Prefect's server module here (1.2 s of this process's start, beside the
-    flows' loading): the process and its API address, once it answers. Another port is
+    """The server spawned (``_spawn``) and its address, once it answers. Another port is
     tried when the process ends at once with uvicorn's 3 (a port taken since it was found
     free, or a start that failed: three tries)."""
-    import prefect
-
     deadline = time.monotonic() + limit
     for _ in range(3):
-        port = _free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
-            + ["--app-dir", str(Path(prefect.__file__).parent.parent)]
-            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error"]
-            + ["--lifespan", "on"],
-            env=env,
-        )
-        atexit.register(stop, process, 5)
-        api = f"http://127.0.0.1:{port}/api"
+        process, api = _spawn(env)
         if answers(api, process, deadline, every=0.05):
             return process, api
         stop(process, 5)

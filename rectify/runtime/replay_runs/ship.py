@@ -17,7 +17,7 @@ import tempfile
 from contextlib import closing
 from pathlib import Path
 
-from rectify.runtime.replay_runs.own_server import make_database, shipped
+from rectify.runtime.replay_runs.own_server import make_database, prefect_version, shipped
 
 
 def describe(database: Path) -> dict[str, list[tuple]]:
@@ -52,9 +52,7 @@ def _constraints_sorted(sql: str | None) -> str | None:
 
 def ship() -> Path:
     """Make a new database of the installed Prefect and pack it where the engine ships it."""
-    import prefect
-
-    target = shipped(prefect.__version__)
+    target = shipped(prefect_version())
     with tempfile.TemporaryDirectory() as tmp:
         made = Path(tmp) / "prefect.db"
         make_database(made)
