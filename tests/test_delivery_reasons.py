@@ -61,3 +61,41 @@ def test_failures_at_the_same_moment_each_record_only_their_own_report(monkeypat
     for i, reason in enumerate(reasons):
         assert f"/p{i}/***" in reason
         assert reason.count("Failed to send JSON") == 1
+
+
+# Contacts as offices write them, and what the sender makes of each: the same plugin, set up
+# the same, as Apprise makes from the URL; or None where Apprise is left to make it.
+PLUGIN_CASES = [
+    "json://127.0.0.1:8080/p1?+X-Rectify-Key=insp%7Cdispatch%7Cp1",
+    "JSONS://user:pa%2Bss@hooks.example.org/in/?+Authorization=Bearer%20x&cto=0.5",
+    "form://127.0.0.1/p/#frag?+X-Rectify-Key=k",
+    "xml://127.0.0.1:9/path?method=PUT",
+    "mailto://user:pass@mail.example.org?to=a@example.org&from=b@example.org",
+    "tgram://123456789:abcdefghijklmnopqrstuvwxyzABCDEFGHI/12345",
+]
+LEFT_TO_APPRISE = [
+    "https://discord.com/api/webhooks/4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js",  # native
+    "nonsense-scheme://x/y",
+    "json://",
+    "not a url at all",
+]
+
+
+@pytest.mark.parametrize("url", PLUGIN_CASES)
+def test_a_contacts_plugin_is_made_as_apprise_makes_it(url):
+    import apprise
+
+    from rectify.notices.sender import ASSET, _plugin
+
+    made, expected = _plugin(url), apprise.Apprise.instantiate(url, asset=ASSET)
+    assert made is not None and type(made) is type(expected)
+    assert made.url(privacy=False) == expected.url(privacy=False)
+    assert made.asset is ASSET and not made.tags
+    assert getattr(made, "headers", None) == getattr(expected, "headers", None)
+
+
+@pytest.mark.parametrize("url", LEFT_TO_APPRISE)
+def test_a_contact_apprise_reads_otherwise_is_left_to_it(url):
+    from rectify.notices.sender import _plugin
+
+    assert _plugin(url) is None  # added as a URL: Apprise parses it, or says it is invalid
