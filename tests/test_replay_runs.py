@@ -336,10 +336,15 @@ seen.append(early.poll() is not None and not OwnServer._early)
 seen.append(OwnServer.start_early())
 early = OwnServer._early["server"].process
 os.kill(early.pid, signal.SIGKILL)  # an early start that never comes up
-api = OwnServer().ready()  # the replay starts its server as before
+server = OwnServer()
+api = server.ready()  # the replay starts its server as before
 import urllib.request
 with urllib.request.urlopen(api + "/health", timeout=10) as answer:
     seen.append(answer.status == 200)
+from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED
+with server.pointed_at():  # its own Prefect: no version asked for
+    seen.append((PREFECT_API_URL.value(), PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED.value()))
+seen.append(PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED.value())  # as before, after
 seen.append(OwnServer._running["server"][0].pid != early.pid)
 seen.append(OwnServer.start_early())  # a server is running: none more
 seen.append("prefect" in sys.modules and OwnServer.start_early())  # Prefect loaded: none
@@ -374,6 +379,8 @@ def test_a_replays_server_started_early_is_used_stopped_or_replaced(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == str(
-        [True, False, True, True, True, True, False, False]
+    seen = done.stdout.strip().splitlines()[-1]
+    assert seen.startswith("[True, False, True, True, True, (") and seen.endswith(
+        "', False), True, True, False, False]"
     )
+    assert "('http://127.0.0.1:" in seen

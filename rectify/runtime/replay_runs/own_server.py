@@ -161,10 +161,21 @@ class OwnServer:
 
     @contextmanager
     def pointed_at(self) -> Iterator[None]:
-        """This process's Prefect client pointed at the server, once it answers."""
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        """This process's Prefect client pointed at the server, once it answers, without
+        asking for its version: the server runs this interpreter's own Prefect, so the check
+        cannot fail, and its first answer takes the server ~0.2 s (a cost of that route
+        alone, paid while the replay waits)."""
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED,
+            temporary_settings,
+        )
 
-        with temporary_settings(updates={PREFECT_API_URL: self.ready()}):
+        updates = {
+            PREFECT_API_URL: self.ready(),
+            PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED: False,
+        }
+        with temporary_settings(updates=updates):
             yield
 
 
