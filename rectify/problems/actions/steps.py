@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pendulum
-from sqlalchemy import func
+from sqlalchemy import func, union_all
 from sqlmodel import Session, select
 
 import models
@@ -262,17 +262,14 @@ def in_order(session: Session, problem: models.Problem, at: dt.datetime, tz: str
     it was entered: an action entered at the instant of the problem's latest event (several
     commands with one ``--at``) is recorded a microsecond after it; one entered before the
     latest event is refused (its place in the history would contradict the state)."""
+    latest_of_each = union_all(  # one statement for the eight kinds of record
+        *(select(func.max(t.at)).where(t.problem_id == problem.id) for t in HISTORY),
+        select(func.max(models.MeasureCompletion.at))
+        .join(models.Measure, models.MeasureCompletion.measure_id == models.Measure.id)
+        .where(models.Measure.problem_id == problem.id),
+    )
     latest = max(
-        (
-            as_utc(t)
-            for query in (
-                *(select(func.max(t.at)).where(t.problem_id == problem.id) for t in HISTORY),
-                select(func.max(models.MeasureCompletion.at))
-                .join(models.Measure, models.MeasureCompletion.measure_id == models.Measure.id)
-                .where(models.Measure.problem_id == problem.id),
-            )
-            if (t := session.exec(query).one()) is not None
-        ),
+        (as_utc(t) for t in session.execute(latest_of_each).scalars() if t is not None),
         default=None,
     )
     at = as_utc(at)
