@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from contextlib import nullcontext
 
 import pytest
 from prefect import task
@@ -118,8 +117,8 @@ class StartedServer:
     """The replay's own server, already answering at the OFFLINE address (its start is the
     replays' own: tests/test_simulate.py)."""
 
-    def pointed_at(self):
-        return nullcontext()
+    def settings(self):
+        return {}
 
 
 @pytest.mark.parametrize(

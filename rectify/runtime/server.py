@@ -111,16 +111,31 @@ def without_csrf_tokens() -> Iterator[None]:
     client then goes on without. Against such a server this process started (``rectify
     serve``'s, a replay's own) the question is left out. A server with CSRF protection
     (PREFECT_SERVER_CSRF_PROTECTION_ENABLED) is asked as usual."""
+    with changed_settings(csrf_off()):
+        yield
+
+
+def csrf_off() -> dict:
+    """The settings of ``without_csrf_tokens``: none when the server has CSRF protection."""
     from prefect.settings import (
         PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
         PREFECT_SERVER_CSRF_PROTECTION_ENABLED,
-        temporary_settings,
     )
 
     if PREFECT_SERVER_CSRF_PROTECTION_ENABLED.value():
+        return {}
+    return {PREFECT_CLIENT_CSRF_SUPPORT_ENABLED: False}
+
+
+@contextmanager
+def changed_settings(updates: dict) -> Iterator[None]:
+    """Prefect's settings with ``updates`` in this block (none: unchanged)."""
+    if not updates:
         yield
         return
-    with temporary_settings(updates={PREFECT_CLIENT_CSRF_SUPPORT_ENABLED: False}):
+    from prefect.settings import temporary_settings
+
+    with temporary_settings(updates=updates):
         yield
 
 

@@ -22,7 +22,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from rectify.core.settings import get_settings
-from rectify.runtime.server import answers, stop
+from rectify.runtime.server import answers, changed_settings, stop
 
 
 class OwnServer:
@@ -161,22 +161,18 @@ class OwnServer:
 
     @contextmanager
     def pointed_at(self) -> Iterator[None]:
-        """This process's Prefect client pointed at the server, once it answers, without
-        asking for its version: the server runs this interpreter's own Prefect, so the check
-        cannot fail, and its first answer takes the server ~0.2 s (a cost of that route
-        alone, paid while the replay waits)."""
-        from prefect.settings import (
-            PREFECT_API_URL,
-            PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED,
-            temporary_settings,
-        )
-
-        updates = {
-            PREFECT_API_URL: self.ready(),
-            PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED: False,
-        }
-        with temporary_settings(updates=updates):
+        """This process's Prefect client pointed at the server, once it answers (``settings``)."""
+        with changed_settings(self.settings()):
             yield
+
+    def settings(self) -> dict:
+        """The Prefect settings of a client of the server, once it answers: its address, and
+        no asking for its version: the server runs this interpreter's own Prefect, so the
+        check cannot fail, and its first answer takes the server ~0.2 s (a cost of that route
+        alone, paid while the replay waits)."""
+        from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED
+
+        return {PREFECT_API_URL: self.ready(), PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED: False}
 
 
 class _Start:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
-from rectify.runtime.server import without_csrf_tokens
+from rectify.runtime.server import changed_settings, csrf_off
 
 if TYPE_CHECKING:
     from rectify.runtime.replay_runs.own_server import OwnServer
@@ -26,18 +26,20 @@ def replay_runs(own_server: OwnServer | None = None) -> Iterator[None]:
     from flows.common import runs_untagged
     from tasks.publish import unsent
 
+    # Prefect's settings changed in one step, not one per change (each rebuilds them: ~30 ms
+    # while the replay waits): those of without_flow_heartbeats and without_run_tracing,
+    # and on its own server those of pointed_at, without_csrf_tokens, without_ui_links and
+    # logs_to_file_only.
+    settings = _heartbeats_off() | _tracing_off()
+    if own_server is not None:
+        settings |= own_server.settings() | csrf_off() | _ui_links_off() | _logs_to_api_off()
     with ExitStack() as stack:
+        stack.enter_context(changed_settings(settings))
         if own_server is not None:
-            stack.enter_context(own_server.pointed_at())
-            stack.enter_context(without_csrf_tokens())
             stack.enter_context(without_events())
             stack.enter_context(unsent())  # tasks.publish: artifacts no one could open
             stack.enter_context(tasks_as_calls())
             stack.enter_context(runs_untagged())  # no UI there to filter runs in
-            stack.enter_context(without_ui_links())
-            stack.enter_context(logs_to_file_only())
-        stack.enter_context(without_flow_heartbeats())
-        stack.enter_context(without_run_tracing())
         stack.enter_context(one_client())
         if own_server is not None:
             stack.enter_context(fewer_requests())
@@ -52,11 +54,15 @@ def without_flow_heartbeats() -> Iterator[None]:
     (about 0.8-1.0 s per run on Prefect 3.8.8 and 3.9.1, benchmarks/prefect_overheads.py).
     A simulation's runs last milliseconds of a virtual clock, so the runs started in this
     block have no heartbeats (crash detection for long runs)."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    with changed_settings(_heartbeats_off()):
+        yield
+
+
+def _heartbeats_off() -> dict:
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 
     # None is accepted only here, not from the environment (which wants at least 30 s).
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield
+    return {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
 
 
 @contextmanager
@@ -64,10 +70,14 @@ def without_ui_links() -> Iterator[None]:
     """No UI address for the runs of this block: Prefect logs "View at <UI address>/runs/…"
     at the start of every run, and a replay's own server has no UI and is gone when the
     replay ends, so those lines (one per run in the replay's log file) led nowhere."""
-    from prefect.settings import PREFECT_UI_URL, temporary_settings
-
-    with temporary_settings(updates={PREFECT_UI_URL: ""}):
+    with changed_settings(_ui_links_off()):
         yield
+
+
+def _ui_links_off() -> dict:
+    from prefect.settings import PREFECT_UI_URL
+
+    return {PREFECT_UI_URL: ""}
 
 
 @contextmanager
@@ -76,10 +86,14 @@ def logs_to_file_only() -> Iterator[None]:
     temporary server, which nobody can read and which is gone when the replay ends (about
     1 400 records in the Wulong replay, each made into an API record in this process and
     written by the server). They go to the log file as before (``rectify.runtime.logs``)."""
-    from prefect.settings import PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
-
-    with temporary_settings(updates={PREFECT_LOGGING_TO_API_ENABLED: False}):
+    with changed_settings(_logs_to_api_off()):
         yield
+
+
+def _logs_to_api_off() -> dict:
+    from prefect.settings import PREFECT_LOGGING_TO_API_ENABLED
+
+    return {PREFECT_LOGGING_TO_API_ENABLED: False}
 
 
 _plain_tasks: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -123,10 +137,14 @@ def without_run_tracing() -> Iterator[None]:
     """Prefect opens an OpenTelemetry span for every flow and task run and writes its trace
     id into each flow run's labels: one more request per run (195 in the Wulong replay),
     for traces that nothing collects in a replay. The runs of this block have no spans."""
-    from prefect.settings import PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY, temporary_settings
-
-    with temporary_settings(updates={PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY: False}):
+    with changed_settings(_tracing_off()):
         yield
+
+
+def _tracing_off() -> dict:
+    from prefect.settings import PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY
+
+    return {PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY: False}
 
 
 @contextmanager
