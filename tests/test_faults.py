@@ -541,13 +541,18 @@ def outage(db_path: Path):
         get_engine().dispose()  # its pooled connections were terminated too
 
 
+UNITS = 8
+
+
 def test_database_gone_mid_run_fails_loudly_and_leaves_no_half_written_dispatch(db, tmp_path):
     """The database goes away once the first inspection's dispatch is written: the run ends
     Failed with the database's error, every inspection has its dispatch record and all its
-    notices or neither, nothing else changed, and the run started again completes it."""
+    notices or neither, nothing else changed, and the run started again completes it. Eight
+    units, so that the outage, taken once the first is seen, comes before the last (with
+    three, a fast run had written all of them by then)."""
     with HttpReceiver() as http:
-        expected = load(tmp_path, http, inspections=3, people=30)
-        per_inspection = expected // 3
+        expected = load(tmp_path, http, inspections=UNITS, people=30)
+        per_inspection = expected // UNITS
         before = dump_database()
         probe = Probe()
         # one inspection per transaction, so that the run can fail between two of them
@@ -570,7 +575,7 @@ def test_database_gone_mid_run_fails_loudly_and_leaves_no_half_written_dispatch(
         assert changed <= {"notice", "cyclerun"}, changed
         written = Counter(n.inspection_id for n in outbox())
         recorded = {inspection for inspection, _, _ in cycles()}
-        for index in range(3):
+        for index in range(UNITS):
             inspection = f"load-{index}"
             assert written[inspection] in (0, per_inspection), written
             assert (inspection in recorded) == (written[inspection] == per_inspection)
@@ -585,5 +590,5 @@ def test_database_gone_mid_run_fails_loudly_and_leaves_no_half_written_dispatch(
         notices = outbox()
         assert_each_notice_once(notices, expected)
         assert Counter(n.status for n in notices) == {"sent": expected}
-        assert cycles() == [(f"load-{i}", "dispatch", DAY) for i in range(3)]
+        assert cycles() == [(f"load-{i}", "dispatch", DAY) for i in range(UNITS)]
         assert set(http.keys()) == {n.dedupe_key for n in notices}
