@@ -78,6 +78,7 @@ LEFT_TO_APPRISE = [
     "nonsense-scheme://x/y",
     "json://",
     "not a url at all",
+    "json://127.0.0.1:8080/a, json://127.0.0.1:8081/b",  # two receivers in one contact
 ]
 
 
@@ -99,3 +100,12 @@ def test_a_contact_apprise_reads_otherwise_is_left_to_it(url):
     from rectify.notices.sender import _plugin
 
     assert _plugin(url) is None  # added as a URL: Apprise parses it, or says it is invalid
+
+
+def test_a_contact_of_two_urls_reaches_both(monkeypatch):
+    monkeypatch.setenv("RECEIVER_TOKEN", TOKEN)
+    with HttpReceiver() as first, HttpReceiver() as second:
+        contact = f"{first.url('a')}, {second.url('b')}"
+        assert _send("insp|2", [contact], "标题", "正文") is None
+    assert [m.body for m in first.messages] == ["正文"]
+    assert [m.body for m in second.messages] == ["正文"]

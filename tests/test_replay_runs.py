@@ -334,9 +334,10 @@ OwnServer.discard_early()  # the replay was pointed at a server after all
 seen.append(early.poll() is not None and not OwnServer._early)
 seen.append(OwnServer.start_early())
 early = OwnServer._early["server"].process
-os.kill(early.pid, signal.SIGKILL)  # an early start that never comes up
+if sys.argv[1] == "kill":
+    os.kill(early.pid, signal.SIGKILL)  # an early start that never comes up
 server = OwnServer()
-api = server.ready()  # the replay starts its server as before
+api = server.ready()  # the replay starts its server as before, or uses the early one
 import urllib.request
 with urllib.request.urlopen(api + "/health", timeout=10) as answer:
     seen.append(answer.status == 200)
@@ -344,14 +345,21 @@ from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_SERVER_VERSION_CHEC
 with server.pointed_at():  # its own Prefect: no version asked for
     seen.append((PREFECT_API_URL.value(), PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED.value()))
 seen.append(PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED.value())  # as before, after
-seen.append(OwnServer._running["server"][0].pid != early.pid)
+seen.append(OwnServer._running["server"][0].pid != early.pid)  # replaced, or not
 seen.append(OwnServer.start_early())  # a server is running: none more
 seen.append("prefect" in sys.modules and OwnServer.start_early())  # Prefect loaded: none
 print(seen)
 """
+PREFECT_FIRST = """
+import prefect
+from rectify.runtime.replay_runs import OwnServer
+print(OwnServer.start_early())
+"""
 
 
-def test_a_replays_server_started_early_is_used_stopped_or_replaced(tmp_path):
+@pytest.mark.slow
+@pytest.mark.parametrize("early", ["comes up", "kill"], ids=["used", "replaced"])
+def test_a_replays_server_started_early_is_used_stopped_or_replaced(tmp_path, early):
     """``rectify simulate`` starts its server's process before Prefect loads. The replay
     waits for that one; one that does not come up is replaced by a start as before; a
     replay pointed at a server stops it; and nothing starts early once Prefect is loaded
@@ -369,8 +377,12 @@ def test_a_replays_server_started_early_is_used_stopped_or_replaced(tmp_path):
         if not key.startswith(("PREFECT_", "RECTIFY_"))  # PREFECT_API_URL among them
     }
     env |= {"RECTIFY_HOME": str(tmp_path / "home"), "PREFECT_HOME": str(tmp_path / "prefect")}
+    loaded = subprocess.run(  # Prefect loaded first: its settings may differ from the env
+        [sys.executable, "-c", PREFECT_FIRST], env=env, capture_output=True, text=True, check=False
+    )
+    assert loaded.stdout.strip().splitlines()[-1] == "False", loaded.stderr[-3000:]
     done = subprocess.run(
-        [sys.executable, "-c", EARLY_START],
+        [sys.executable, "-c", EARLY_START, early],
         env=env,
         capture_output=True,
         text=True,
@@ -379,7 +391,8 @@ def test_a_replays_server_started_early_is_used_stopped_or_replaced(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = done.stdout.strip().splitlines()[-1]
+    replaced = "True" if early == "kill" else "False"
     assert seen.startswith("[True, False, True, True, True, (") and seen.endswith(
-        "', False), True, True, False, False]"
+        f"', False), True, {replaced}, False, False]"
     )
     assert "('http://127.0.0.1:" in seen

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import apprise
 from apprise import NotifyBase
 from apprise.manager_plugins import NotificationManager
+from apprise.utils.parse import parse_urls
 from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, select
 
@@ -316,10 +317,14 @@ def _plugin(url: str) -> NotifyBase | None:
     """The Apprise plugin of ``url``, made as ``Apprise.instantiate`` makes it (the scheme's
     plugin, its ``parse_url``, the sender's asset, no tags), without the two privacy-safe
     copies of the URL it formats for its log lines, logged or not: 14 % of a notice's
-    sending (benchmarks/delivery.py). None when that is not plainly the same: a scheme
-    Apprise does not know by name (native URLs), a disabled plugin, a URL its plugin does
+    sending (benchmarks/delivery.py). None when that is not plainly the same: a contact of
+    several URLs, a scheme Apprise does not know by name (native URLs), a disabled plugin, a URL its plugin does
     not parse, a plugin that refuses its arguments or disables itself; the caller then adds
     the URL itself, and Apprise reports what is wrong with it as before."""
+    urls = parse_urls(url)  # as Apprise.add splits a contact of several URLs
+    if len(urls) != 1:
+        return None
+    url = urls[0]
     if (match := _SCHEME.match(url)) is None:
         return None
     scheme = match.group(1).lower()

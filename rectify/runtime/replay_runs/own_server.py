@@ -86,14 +86,15 @@ class OwnServer:
         if running is not None and running[0].poll() is None:
             return running[1]
         limit = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+        deadline = time.monotonic() + limit  # for an early start and its replacement together
         early = self._early.pop("server", None)
-        if early is not None and (api := early.answered(limit)):
+        if early is not None and (api := early.answered(deadline)):
             self._running["server"] = (early.process, api)
             return api
         start = _Start.prepare(
             {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True)}
         )
-        process, api = _serve_api(start.env, limit)
+        process, api = _serve_api(start.env, max(deadline - time.monotonic(), 1.0), limit)
         self._running["server"] = (process, api)
         start.keep()
         return api
@@ -147,6 +148,9 @@ class OwnServer:
             "PREFECT__SERVER_FINAL": "1",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
+        # Not told that Prefect collects usage data (over the progress bar), as this process
+        # is once its logs go to the file: the server may start before that (start_early).
+        env.setdefault("DO_NOT_TRACK", "1")
         env |= {f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in cls.LEFT_OUT}
         return env
 
@@ -199,11 +203,11 @@ class _Start:
             template.unlink(missing_ok=True)
         return cls(OwnServer.environment(base, database, copied), database, template, copied)
 
-    def answered(self, limit: float) -> str | None:
+    def answered(self, deadline: float) -> str | None:
         """The address of the spawned server once it answers; None (and the process
-        stopped) if it ends first or does not answer within ``limit`` seconds."""
+        stopped) if it ends first or does not answer by ``deadline`` (``time.monotonic()``)."""
         assert self.process is not None
-        if answers(self.api, self.process, time.monotonic() + limit, every=0.05):
+        if answers(self.api, self.process, deadline, every=0.05):
             self.keep()
             return self.api
         stop(self.process, 5)
@@ -237,10 +241,13 @@ def _spawn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     return process, f"http://127.0.0.1:{port}/api"
 
 
-def _serve_api(env: dict[str, str], limit: float) -> tuple[subprocess.Popen, str]:
-    """The server spawned (``_spawn``) and its address, once it answers. Another port is
-    tried when the process ends at once with uvicorn's 3 (a port taken since it was found
-    free, or a start that failed: three tries)."""
+def _serve_api(
+    env: dict[str, str], limit: float, named: float | None = None
+) -> tuple[subprocess.Popen, str]:
+    """The server spawned (``_spawn``) and its address, once it answers within ``limit``
+    seconds (``named``: the limit the error names, when part of it went to an early start).
+    Another port is tried when the process ends at once with uvicorn's 3 (a port taken since
+    it was found free, or a start that failed: three tries)."""
     deadline = time.monotonic() + limit
     for _ in range(3):
         process, api = _spawn(env)
@@ -250,7 +257,7 @@ def _serve_api(env: dict[str, str], limit: float) -> tuple[subprocess.Popen, str
         if process.returncode != 3 or time.monotonic() >= deadline:
             break
     if time.monotonic() >= deadline:
-        raise RuntimeError(f"回放用的 Prefect 服务未能在 {limit:.0f} 秒内启动")
+        raise RuntimeError(f"回放用的 Prefect 服务未能在 {named or limit:.0f} 秒内启动")
     raise RuntimeError(
         f"回放用的 Prefect 服务启动失败（退出码 {process.returncode}），详见上方输出"
     )
