@@ -316,11 +316,12 @@ def _notifier() -> apprise.Apprise:
 def _plugin(url: str) -> NotifyBase | None:
     """The Apprise plugin of ``url``, made as ``Apprise.instantiate`` makes it (the scheme's
     plugin, its ``parse_url``, the sender's asset, no tags), without the two privacy-safe
-    copies of the URL it formats for its log lines, logged or not: 14 % of a notice's
-    sending (benchmarks/delivery.py). None when that is not plainly the same: a contact of
-    several URLs, a scheme Apprise does not know by name (native URLs), a disabled plugin, a URL its plugin does
-    not parse, a plugin that refuses its arguments or disables itself; the caller then adds
-    the URL itself, and Apprise reports what is wrong with it as before."""
+    copies of the URL it formats for its log lines, logged or not: 7-12 % of a notice's
+    sending (benchmarks/delivery.py, code before and after in the same minutes). None when
+    that is not plainly the same: a contact of several URLs, a scheme Apprise does not know
+    by name (native URLs), a disabled plugin, a URL its plugin does not parse, a plugin that
+    refuses its arguments or disables itself; the caller then adds the URL itself, and
+    Apprise reports what is wrong with it as before."""
     urls = parse_urls(url)  # as Apprise.add splits a contact of several URLs
     if len(urls) != 1:
         return None
