@@ -29,7 +29,7 @@ import apprise
 from apprise import NotifyBase
 from apprise.manager_plugins import NotificationManager
 from apprise.utils.parse import parse_urls
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, or_, union_all, update
 from sqlmodel import Session, select
 
 from models import Notice
@@ -250,15 +250,24 @@ def claim(
     """Claim up to ``limit`` due rows, oldest first: rows pending and due, or held by a
     sender whose lease has run out. The caller commits before sending any of them."""
     stale = now - CLAIM_LEASE
-    due = (Notice.deliver_after <= now) & or_(
-        (Notice.status == "pending")
-        & or_(Notice.next_attempt_at == None, Notice.next_attempt_at <= now),  # noqa: E711
-        (Notice.status == "sending") & (Notice.claimed_at <= stale),
+    pending = (Notice.status == "pending") & or_(
+        Notice.next_attempt_at == None,  # noqa: E711
+        Notice.next_attempt_at <= now,
     )
-    query = select(Notice.id).where(due)
-    if inspection_id:
-        query = query.where(Notice.inspection_id == inspection_id)
-    candidates = list(session.exec(query.order_by(Notice.id).limit(limit)))
+    abandoned = (Notice.status == "sending") & (Notice.claimed_at <= stale)
+    due = (Notice.deliver_after <= now) & or_(pending, abandoned)
+    # The oldest of each kind in its own select, then the oldest of both: each reads its
+    # status's index in id order and stops at ``limit`` rows. One select on both statuses
+    # reads and sorts every row still pending at each claim (5 000 due rows: some 300
+    # claims of 16, each reading up to 5 000 rows).
+    oldest = []
+    for kind in (pending, abandoned):
+        query = select(Notice.id).where(kind, Notice.deliver_after <= now)
+        if inspection_id:
+            query = query.where(Notice.inspection_id == inspection_id)
+        oldest.append(select(query.order_by(Notice.id).limit(limit).subquery().c.id))
+    both = union_all(*oldest).subquery()
+    candidates = list(session.exec(select(both.c.id).order_by(both.c.id).limit(limit)))
     if not candidates:
         return []
     # The condition again, on each row as it is locked: another sender may have taken

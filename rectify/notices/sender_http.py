@@ -28,8 +28,12 @@ from urllib.parse import urlsplit
 
 import requests
 from apprise.plugins import custom_form, custom_json, custom_xml
+from requests.cookies import RequestsCookieJar
+from requests.sessions import merge_setting
+from requests.structures import CaseInsensitiveDict
 
 PLUGINS = (custom_json, custom_form, custom_xml)
+URLS_KEPT = 4096  # prepared receiver URLs a sending thread keeps
 _SESSIONS = threading.local()
 _THREAD = threading.local()  # the window of the row this thread is delivering
 
@@ -47,6 +51,7 @@ class _Session(requests.Session):
         self.trust_env = False  # read per host below instead of per request
         self.cookies.set_policy(_NoCookies())
         self._hosts: dict[tuple[str, str], tuple] = {}
+        self._urls: dict[tuple, str] = {}
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:
         host = urlsplit(url)[:2]
@@ -65,6 +70,53 @@ class _Session(requests.Session):
         if netrc and not kwargs.get("auth"):
             kwargs["auth"] = netrc
         return super().request(method, url, **kwargs)
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        """The request prepared as ``requests`` prepares it, with its URL and query prepared
+        once per receiver and query: this session adds no parameters, auth or cookies of
+        its own, so there is nothing to merge but the headers (0.34 → 0.25 ms a request,
+        of 1.4–1.7 ms a notice).
+        Anything else (cookies, auth, files, JSON, a query that is not a plain dict, a URL
+        with credentials in it) is prepared by ``requests`` itself."""
+        url = self._url(request)
+        if url is None:
+            return super().prepare_request(request)
+        prepared = requests.PreparedRequest()
+        prepared.prepare_method(request.method.upper())
+        prepared.url = url
+        prepared.prepare_headers(
+            merge_setting(request.headers, self.headers, dict_class=CaseInsensitiveDict)
+        )
+        prepared._cookies = RequestsCookieJar()  # empty: no cookie header to add
+        prepared.prepare_body(request.data, None, None)
+        prepared.prepare_hooks(request.hooks)
+        return prepared
+
+    def _url(self, request: requests.Request) -> str | None:
+        """The prepared URL of a plain request (see ``prepare_request``), or None."""
+        params = request.params or {}
+        if (
+            self.params  # (none of these three are ever set on this session)
+            or self.auth
+            or len(self.cookies)
+            or request.cookies
+            or request.auth
+            or request.files
+            or request.json is not None
+            or type(params) is not dict
+            or not all(type(v) is str for v in params.values())
+        ):
+            return None
+        key = (request.url, tuple(params.items()))
+        if (url := self._urls.get(key)) is None:
+            probe = requests.PreparedRequest()
+            probe.prepare_url(request.url, params)
+            if "@" in urlsplit(probe.url).netloc:  # credentials: requests' auth from the URL
+                return None
+            if len(self._urls) >= URLS_KEPT:
+                self._urls.clear()
+            url = self._urls[key] = probe.url
+        return url
 
     def send(self, request, **kwargs) -> requests.Response:
         enter_window()  # the request is prepared: from here on it may reach the receiver
