@@ -9,7 +9,8 @@ dispatch, then the delivery of what is due; ``deliver`` runs the sender alone,
 ``deliver_due(AT, sessions=session_scope)``, as the delivery flow does. The last line printed is the run's final
 state as JSON; the exit status is 0 only when the run completed. The database and the
 Prefect API come from the environment (``RECTIFY_HOME``/``RECTIFY_DATABASE_URL``,
-``PREFECT_API_URL``).
+``PREFECT_API_URL``). With ``FAULT_RELEASE_AFTER_FIRST_NOTICES=PATH`` the run holds after
+its first transaction that wrote notices until PATH exists.
 """
 
 from __future__ import annotations
@@ -18,11 +19,38 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def hold_after_first_notices(release: Path) -> None:
+    """Once the first transaction that wrote notices has committed, wait (up to 60 s) until
+    ``release`` exists: a test can then take the database away between two of the run's
+    transactions, whatever the speed of the run."""
+    import os
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+    wrote, held = [False], [False]
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def noted(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO NOTICE"):
+            wrote[0] = True
+
+    @event.listens_for(Session, "after_commit")
+    def hold(session) -> None:
+        if wrote[0] and not held[0]:
+            held[0] = True
+            deadline = time.monotonic() + 60
+            while not os.path.exists(release) and time.monotonic() < deadline:
+                time.sleep(0.01)
 
 
 def main(mode: str) -> int:
@@ -36,6 +64,8 @@ def main(mode: str) -> int:
     else:
         from models import session_scope
         from rectify.notices.sender import deliver_due
+    if release := os.environ.get("FAULT_RELEASE_AFTER_FIRST_NOTICES"):
+        hold_after_first_notices(Path(release))
     print("ready", flush=True)
     at = sys.stdin.readline().strip()
     if not at:

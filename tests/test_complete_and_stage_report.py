@@ -215,6 +215,22 @@ def test_a_completed_measure_is_no_longer_overdue(imported):  # noqa: F811
     assert "第1项措施完成（office_head）：已纳入党组会第一议题" in shown and "m.pdf" in shown
 
 
+def test_a_long_term_measure_shows_its_checkpoint_as_the_next_date(imported):  # noqa: F811
+    """Problem 1's dated measure done, its long-term measure (checkpoint 31 December) is the
+    date the problem is worked towards: the next date, green and yellow before it, never
+    red or overdue after it."""
+    run(*COMPLETE_1_1, "--by", "office_head", "--at", "2024-10-20")
+
+    def row(day: str) -> tuple:
+        found = next(r for r in status(day)["items"] if r["ref"] == "1")
+        return found["next_due"], found["level"], found["overdue"]
+
+    assert row("2024-11-15") == ("2024-12-31", None, False)
+    assert row("2024-12-15") == ("2024-12-31", "green", False)  # 16 days before: first
+    assert row("2024-12-22") == ("2024-12-31", "yellow", False)  # 9 days before: second
+    assert row("2025-01-02") == (None, None, False)  # passed: in supervision, not overdue
+
+
 def test_a_missed_checkpoint_is_counted_apart_until_the_stage_report(imported):  # noqa: F811
     run(*LONG_TERM_1)
     assert status("2024-12-31")["stage_report_overdue"] == 0  # the checkpoint day itself

@@ -19,12 +19,13 @@ PEOPLE = {
 }
 
 
-def problem(state, *dues, leaders=("deputy_law",), checkpoint=None):
+def problem(state, *dues, leaders=("deputy_law",), checkpoint=None, measure_checkpoint=None):
     measures = tuple(
         MeasureView(
             position=i,
             text=f"措施{i}",
             due=due,
+            checkpoint=measure_checkpoint if due is None else None,
             lead_leader="secretary",
             responsible_leader=leader,
             department="office",
@@ -51,6 +52,29 @@ CASES = [
         None,
         "🔴 需长期整改",
         "2024-10-10",
+        LAW,
+    ),
+    # a long-term measure of an open problem: worked towards its checkpoint, never overdue
+    (
+        problem(S.IN_PROGRESS, None, measure_checkpoint=D(2024, 10, 25)),
+        None,
+        "🟡 推进中",
+        "2024-10-25",
+        LAW,
+    ),
+    (
+        problem(S.IN_PROGRESS, D(2024, 12, 31), None, measure_checkpoint=D(2024, 11, 5)),
+        None,
+        "🟢 推进中",
+        "2024-11-05",
+        LAW,
+    ),
+    (problem(S.IN_PROGRESS, None, measure_checkpoint=D(2024, 10, 1)), None, "🟢 推进中", "—", LAW),
+    (  # an overdue measure stays the date shown
+        problem(S.IN_PROGRESS, D(2024, 10, 1), None, measure_checkpoint=D(2024, 10, 25)),
+        None,
+        "🔴 推进中",
+        "2024-10-01",
         LAW,
     ),
     (problem(S.AWAITING_CONFIRMATION, D(2024, 10, 1)), None, "🟢 待销号审核", "—", LAW),

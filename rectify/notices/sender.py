@@ -18,7 +18,6 @@ and outcome is one transaction of it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -28,7 +27,7 @@ from dataclasses import dataclass, field
 import apprise
 from apprise import NotifyBase
 from apprise.manager_plugins import NotificationManager
-from apprise.utils.parse import parse_urls
+from apprise.utils.parse import GET_SCHEMA_RE, parse_urls
 from sqlalchemy import bindparam, or_, union_all, update
 from sqlmodel import Session, select
 
@@ -59,9 +58,8 @@ ASSET = apprise.AppriseAsset(async_mode=False, service_timeout=0)
 # One Apprise object per sending thread, emptied for each contact: a new one per notice
 # looks its translations up on disk each time.
 _NOTIFIERS = threading.local()
-# Apprise's registry of plugins by scheme (one for the process), and a URL's scheme.
+# Apprise's registry of plugins by scheme (one for the process).
 _PLUGINS = NotificationManager()
-_SCHEME = re.compile(r"\s*([a-z0-9]{1,32})://", re.I)
 HEADER_SCHEMES = ("json://", "jsons://", "form://", "forms://", "xml://", "xmls://")
 # A sent row recorded by one Core UPDATE, built once (the ORM's would be built, compiled from
 # its cache key and checked against the session's objects for every row).
@@ -335,9 +333,9 @@ def _plugin(url: str) -> NotifyBase | None:
     if len(urls) != 1:
         return None
     url = urls[0]
-    if (match := _SCHEME.match(url)) is None:
+    if (match := GET_SCHEMA_RE.match(url)) is None:  # as url_to_dict finds the scheme
         return None
-    scheme = match.group(1).lower()
+    scheme = match.group("schema").lower()
     if scheme not in _PLUGINS:
         return None
     plugin_class = _PLUGINS[scheme]

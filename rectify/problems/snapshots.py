@@ -36,7 +36,7 @@ from rectify.problems.rules.counting import (
     replay_with_application,
     stage_report_overdue,
 )
-from rectify.problems.rules.escalation import escalation_level
+from rectify.problems.rules.escalation import Level, escalation_level
 from rectify.problems.rules.states import Transition
 from rectify.problems.rules.views import ProblemView
 from rectify.problems.tree import InspectionTree, load_trees, policy_of
@@ -110,16 +110,24 @@ class Snapshot:
         }
 
     def problem_row(self, view: ProblemView) -> dict:
-        """One problem's row: its state, overdue, escalation level and next date. The level
-        is the worst of its open measures' while it is open; a long-term problem's is its
-        checkpoint's (green, yellow, red before and after each checkpoint)."""
-        dues = [m.due for m in view.open_measures if m.due is not None]
-        next_due = min((d for d in dues if d >= self.as_of), default=None)
+        """One problem's row: its state, overdue, escalation level and next date (the nearest
+        ahead that an open measure is worked towards: its due, or a long-term measure's
+        checkpoint). The level is the worst of its open measures' while it is open (a
+        long-term measure's: green and yellow before its checkpoint, never red); a
+        long-term problem's is its checkpoint's (green, yellow, red before and after each
+        checkpoint)."""
+        dates = [m.worked_to for m in view.open_measures if m.worked_to is not None]
+        next_due = min((d for d in dates if d >= self.as_of), default=None)
         reminders = self.policy.reminder_pair
         if view.state is ProblemState.LONG_TERM:
             levels = [escalation_level(view.checkpoint, self.as_of, reminders)]
         elif view.state in OPEN_STATES:
-            levels = [escalation_level(d, self.as_of, reminders) for d in dues]
+            levels = [
+                level
+                for m in view.open_measures
+                if (level := escalation_level(m.worked_to, self.as_of, reminders))
+                and (m.due is not None or level is not Level.RED)
+            ]
         else:
             levels = []
         worst = max((lv for lv in levels if lv), default=None, key=["green", "yellow", "red"].index)

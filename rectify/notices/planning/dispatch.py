@@ -35,14 +35,21 @@ class SheetRow:
 
 def next_due(problem: ProblemView, today: dt.date) -> dt.date | None:
     """The date the sheet shows as next: the nearest due date still ahead, else the latest
-    one passed while the problem is open; a long-term problem's checkpoint; none once
-    closed."""
+    one passed while the problem is open; a long-term measure's checkpoint counts as a date
+    ahead while no dated measure of the problem is overdue (an overdue measure stays the
+    date shown); a long-term problem's checkpoint; none once closed."""
     if problem.state is ProblemState.CLOSED:
         return None
     if problem.state is ProblemState.LONG_TERM:
         return problem.checkpoint
     dues = [m.due for m in problem.open_measures if m.due is not None]
     pending = [d for d in dues if d >= today]
+    if len(pending) == len(dues):  # nothing overdue
+        pending += [
+            m.checkpoint
+            for m in problem.open_measures
+            if m.due is None and m.checkpoint is not None and m.checkpoint >= today
+        ]
     if pending:
         return min(pending)
     return max(dues) if dues and problem.state in OPEN_STATES else None

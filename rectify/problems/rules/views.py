@@ -37,6 +37,12 @@ class MeasureView:
     completed: bool = False  # reported completed (措施完成) since the problem last reopened
 
     @property
+    def worked_to(self) -> dt.date | None:
+        """The date the measure is worked towards: its due, or a long-term measure's
+        checkpoint (reminded before it, never overdue after it)."""
+        return self.due if self.due is not None else self.checkpoint
+
+    @property
     def is_open(self) -> bool:
         """Whether the measure is still to be done: not completed (a completed measure is
         never reminded, lagging or overdue)."""
