@@ -77,10 +77,7 @@ class OwnServer:
             self._error = exc
 
     def _start_server(self) -> str:
-        from prefect.settings import (
-            PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-            get_current_settings,
-        )
+        from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
         running = self._running.get("server")
         if running is not None and running[0].poll() is None:
@@ -88,16 +85,13 @@ class OwnServer:
         limit = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
         deadline = time.monotonic() + limit  # for an early start and its replacement together
         early = self._early.pop("server", None)
-        if early is not None and (api := early.answered(deadline)):
-            self._running["server"] = (early.process, api)
-            return api
-        start = _Start.prepare(
-            {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True)}
-        )
-        process, api = _serve_api(start.env, max(deadline - time.monotonic(), 1.0), limit)
-        self._running["server"] = (process, api)
-        start.keep()
-        return api
+        if early is None or not early.answered(deadline):
+            start = _Start.prepare(_environment_here())
+            start.serve(max(deadline - time.monotonic(), 1.0), limit)
+        else:
+            start = early
+        self._running["server"] = (start.process, start.api)
+        return start.api
 
     @classmethod
     def start_early(cls) -> bool:
@@ -113,7 +107,7 @@ class OwnServer:
         if cls._early or cls._running:
             return False
         start = _Start.prepare(dict(os.environ))
-        start.process, start.api = _spawn(start.env)
+        start.spawn()
         cls._early["server"] = start
         return True
 
@@ -180,8 +174,9 @@ class OwnServer:
 
 
 class _Start:
-    """A start of the server: its temporary home, its database (a copy of the kept one when
-    there is a whole one), its environment and, once spawned, its process and address."""
+    """A start of the server: its database (a copy of the kept one when there is a whole
+    one) in a temporary home, its environment and, once spawned, its process and address;
+    once it answers, a copy of a new database it has migrated is kept."""
 
     def __init__(self, env: dict[str, str], database: Path, template: Path, copied: bool):
         self.env, self.database, self.template, self.copied = env, database, template, copied
@@ -203,15 +198,50 @@ class _Start:
             template.unlink(missing_ok=True)
         return cls(OwnServer.environment(base, database, copied), database, template, copied)
 
-    def answered(self, deadline: float) -> str | None:
-        """The address of the spawned server once it answers; None (and the process
-        stopped) if it ends first or does not answer by ``deadline`` (``time.monotonic()``)."""
+    def spawn(self) -> None:
+        """Prefect's API in a process of its own on a free port, as Prefect starts its
+        temporary server, without loading Prefect's server module here (1.2 s of this
+        process's start, beside the flows' loading), nor Prefect; stopped at exit."""
+        port = _free_port()
+        app_dir = Path(importlib.util.find_spec("prefect").origin).parent.parent
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
+            + ["--app-dir", str(app_dir)]
+            + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error"]
+            + ["--lifespan", "on"],
+            env=self.env,
+        )
+        atexit.register(stop, self.process, 5)
+        self.api = f"http://127.0.0.1:{port}/api"
+
+    def answered(self, deadline: float) -> bool:
+        """Whether the spawned server answers by ``deadline`` (``time.monotonic()``), its
+        new database then kept (``keep``); if it ends first or does not answer, its process
+        is stopped."""
         assert self.process is not None
         if answers(self.api, self.process, deadline, every=0.05):
             self.keep()
-            return self.api
+            return True
         stop(self.process, 5)
-        return None
+        return False
+
+    def serve(self, limit: float, named: float | None = None) -> None:
+        """Spawn the server and wait until it answers within ``limit`` seconds (``named``:
+        the limit the error names, when part of it went to an early start). Another port is
+        tried when the process ends at once with uvicorn's 3 (a port taken since it was
+        found free, or a start that failed: three tries)."""
+        deadline = time.monotonic() + limit
+        for _ in range(3):
+            self.spawn()
+            if self.answered(deadline):
+                return
+            if self.process.returncode != 3 or time.monotonic() >= deadline:
+                break
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"回放用的 Prefect 服务未能在 {named or limit:.0f} 秒内启动")
+        raise RuntimeError(
+            f"回放用的 Prefect 服务启动失败（退出码 {self.process.returncode}），详见上方输出"
+        )
 
     def keep(self) -> None:
         """Keep a copy of a new database the answering server has migrated."""
@@ -224,43 +254,13 @@ def prefect_version() -> str:
     return importlib.metadata.version("prefect")
 
 
-def _spawn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """Prefect's API in a process of its own on a free port, as Prefect starts its temporary
-    server, without loading Prefect's server module here (1.2 s of this process's start,
-    beside the flows' loading), nor Prefect: the process, stopped at exit, and its address."""
-    port = _free_port()
-    app_dir = Path(importlib.util.find_spec("prefect").origin).parent.parent
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"]
-        + ["--app-dir", str(app_dir)]
-        + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "error"]
-        + ["--lifespan", "on"],
-        env=env,
-    )
-    atexit.register(stop, process, 5)
-    return process, f"http://127.0.0.1:{port}/api"
+def _environment_here() -> dict[str, str]:
+    """This process's environment and the Prefect settings it runs with (a server started
+    from here reads the same settings)."""
+    from prefect.settings import get_current_settings
 
-
-def _serve_api(
-    env: dict[str, str], limit: float, named: float | None = None
-) -> tuple[subprocess.Popen, str]:
-    """The server spawned (``_spawn``) and its address, once it answers within ``limit``
-    seconds (``named``: the limit the error names, when part of it went to an early start).
-    Another port is tried when the process ends at once with uvicorn's 3 (a port taken since
-    it was found free, or a start that failed: three tries)."""
-    deadline = time.monotonic() + limit
-    for _ in range(3):
-        process, api = _spawn(env)
-        if answers(api, process, deadline, every=0.05):
-            return process, api
-        stop(process, 5)
-        if process.returncode != 3 or time.monotonic() >= deadline:
-            break
-    if time.monotonic() >= deadline:
-        raise RuntimeError(f"回放用的 Prefect 服务未能在 {named or limit:.0f} 秒内启动")
-    raise RuntimeError(
-        f"回放用的 Prefect 服务启动失败（退出码 {process.returncode}），详见上方输出"
-    )
+    settings = get_current_settings().to_environment_variables(exclude_unset=True)
+    return {**os.environ, **settings}
 
 
 def _free_port() -> int:
@@ -269,26 +269,35 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _keep_copy(database: Path, template: Path) -> None:
-    """Copy the server's new database (migrated, nothing run yet) to ``template``, whole or
-    not at all: SQLite's backup of a database in use, then a rename."""
+@contextmanager
+def _whole(template: Path) -> Iterator[Path]:
+    """A file to write a database for ``template`` to: it becomes ``template`` (a rename)
+    only if it is a whole migrated database once written, and is removed otherwise."""
     template.parent.mkdir(parents=True, exist_ok=True)
     partial = template.with_name(f"{template.name}.{os.getpid()}.part")
     try:
-        if not database.is_file():
-            return
+        yield partial
+        if _migrated(partial):
+            os.replace(partial, template)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _keep_copy(database: Path, template: Path) -> None:
+    """Copy the server's new database (migrated, nothing run yet) to ``template``, whole or
+    not at all: SQLite's backup of a database in use (``_whole``)."""
+    if not database.is_file():
+        return
+    try:
         with (
+            _whole(template) as partial,
             closing(sqlite3.connect(database)) as source,
             closing(sqlite3.connect(partial)) as copy,
         ):
             source.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")  # one file, nothing beside it
-        if _migrated(partial):
-            os.replace(partial, template)
     except (OSError, sqlite3.Error):  # only a slower start next time
         pass
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 SHIPPED = Path(__file__).with_name("databases")
@@ -304,17 +313,11 @@ def _unpacked(packed: Path, template: Path) -> bool:
     is there now."""
     if not packed.is_file():
         return False
-    template.parent.mkdir(parents=True, exist_ok=True)
-    partial = template.with_name(f"{template.name}.{os.getpid()}.part")
     try:
-        with gzip.open(packed) as source, open(partial, "wb") as copy:
+        with _whole(template) as partial, gzip.open(packed) as source, open(partial, "wb") as copy:
             shutil.copyfileobj(source, copy)
-        if _migrated(partial):
-            os.replace(partial, template)
     except (OSError, EOFError, zlib.error):  # only the migrations run, as without it
         pass
-    finally:
-        partial.unlink(missing_ok=True)
     return _migrated(template)
 
 
@@ -322,18 +325,13 @@ def make_database(template: Path) -> None:
     """Make a new Prefect database at ``template`` as the first replay on a home does: a
     server started on a new database (Prefect's migrations, its block types registered),
     copied once it answers. For ``python -m rectify.runtime.replay_runs.ship``."""
-    from prefect.settings import get_current_settings
-
     home = Path(tempfile.mkdtemp(prefix="rectify-new-prefect-"))
     try:
         database = home / "prefect.db"
-        settings = get_current_settings().to_environment_variables(exclude_unset=True)
-        env = OwnServer.environment({**os.environ, **settings}, database, False)
-        process, _ = _serve_api(env, 300)
-        try:
-            _keep_copy(database, template)
-        finally:
-            stop(process, 20)
+        env = OwnServer.environment(_environment_here(), database, False)
+        start = _Start(env, database, template, copied=False)
+        start.serve(300)  # its database kept at ``template`` once it answers
+        stop(start.process, 20)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
