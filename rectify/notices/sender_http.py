@@ -166,6 +166,15 @@ def session() -> requests.Session:
     return current
 
 
+def end_session() -> None:
+    """Close this thread's session and its connections (a delivery in a thread that lives
+    on: the next one starts afresh, reading the environment again)."""
+    current = getattr(_SESSIONS, "session", None)
+    if current is not None:
+        del _SESSIONS.session
+        current.close()
+
+
 class _Requests(ModuleType):
     """The ``requests`` module as the plugins see it, but for ``request``."""
 
