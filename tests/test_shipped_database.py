@@ -56,3 +56,32 @@ def test_the_shipped_database_is_the_one_prefects_migrations_make(tmp_path):
     make_database(made)
     assert _unpacked(shipped(prefect.__version__), unpacked)
     assert describe(made) == describe(unpacked)  # else: python -m rectify.runtime.replay_runs.ship
+
+
+# (case, what the Prefect home or the environment has already, whether the shipped one is put)
+HOMES = [
+    ("a new home", None, True),
+    ("a home with its database", "prefect.db", False),
+    ("a home with profiles", "profiles.toml", False),
+    ("a database set in the environment", "PREFECT_API_DATABASE_CONNECTION_URL", False),
+    ("a database part set in the environment", "PREFECT_SERVER_DATABASE_HOST", False),
+]
+
+
+@pytest.mark.parametrize(("present", "placed"), [h[1:] for h in HOMES], ids=[h[0] for h in HOMES])
+def test_rectify_serve_on_a_new_prefect_home_starts_from_it(tmp_path, monkeypatch, present, placed):
+    """`rectify serve`'s server on a new Prefect home starts on the shipped database instead of
+    running Prefect's migrations; never over a home in use or a database set elsewhere."""
+    from rectify.runtime.server import _start_new_home_from_shipped
+
+    home = tmp_path / "prefect"
+    home.mkdir()
+    monkeypatch.setenv("PREFECT_HOME", str(home))
+    env = {}
+    if present and present.startswith("PREFECT_"):
+        env[present] = "postgresql+asyncpg://elsewhere/prefect"
+    elif present:
+        (home / present).write_text("")
+    _start_new_home_from_shipped(env)
+    assert _migrated(home / "prefect.db") is placed
+    assert not list(home.glob("*.part"))

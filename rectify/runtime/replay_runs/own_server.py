@@ -308,6 +308,12 @@ def shipped(version: str) -> Path:
     return SHIPPED / f"prefect-{version}.db.gz"
 
 
+def place_shipped(database: Path) -> bool:
+    """Put the new database the engine ships for the installed Prefect at ``database``
+    (whole or not at all); whether a migrated database is there now."""
+    return _unpacked(shipped(prefect_version()), database)
+
+
 def _unpacked(packed: Path, template: Path) -> bool:
     """Unpack ``packed`` to ``template``, whole or not at all; whether a migrated database
     is there now."""
