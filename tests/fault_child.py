@@ -31,8 +31,6 @@ def hold_after_first_notices(release: Path) -> None:
     """Once the first transaction that wrote notices has committed, wait (up to 60 s) until
     ``release`` exists: a test can then take the database away between two of the run's
     transactions, whatever the speed of the run."""
-    import os
-
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
@@ -41,7 +39,7 @@ def hold_after_first_notices(release: Path) -> None:
 
     @event.listens_for(Engine, "after_cursor_execute")
     def noted(conn, cursor, statement, *args) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO NOTICE"):
+        if statement.lstrip().upper().startswith("INSERT INTO NOTICE ("):
             wrote[0] = True
 
     @event.listens_for(Session, "after_commit")

@@ -70,7 +70,16 @@ CASES = [
         LAW,
     ),
     (problem(S.IN_PROGRESS, None, measure_checkpoint=D(2024, 10, 1)), None, "🟢 推进中", "—", LAW),
-    (  # an overdue measure stays the date shown
+    (  # a measure overdue, another ahead: the nearest date ahead, the light red
+        problem(
+            S.IN_PROGRESS, D(2024, 10, 1), D(2024, 12, 31), None, measure_checkpoint=D(2024, 11, 5)
+        ),
+        None,
+        "🔴 推进中",
+        "2024-11-05",
+        LAW,
+    ),
+    (  # every dated measure overdue: the latest of them is the date shown
         problem(S.IN_PROGRESS, D(2024, 10, 1), None, measure_checkpoint=D(2024, 10, 25)),
         None,
         "🔴 推进中",

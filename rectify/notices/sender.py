@@ -46,8 +46,8 @@ CLAIM_LEASE = dt.timedelta(minutes=10)
 CAPTURE_CHUNK = 10_000
 # Rows claimed at a time, per notice in flight: a claim is sent well within its lease even
 # when every contact of every row times out (Apprise waits 4 s to connect and 4 s to read by
-# default: the 16 rows of a slot and the 2 in the threads' hands, of two contacts each, take
-# 288 s of the 600). Rows claimed but not yet sent are not repeated by a crash (they are
+# default: the 16 rows of a slot, and with more in flight the 2 in the threads' hands, of
+# two contacts each, take 256 s, or 288 s, of the 600). Rows claimed but not yet sent are not repeated by a crash (they are
 # sent once, after the lease); only the rows in flight are.
 CLAIM_PER_SLOT = 16
 # Libraries that may log a URL with its secret in it while sending.
@@ -177,7 +177,9 @@ def _deliver_in_turn(
     rows to a pool of two threads (one preparing the next while the other waits for its
     receiver) cost more than it saved: ~0.3 ms a notice in hand-overs, a fifth of a
     notice's time to a local receiver, against ~1 ms of preparing overlapped with each
-    wait. This thread's HTTP session ends with the delivery, as a pool's would."""
+    wait. This thread's HTTP session ends with the delivery, as a pool's would. An error
+    that stops the delivery (the database gone) leaves the rest of its claim to be sent
+    after the claim's lease, as a dead sender's."""
     window = sender_http.Window(1)
     try:
         while ids := _claim_in(sessions, now, inspection_id, limit=CLAIM_PER_SLOT):
@@ -282,10 +284,12 @@ def claim(
     )
     abandoned = (Notice.status == "sending") & (Notice.claimed_at <= stale)
     due = (Notice.deliver_after <= now) & or_(pending, abandoned)
-    # The oldest of each kind in its own select, then the oldest of both: each reads its
-    # status's index in id order and stops at ``limit`` rows. One select on both statuses
-    # reads and sorts every row still pending at each claim (5 000 due rows: some 300
-    # claims of 16, each reading up to 5 000 rows).
+    # The oldest of each kind in its own select, then the oldest of both. On SQLite each
+    # reads its status's index in id order (the index holds the rowid) and stops at
+    # ``limit`` rows; one select on both statuses read and sorted every row still pending at
+    # each claim (5 000 due rows: some 300 claims of 16, each reading up to 5 000 rows).
+    # PostgreSQL reads the pending rows of its status index and keeps the oldest (a top-N
+    # sort), as it did for the single select.
     oldest = []
     for kind in (pending, abandoned):
         query = select(Notice.id).where(kind, Notice.deliver_after <= now)

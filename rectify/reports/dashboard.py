@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from rectify.core.states import OPEN_STATES, ProblemState
 from rectify.notices.planning import dispatch_sheet
+from rectify.problems.rules.counting import problem_overdue
 from rectify.problems.rules.escalation import Level, escalation_level
 from rectify.problems.rules.views import PersonView, ProblemView
 
@@ -19,9 +20,12 @@ GREEN = "🟢"
 
 
 def light(problem: ProblemView, next_due: dt.date | None, today: dt.date, reminders) -> str:
-    """The problem's light on ``today``."""
+    """The problem's light on ``today``: red while a measure of it is overdue, whichever date
+    the row shows next; else its next date's."""
     if problem.state is ProblemState.CLOSED:
         return GREEN
+    if problem_overdue(problem, today):
+        return LIGHTS[Level.RED]
     if problem.state in OPEN_STATES or problem.state is ProblemState.LONG_TERM:
         level = escalation_level(next_due, today, reminders)
         if level in LIGHTS:

@@ -34,25 +34,19 @@ class SheetRow:
 
 
 def next_due(problem: ProblemView, today: dt.date) -> dt.date | None:
-    """The date the sheet shows as next: the nearest due date still ahead, else the latest
-    one passed while the problem is open; a long-term measure's checkpoint counts as a date
-    ahead while no dated measure of the problem is overdue (an overdue measure stays the
-    date shown); a long-term problem's checkpoint; none once closed."""
+    """The date the sheet shows as next: the nearest date still ahead that an open measure is
+    worked towards (a due, or a long-term measure's checkpoint); when every dated measure is
+    overdue, the latest of their dues (shown in red); a long-term problem's checkpoint; none
+    once closed."""
     if problem.state is ProblemState.CLOSED:
         return None
     if problem.state is ProblemState.LONG_TERM:
         return problem.checkpoint
     dues = [m.due for m in problem.open_measures if m.due is not None]
-    pending = [d for d in dues if d >= today]
-    if len(pending) == len(dues):  # nothing overdue
-        pending += [
-            m.checkpoint
-            for m in problem.open_measures
-            if m.due is None and m.checkpoint is not None and m.checkpoint >= today
-        ]
-    if pending:
-        return min(pending)
-    return max(dues) if dues and problem.state in OPEN_STATES else None
+    if dues and all(d < today for d in dues):
+        return max(dues) if problem.state in OPEN_STATES else None
+    ahead = [m.worked_to for m in problem.open_measures if m.worked_to and m.worked_to >= today]
+    return min(ahead, default=None)
 
 
 def dispatch_sheet(
