@@ -47,8 +47,8 @@ CAPTURE_CHUNK = 10_000
 # Rows claimed at a time, per notice in flight: a claim is sent well within its lease even
 # when every contact of every row times out (Apprise waits 4 s to connect and 4 s to read by
 # default: the 16 rows of a slot, and with more in flight the 2 in the threads' hands, of
-# two contacts each, take 256 s, or 288 s, of the 600). Rows claimed but not yet sent are not repeated by a crash (they are
-# sent once, after the lease); only the rows in flight are.
+# two contacts each, take 256 s, or 288 s, of the 600). Rows claimed but not yet sent are
+# not repeated by a crash (they are sent once, after the lease); only the rows in flight are.
 CLAIM_PER_SLOT = 16
 # Libraries that may log a URL with its secret in it while sending.
 GUARDED_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.util.retry", "requests")

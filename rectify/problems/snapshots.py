@@ -116,8 +116,7 @@ class Snapshot:
         long-term measure's: green and yellow before its checkpoint, never red); a
         long-term problem's is its checkpoint's (green, yellow, red before and after each
         checkpoint)."""
-        dates = [m.worked_to for m in view.open_measures if m.worked_to is not None]
-        next_due = min((d for d in dates if d >= self.as_of), default=None)
+        next_due = view.date_ahead(self.as_of)
         reminders = self.policy.reminder_pair
         if view.state is ProblemState.LONG_TERM:
             levels = [escalation_level(view.checkpoint, self.as_of, reminders)]

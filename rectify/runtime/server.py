@@ -15,6 +15,9 @@ from pathlib import Path
 
 from rectify.core.settings import get_settings
 
+# The prefixes of Prefect's settings of the server's database (either name, or its parts).
+DATABASE_SETTINGS = ("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_")
+
 
 def prefect_home() -> Path:
     """Where the embedded Prefect server keeps its database and settings."""
@@ -81,7 +84,7 @@ def _start_new_home_from_shipped(env: dict[str, str]) -> None:
     home = prefect_home()
     if (home / "prefect.db").exists() or (home / "profiles.toml").exists():
         return
-    if any(key.startswith(("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_")) for key in env):
+    if any(key.startswith(DATABASE_SETTINGS) for key in env):
         return
     from rectify.runtime.replay_runs.own_server import place_shipped
 

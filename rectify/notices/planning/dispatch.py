@@ -45,8 +45,7 @@ def next_due(problem: ProblemView, today: dt.date) -> dt.date | None:
     dues = [m.due for m in problem.open_measures if m.due is not None]
     if dues and all(d < today for d in dues):
         return max(dues) if problem.state in OPEN_STATES else None
-    ahead = [m.worked_to for m in problem.open_measures if m.worked_to and m.worked_to >= today]
-    return min(ahead, default=None)
+    return problem.date_ahead(today)
 
 
 def dispatch_sheet(

@@ -76,6 +76,14 @@ class ProblemView:
             for key in (m.lead_leader, m.responsible_leader, m.responsible_person)
         )
 
+    def date_ahead(self, on: dt.date) -> dt.date | None:
+        """The nearest date on or after ``on`` that an open measure is worked towards (a
+        due, or a long-term measure's checkpoint)."""
+        return min(
+            (m.worked_to for m in self.open_measures if m.worked_to and m.worked_to >= on),
+            default=None,
+        )
+
     @property
     def latest_due(self) -> dt.date | None:
         dues = [m.due for m in self.measures if m.due is not None]

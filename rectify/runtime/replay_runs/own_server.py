@@ -22,7 +22,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from rectify.core.settings import get_settings
-from rectify.runtime.server import answers, changed_settings, stop
+from rectify.runtime.server import DATABASE_SETTINGS, answers, changed_settings, stop
 
 
 class OwnServer:
@@ -129,8 +129,7 @@ class OwnServer:
         env = {
             key: value
             for key, value in base.items()
-            if key != "PREFECT_API_URL"
-            and not key.startswith(("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_"))
+            if key != "PREFECT_API_URL" and not key.startswith(DATABASE_SETTINGS)
         }
         env |= {
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{database}",
